@@ -1,0 +1,208 @@
+//! Storage round trips, run on the backend GONGFU_TEST_DATABASE_URL selects (SQLite when unset).
+
+use gongfu_db::{adjustments, audit, catalog, regions, testing};
+use gongfu_domain::catalog::{Area, Category};
+use gongfu_domain::{
+    AdjustmentStatus, Decision, ItemDraft, ProposalKind, RegionCode, ServiceItem, Taxonomy,
+};
+
+fn taxonomy() -> Taxonomy {
+    Taxonomy::new(
+        vec![Area {
+            no: 8,
+            name: "优军服务保障".into(),
+        }],
+        vec![Category {
+            no: 20,
+            area_no: 8,
+            name: "优军优抚服务".into(),
+        }],
+    )
+    .unwrap()
+}
+
+fn item(code: &str, name: &str) -> ServiceItem {
+    let d = ItemDraft {
+        code: code.into(),
+        name: name.into(),
+        category: "优军优抚服务".into(),
+        seq: "1".into(),
+        target_population: "退役军人".into(),
+        content: "内容".into(),
+        standard: "标准".into(),
+        expenditure_responsibility: "中央财政和地方财政共同承担支出责任".into(),
+        lead_departments: "退役军人部、人力资源社会保障部".into(),
+        delivery_channels: "窗口、网上".into(),
+        regions: "440304000000".into(),
+        provenance: "示例".into(),
+        ..Default::default()
+    };
+    ServiceItem::parse(&d, &taxonomy()).unwrap()
+}
+
+#[tokio::test]
+async fn migrations_are_idempotent() {
+    let t = testing::fresh().await;
+    assert!(
+        t.db.migrate().await.unwrap().is_empty(),
+        "a second run applies nothing"
+    );
+}
+
+#[tokio::test]
+async fn publish_and_read_back_a_version() {
+    let t = testing::fresh().await;
+    let tax = taxonomy();
+    let items = vec![item("N2001", "优待抚恤"), item("N2002", "退役军人安置")];
+    let v = catalog::publish(
+        &t.db,
+        catalog::NewVersion {
+            label: "2021年版".into(),
+            notes: String::new(),
+            actor: "tester".into(),
+            adjustment_id: None,
+            taxonomy: &tax,
+            items: &items,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(v.number, 1);
+    assert_eq!(catalog::taxonomy(&t.db, v.id).await.unwrap(), tax);
+    assert_eq!(catalog::items(&t.db, v.id).await.unwrap(), items);
+    assert_eq!(catalog::latest(&t.db).await.unwrap().unwrap().number, 1);
+    let depts = regions::departments(&t.db).await.unwrap();
+    assert_eq!(
+        depts.len(),
+        2,
+        "lead departments are registered on publication"
+    );
+    let log = audit::list(&t.db, Some("version"), 10).await.unwrap();
+    assert_eq!(log[0].action, "version.publish");
+}
+
+#[tokio::test]
+async fn large_versions_are_written_in_batches() {
+    let t = testing::fresh().await;
+    let tax = taxonomy();
+    let items: Vec<_> = (0..1001)
+        .map(|i| item(&format!("X{i:05}"), &format!("事项{i}")))
+        .collect();
+    let v = catalog::publish(
+        &t.db,
+        catalog::NewVersion {
+            label: "大".into(),
+            notes: String::new(),
+            actor: "t".into(),
+            adjustment_id: None,
+            taxonomy: &tax,
+            items: &items,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(catalog::items(&t.db, v.id).await.unwrap().len(), 1001);
+}
+
+#[tokio::test]
+async fn adjustments_store_proposals_and_decisions() {
+    let t = testing::fresh().await;
+    let p = adjustments::NewProposal {
+        kind: ProposalKind::Add,
+        target_codes: vec![],
+        item: Some(ItemDraft {
+            code: "L1".into(),
+            ..Default::default()
+        }),
+        rationale: "居民诉求".into(),
+        evidence: vec!["https://example.org/a".into()],
+    };
+    let id = adjustments::create(
+        &t.db,
+        "调整",
+        "",
+        None,
+        Some(&taxonomy()),
+        std::slice::from_ref(&p),
+        "alice",
+    )
+    .await
+    .unwrap();
+    let pid = adjustments::add_proposal(&t.db, id, &p, "bob")
+        .await
+        .unwrap();
+    adjustments::decide(&t.db, pid, Decision::Rejected, "证据不足", "carol")
+        .await
+        .unwrap();
+    let (adj, props) = adjustments::get_with_proposals(&t.db, id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(adj.status, AdjustmentStatus::Open);
+    assert_eq!(adj.taxonomy, Some(taxonomy()));
+    assert_eq!(props.len(), 2);
+    assert_eq!(props[1].decision, Decision::Rejected);
+    assert_eq!(props[1].decided_by.as_deref(), Some("carol"));
+    assert_eq!(props[0].item.as_ref().unwrap().code, "L1");
+    adjustments::close(&t.db, id, AdjustmentStatus::Withdrawn, "alice")
+        .await
+        .unwrap();
+    assert_eq!(
+        adjustments::list(&t.db).await.unwrap()[0].status,
+        AdjustmentStatus::Withdrawn
+    );
+}
+
+#[tokio::test]
+async fn regions_keep_history() {
+    let t = testing::fresh().await;
+    let code = RegionCode::parse("440304008000").unwrap();
+    let mk = |from, to| regions::Region {
+        code: code.clone(),
+        name: "示例街道".into(),
+        level: code.level(),
+        parent_code: code.parent(),
+        valid_from: from,
+        valid_to: to,
+        provenance: "示例".into(),
+    };
+    regions::upsert(&t.db, &[mk(2000, Some(2019)), mk(2020, None)], &[], "t")
+        .await
+        .unwrap();
+    assert_eq!(regions::list(&t.db).await.unwrap().len(), 2);
+    assert_eq!(
+        regions::get_region(&t.db, &code)
+            .await
+            .unwrap()
+            .unwrap()
+            .valid_from,
+        2020
+    );
+}
+
+#[tokio::test]
+async fn backup_copies_a_live_sqlite_database() {
+    let t = testing::fresh().await;
+    let dir = tempfile::tempdir().unwrap();
+    let to = dir.path().join("copy.db");
+    match t.db.backend() {
+        gongfu_db::Backend::Sqlite => {
+            t.db.backup(&to).await.unwrap();
+            let copy = gongfu_db::Db::connect(&format!("sqlite://{}", to.display()))
+                .await
+                .unwrap();
+            assert!(
+                copy.migrate().await.unwrap().is_empty(),
+                "the copy has the schema"
+            );
+            assert!(
+                t.db.backup(&to).await.is_err(),
+                "an existing file is never overwritten"
+            );
+        }
+        gongfu_db::Backend::Postgres => {
+            let e = t.db.backup(&to).await.unwrap_err().to_string();
+            assert!(e.contains("pg_dump"), "{e}");
+        }
+    }
+}

@@ -1,0 +1,24 @@
+//! Domain types of gongfu: the words of basic public service standardization, parsed.
+//!
+//! This crate owns the *meaning* of the data: a [`RegionCode`] is twelve digits whose zero
+//! runs say its level, an [`ItemCode`] is a short token, an [`ExpenditureResponsibility`]
+//! is one of the standard phrasings or free text, a [`ServiceItem`] cannot exist with an
+//! empty 服务对象. Raw input is parsed into these types once, at the edge (import files,
+//! HTTP bodies, CLI flags), and nothing downstream checks again.
+//!
+//! It must never do IO: no SQL, no HTTP, no files, no clocks. Everything here is a pure
+//! function of its arguments, which is what lets every other crate trust it and what makes
+//! it cheap to fuzz.
+
+pub mod account;
+pub mod catalog;
+pub mod region;
+pub mod text;
+
+pub use account::{Role, Username};
+pub use catalog::{
+    AdjustmentStatus, Area, BaseRelation, Category, Decision, DepartmentName,
+    ExpenditureResponsibility, ItemCode, ItemDraft, ItemError, ItemStatus, OriginLevel,
+    PopulationScope, ProposalKind, ServiceItem, Taxonomy, TaxonomyError,
+};
+pub use region::{PopulationKind, RegionCode, RegionCodeError, RegionLevel};
