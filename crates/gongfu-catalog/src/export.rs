@@ -14,6 +14,10 @@ pub enum ExportFormat {
     Xlsx,
     /// gongfu's JSON list: version, taxonomy and items as the API writes them.
     Json,
+    /// Open Referral HSDS 3.0 JSON with the gongfu profile.
+    Hsds,
+    /// Open Referral HSDS 3.0 CSV files and datapackage.json, zipped.
+    HsdsCsv,
 }
 
 impl ExportFormat {
@@ -23,6 +27,8 @@ impl ExportFormat {
             "csv" => Some(Self::Csv),
             "xlsx" | "excel" => Some(Self::Xlsx),
             "json" => Some(Self::Json),
+            "hsds" | "hsds-json" => Some(Self::Hsds),
+            "hsds-csv" => Some(Self::HsdsCsv),
             _ => None,
         }
     }
@@ -33,6 +39,8 @@ impl ExportFormat {
             Self::Csv => "csv",
             Self::Xlsx => "xlsx",
             Self::Json => "json",
+            Self::Hsds => "hsds.json",
+            Self::HsdsCsv => "hsds.zip",
         }
     }
 
@@ -41,14 +49,15 @@ impl ExportFormat {
         match self {
             Self::Csv => "text/csv; charset=utf-8",
             Self::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            Self::Json => "application/json",
+            Self::Json | Self::Hsds => "application/json",
+            Self::HsdsCsv => "application/zip",
         }
     }
 }
 
 /// Why an export failed (only the xlsx writer can).
 #[derive(Debug, thiserror::Error)]
-#[error("writing the xlsx file failed: {0}")]
+#[error("writing the export failed: {0}")]
 pub struct ExportError(String);
 
 /// Writes the snapshot in the format.
@@ -57,6 +66,8 @@ pub fn export(s: &Snapshot, format: ExportFormat) -> Result<Vec<u8>, ExportError
         ExportFormat::Csv => Ok(to_csv(s)),
         ExportFormat::Xlsx => to_xlsx(s),
         ExportFormat::Json => Ok(to_json(s)),
+        ExportFormat::Hsds => Ok(crate::hsds::to_json(s)),
+        ExportFormat::HsdsCsv => crate::hsds::to_csv_zip(s).map_err(ExportError),
     }
 }
 

@@ -11,6 +11,7 @@
 //! hand it an [`Actor`] and parsed input and get domain values or a [`CatalogError`].
 
 pub mod export;
+pub mod hsds;
 pub mod import;
 pub mod view;
 
@@ -178,6 +179,23 @@ pub struct ItemFilter {
     pub q: Option<String>,
 }
 
+/// What to import and how.
+#[derive(Debug, Clone, Copy)]
+pub struct ImportRequest<'a> {
+    /// File name: the format is guessed from its extension, and errors name it.
+    pub file: &'a str,
+    /// The file's bytes.
+    pub bytes: &'a [u8],
+    /// The format, when the name does not tell it.
+    pub format: Option<Format>,
+    /// Title of the adjustment the import opens.
+    pub title: &'a str,
+    /// Label of the version, when published at once.
+    pub label: &'a str,
+    /// Accept every change and publish at once (administrators).
+    pub publish: bool,
+}
+
 /// The result of an import.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ImportOutcome {
@@ -324,13 +342,16 @@ impl Catalog {
     pub async fn import(
         &self,
         actor: &Actor,
-        file: &str,
-        bytes: &[u8],
-        format: Option<Format>,
-        title: &str,
-        label: &str,
-        publish: bool,
+        req: ImportRequest<'_>,
     ) -> Result<ImportOutcome, CatalogError> {
+        let ImportRequest {
+            file,
+            bytes,
+            format,
+            title,
+            label,
+            publish,
+        } = req;
         if !actor.role.can_administer() {
             return Err(CatalogError::Forbidden(format!(
                 "{} may not import lists; an administrator imports files",

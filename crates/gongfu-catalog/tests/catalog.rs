@@ -1,6 +1,8 @@
 //! The service list end to end on a real database: import in every format, the dynamic
 //! adjustment to publication, diffs, permissions and the all-or-nothing rule.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] fns may panic: that is how a test fails
+
 use gongfu_catalog::export::{export, ExportFormat};
 use gongfu_catalog::import::Format;
 use gongfu_catalog::{Actor, Catalog, CatalogError, ItemFilter, ProposalInput};
@@ -84,7 +86,17 @@ async fn csv_with_one_bad_row_imports_nothing_and_names_row_and_column() {
         "幼有善育x,优孕优生服务,3,示例,对象,内容,标准,地方财政,国家卫生健康委",
     ]);
     let e = c
-        .import(&admin(), "list.csv", &file, None, "导入", "v1", true)
+        .import(
+            &admin(),
+            gongfu_catalog::ImportRequest {
+                file: "list.csv",
+                bytes: &file,
+                format: None,
+                title: "导入",
+                label: "v1",
+                publish: true,
+            },
+        )
         .await
         .unwrap_err();
     let CatalogError::Import(f) = e else {
@@ -144,11 +156,21 @@ async fn unknown_columns_are_refused_not_dropped() {
 }
 
 async fn published(c: &Catalog) -> i64 {
-    c.import(&admin(), "std.txt", TEXT, None, "首版", "2021年版", true)
-        .await
-        .unwrap()
-        .version
-        .unwrap()
+    c.import(
+        &admin(),
+        gongfu_catalog::ImportRequest {
+            file: "std.txt",
+            bytes: TEXT,
+            format: None,
+            title: "首版",
+            label: "2021年版",
+            publish: true,
+        },
+    )
+    .await
+    .unwrap()
+    .version
+    .unwrap()
 }
 
 #[tokio::test]
@@ -166,7 +188,17 @@ async fn export_then_import_reproduces_the_list_in_every_format() {
         assert_eq!(back.items, snap.items, "{name}");
         assert_eq!(back.taxonomy, snap.taxonomy, "{name}");
         let e = c
-            .import(&admin(), name, &bytes, None, "再导入", "", true)
+            .import(
+                &admin(),
+                gongfu_catalog::ImportRequest {
+                    file: name,
+                    bytes: &bytes,
+                    format: None,
+                    title: "再导入",
+                    label: "",
+                    publish: true,
+                },
+            )
             .await
             .unwrap_err();
         assert!(
@@ -403,7 +435,18 @@ async fn roles_limit_what_each_account_may_do() {
         Err(CatalogError::Forbidden(_))
     ));
     assert!(matches!(
-        c.import(&editor, "x.txt", TEXT, None, "", "", true).await,
+        c.import(
+            &editor,
+            gongfu_catalog::ImportRequest {
+                file: "x.txt",
+                bytes: TEXT,
+                format: None,
+                title: "",
+                label: "",
+                publish: true
+            }
+        )
+        .await,
         Err(CatalogError::Forbidden(_))
     ));
     c.approve(&admin(), a, "", "").await.unwrap();
@@ -483,4 +526,37 @@ async fn xlsx_errors_name_sheet_row_and_column() {
         .unwrap_err()
         .to_string();
     assert!(e.contains("cannot read the workbook"), "{e}");
+}
+
+#[tokio::test]
+async fn hsds_csv_package_has_every_table_and_a_datapackage() {
+    let (_t, c) = catalog().await;
+    published(&c).await;
+    let snap = c.snapshot(None).await.unwrap().unwrap();
+    let bytes = export(&snap, ExportFormat::HsdsCsv).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let names: Vec<String> = zip.file_names().map(str::to_string).collect();
+    for n in [
+        "organization.csv",
+        "service.csv",
+        "funding.csv",
+        "taxonomy.csv",
+        "taxonomy_term.csv",
+        "attribute.csv",
+        "datapackage.json",
+    ] {
+        assert!(names.contains(&n.to_string()), "{n} in {names:?}");
+    }
+    let mut dp = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("datapackage.json").unwrap(), &mut dp).unwrap();
+    let dp: serde_json::Value = serde_json::from_str(&dp).unwrap();
+    assert_eq!(dp["resources"].as_array().unwrap().len(), 6);
+    let mut svc = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("service.csv").unwrap(), &mut svc).unwrap();
+    assert_eq!(svc.lines().count(), 1 + snap.items.len());
+    assert!(svc
+        .lines()
+        .next()
+        .unwrap()
+        .contains("eligibility_description"));
 }

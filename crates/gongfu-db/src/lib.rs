@@ -278,6 +278,16 @@ impl Db {
         }
     }
 
+    /// Runs one statement outside any transaction, for administrative commands such as
+    /// `CREATE DATABASE` in test and benchmark set-up.
+    pub async fn execute_raw(&self, sql: &str) -> Result<(), DbError> {
+        sqlx::raw_sql(sql)
+            .execute(&self.pool)
+            .await
+            .ctx("running an administrative statement")?;
+        Ok(())
+    }
+
     /// Closes the pool, waiting for connections to be returned.
     pub async fn close(&self) {
         self.pool.close().await;

@@ -1,5 +1,7 @@
 //! Storage round trips, run on the backend GONGFU_TEST_DATABASE_URL selects (SQLite when unset).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] fns may panic: that is how a test fails
+
 use gongfu_db::{adjustments, audit, catalog, regions, testing};
 use gongfu_domain::catalog::{Area, Category};
 use gongfu_domain::{

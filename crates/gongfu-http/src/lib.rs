@@ -1,1 +1,47 @@
-//! placeholder
+//! The JSON API under `/api/v1`, its OpenAPI document and the request plumbing the pages
+//! share: application state, the login extractor and CSRF checks.
+//!
+//! Every URL is in [`router`]; every error is an [`ErrorCode`] from one catalogue; the
+//! OpenAPI document is generated from the handlers' annotations, so the three cannot
+//! drift apart (Meilisearch's rule).
+//!
+//! It must never hold business rules: handlers parse the request into domain types, call
+//! gongfu-catalog or gongfu-accounts, and shape the answer. No SQL here.
+
+pub mod api;
+pub mod auth;
+pub mod error;
+
+pub use auth::{CurrentUser, Staff};
+pub use error::{ApiError, ErrorCode};
+
+use gongfu_catalog::Catalog;
+use gongfu_db::Db;
+use std::sync::Arc;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub db: Db,
+    /// The service list capability.
+    pub catalog: Arc<Catalog>,
+    /// Whether cookies are marked Secure (behind HTTPS).
+    pub secure_cookies: bool,
+}
+
+impl AppState {
+    /// State over a database.
+    pub fn new(db: Db, secure_cookies: bool) -> Self {
+        Self {
+            catalog: Arc::new(Catalog::new(db.clone())),
+            db,
+            secure_cookies,
+        }
+    }
+}
+
+/// The API routes (`/healthz`, `/api/...`).
+pub fn router(state: AppState) -> axum::Router {
+    api::routes().with_state(state)
+}

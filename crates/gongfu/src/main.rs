@@ -1,1 +1,408 @@
-fn main() {}
+//! `gongfu`: the one binary. `serve` runs the server over a database URL; `demo` loads the
+//! demonstration data into an embedded SQLite file and serves it; the other subcommands
+//! manage the database and its data from the command line.
+//!
+//! Settings flags are generated from gongfu-app's settings table, so `--help`, the
+//! environment variables and the example config file always agree.
+
+use anyhow::{bail, Context, Result};
+use clap::{Arg, ArgAction, CommandFactory, FromArgMatches, Parser, Subcommand};
+use gongfu_app::settings::{self, Settings, SETTINGS};
+use gongfu_app::Application;
+use gongfu_catalog::export::ExportFormat;
+use gongfu_catalog::import::{registry, Format};
+use gongfu_catalog::{Actor, Catalog};
+use gongfu_db::Db;
+use gongfu_domain::Role;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(
+    name = "gongfu",
+    version,
+    about = "基本公共服务标准化平台: the basic public service list, its standards, service points and eligibility."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web pages and the API over --database-url.
+    Serve,
+    /// Load the demo data into an embedded SQLite database in --data-dir (created or reused) and serve it.
+    Demo,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Import data files (all or nothing; errors name the row and column).
+    Import {
+        #[command(subcommand)]
+        what: ImportWhat,
+    },
+    /// Export the list.
+    Export {
+        #[command(subcommand)]
+        what: ExportWhat,
+    },
+    /// Write a consistent copy of the SQLite database while the server runs.
+    Backup {
+        /// The file to write; must not exist.
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Manage staff accounts.
+    User {
+        #[command(subcommand)]
+        what: UserWhat,
+    },
+    /// Configuration helpers.
+    Config {
+        #[command(subcommand)]
+        what: ConfigWhat,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportWhat {
+    /// A list file (.xlsx, .csv, .json, or .txt in the official text layout), as an adjustment; --publish publishes it at once.
+    Items {
+        /// The file.
+        file: PathBuf,
+        /// csv, xlsx, json or text; guessed from the extension when absent.
+        #[arg(long)]
+        format: Option<String>,
+        /// Title of the adjustment.
+        #[arg(long)]
+        title: Option<String>,
+        /// Approve every change and publish a new version now.
+        #[arg(long)]
+        publish: bool,
+        /// Label of the published version, e.g. 2025年版.
+        #[arg(long, default_value = "")]
+        label: String,
+    },
+    /// Regions (代码, 名称, 起始年份, 终止年份, 数据来源).
+    Regions {
+        /// The file.
+        file: PathBuf,
+    },
+    /// Populations (代码, 年份, 类型, 人数, 数据来源).
+    Populations {
+        /// The file.
+        file: PathBuf,
+    },
+    /// Departments (名称, 简称, 数据来源).
+    Departments {
+        /// The file.
+        file: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExportWhat {
+    /// A version of the list.
+    Items {
+        /// xlsx, csv or json.
+        #[arg(long, default_value = "xlsx")]
+        format: String,
+        /// The file to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// Version number; the newest when absent.
+        #[arg(long)]
+        version: Option<i64>,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserWhat {
+    /// Create an account, or reset its password and role. The password is read from
+    /// GONGFU_PASSWORD or, when unset, from the first line of standard input.
+    Add {
+        /// Login name.
+        username: String,
+        /// administrator, department_editor, reviewer or viewer.
+        #[arg(long, default_value = "viewer")]
+        role: String,
+        /// Departments an editor works for (short names, separated by 、 or commas).
+        #[arg(long, default_value = "")]
+        departments: String,
+        /// Name shown on pages.
+        #[arg(long, default_value = "")]
+        name: String,
+    },
+    /// List accounts.
+    List,
+}
+
+#[derive(Subcommand)]
+enum ConfigWhat {
+    /// Print an example config file with every setting and its default.
+    Example,
+    /// Print the settings in effect.
+    Show,
+}
+
+fn command() -> clap::Command {
+    let mut cmd = Cli::command().arg(
+        Arg::new("config")
+            .long("config")
+            .env("GONGFU_CONFIG")
+            .global(true)
+            .value_name("FILE")
+            .help("TOML config file with any of the settings below"),
+    );
+    for s in SETTINGS {
+        let flag = s.flag();
+        cmd = cmd.arg(
+            Arg::new(s.key)
+                .long(flag)
+                .global(true)
+                .action(ArgAction::Set)
+                .value_name("VALUE")
+                .help(format!(
+                    "{} [env: {}] [default: {}]",
+                    s.help, s.env, s.default
+                )),
+        );
+    }
+    cmd
+}
+
+fn load_settings(m: &clap::ArgMatches) -> Result<Settings> {
+    let mut flags = BTreeMap::new();
+    for s in SETTINGS {
+        if let Some(v) = m.get_one::<String>(s.key) {
+            flags.insert(s.key.to_string(), v.clone());
+        }
+    }
+    let file = match m.get_one::<String>("config") {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read config file {path}"))?;
+            settings::read_file(path, &text)?
+        }
+        None => BTreeMap::new(),
+    };
+    Ok(Settings::resolve(&flags, |k| std::env::var(k).ok(), &file)?)
+}
+
+#[tokio::main]
+async fn main() {
+    if let Err(e) = run().await {
+        eprintln!("error: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+async fn open(settings: &Settings) -> Result<Db> {
+    let db = Db::connect(&settings.database_url).await?;
+    db.migrate().await?;
+    Ok(db)
+}
+
+fn read(path: &PathBuf) -> Result<(String, Vec<u8>)> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    Ok((path.display().to_string(), bytes))
+}
+
+async fn run() -> Result<()> {
+    let matches = command().get_matches();
+    let cli = Cli::from_arg_matches(&matches)?;
+    let mut settings = load_settings(&matches)?;
+    gongfu_app::init_tracing(&settings.log);
+    let cli_actor = Actor::system("cli");
+    match cli.command {
+        Command::Serve => {
+            let app = Application::build(&settings).await?;
+            println!(
+                "gongfu serving {} on http://{}",
+                app.db().display_url(),
+                app.addr()
+            );
+            app.run_until_stopped().await?;
+        }
+        Command::Demo => {
+            let path = PathBuf::from(&settings.data_dir).join("gongfu.db");
+            settings.database_url = format!("sqlite://{}", path.display());
+            let app = Application::build(&settings).await?;
+            let summary = gongfu_app::demo::load(app.db()).await?;
+            if summary.loaded {
+                println!("loaded the demo data into {}", path.display());
+            } else {
+                println!("reusing the demo database {}", path.display());
+            }
+            println!(
+                "{} versions, {} items in the newest",
+                summary.versions, summary.items
+            );
+            println!();
+            println!("  open      http://{}/", app.addr());
+            println!("  admin     http://{}/admin", app.addr());
+            for (user, pass, role, _) in gongfu_app::demo::DEMO_ACCOUNTS {
+                println!("  login     {user} / {pass}  ({})", role.label());
+            }
+            println!();
+            println!("demo passwords are public: never expose the demo database to a network. Ctrl-C stops.");
+            app.run_until_stopped().await?;
+        }
+        Command::Migrate => {
+            let db = Db::connect(&settings.database_url).await?;
+            let ran = db.migrate().await?;
+            println!("{} migration(s) applied to {}", ran.len(), db.display_url());
+        }
+        Command::Import { what } => {
+            let db = open(&settings).await?;
+            match what {
+                ImportWhat::Items {
+                    file,
+                    format,
+                    title,
+                    publish,
+                    label,
+                } => {
+                    let format = format
+                        .as_deref()
+                        .map(|f| {
+                            Format::parse(f).with_context(|| {
+                                format!("unknown format '{f}'; use csv, xlsx, json or text")
+                            })
+                        })
+                        .transpose()?;
+                    let (name, bytes) = read(&file)?;
+                    let catalog = Catalog::new(db);
+                    let title = title.unwrap_or_else(|| format!("导入 {name}"));
+                    let o = catalog
+                        .import(
+                            &cli_actor,
+                            gongfu_catalog::ImportRequest {
+                                file: &name,
+                                bytes: &bytes,
+                                format,
+                                title: &title,
+                                label: &label,
+                                publish,
+                            },
+                        )
+                        .await?;
+                    println!(
+                        "{name}: {} added, {} modified, {} retired{}",
+                        o.added,
+                        o.modified,
+                        o.retired,
+                        if o.taxonomy_changed {
+                            ", areas/categories changed"
+                        } else {
+                            ""
+                        }
+                    );
+                    match o.version {
+                        Some(v) => println!("published version {v}"),
+                        None => println!("opened adjustment {} for review; approve it in /admin or rerun with --publish", o.adjustment_id),
+                    }
+                }
+                ImportWhat::Regions { file } => {
+                    let (name, bytes) = read(&file)?;
+                    let regions = registry::read_regions(&name, &bytes)?;
+                    gongfu_db::regions::upsert(&db, &regions, &[], "cli").await?;
+                    println!("{name}: {} regions imported", regions.len());
+                }
+                ImportWhat::Populations { file } => {
+                    let (name, bytes) = read(&file)?;
+                    let known: Vec<_> = gongfu_db::regions::list(&db)
+                        .await?
+                        .into_iter()
+                        .map(|r| r.code)
+                        .collect();
+                    let pops = registry::read_populations(&name, &bytes, &known)?;
+                    gongfu_db::regions::upsert(&db, &[], &pops, "cli").await?;
+                    println!("{name}: {} population rows imported", pops.len());
+                }
+                ImportWhat::Departments { file } => {
+                    let (name, bytes) = read(&file)?;
+                    let depts = registry::read_departments(&name, &bytes)?;
+                    gongfu_db::regions::upsert_departments(&db, &depts, "cli").await?;
+                    println!("{name}: {} departments imported", depts.len());
+                }
+            }
+        }
+        Command::Export {
+            what:
+                ExportWhat::Items {
+                    format,
+                    out,
+                    version,
+                },
+        } => {
+            let f = ExportFormat::parse(&format)
+                .with_context(|| format!("unknown format '{format}'; use xlsx, csv or json"))?;
+            let catalog = Catalog::new(open(&settings).await?);
+            let Some(s) = catalog.snapshot(version).await? else {
+                bail!("no such version; `gongfu import items FILE --publish` publishes the first")
+            };
+            let bytes = gongfu_catalog::export::export(&s, f)?;
+            std::fs::write(&out, bytes)
+                .with_context(|| format!("cannot write {}", out.display()))?;
+            println!(
+                "wrote version {} ({} items) to {}",
+                s.version.number,
+                s.items.len(),
+                out.display()
+            );
+        }
+        Command::Backup { to } => {
+            let db = Db::connect(&settings.database_url).await?;
+            db.backup(&to).await?;
+            println!("backed up {} to {}", db.display_url(), to.display());
+        }
+        Command::User {
+            what:
+                UserWhat::Add {
+                    username,
+                    role,
+                    departments,
+                    name,
+                },
+        } => {
+            let role = Role::parse(&role).with_context(|| format!("unknown role '{role}'; use administrator, department_editor, reviewer or viewer"))?;
+            let password = match std::env::var("GONGFU_PASSWORD") {
+                Ok(p) => p,
+                Err(_) => {
+                    eprintln!("password for {username} (one line on standard input):");
+                    let mut line = String::new();
+                    std::io::stdin().read_line(&mut line)?;
+                    line.trim_end_matches(['\r', '\n']).to_string()
+                }
+            };
+            let db = open(&settings).await?;
+            let depts = gongfu_domain::text::split_list(&departments);
+            gongfu_accounts::save_user(&db, &username, &name, &password, role, &depts, "cli")
+                .await?;
+            println!("saved user {username} ({})", role.label());
+        }
+        Command::User {
+            what: UserWhat::List,
+        } => {
+            let db = open(&settings).await?;
+            for u in gongfu_db::accounts::users(&db).await? {
+                println!(
+                    "{}\t{}\t{}\t{}{}",
+                    u.username,
+                    u.display_name,
+                    u.role.as_str(),
+                    u.departments.join("、"),
+                    if u.disabled { "\tdisabled" } else { "" }
+                );
+            }
+        }
+        Command::Config {
+            what: ConfigWhat::Example,
+        } => print!("{}", settings::example_toml()),
+        Command::Config {
+            what: ConfigWhat::Show,
+        } => println!("{settings:#?}"),
+    }
+    Ok(())
+}

@@ -5,6 +5,7 @@
 //! rules. Either every row is good and a [`ParsedList`] comes back, or the caller gets
 //! every error found (up to [`MAX_ERRORS`]), each naming file, sheet, row and column.
 
+pub mod registry;
 pub mod table;
 pub mod text_layout;
 
@@ -101,7 +102,7 @@ impl Format {
         match name.to_ascii_lowercase().as_str() {
             "csv" => Some(Self::Csv),
             "xlsx" | "excel" => Some(Self::Xlsx),
-            "json" => Some(Self::Json),
+            "json" | "hsds" => Some(Self::Json),
             "text" | "txt" => Some(Self::Text),
             _ => None,
         }
@@ -171,6 +172,14 @@ pub fn read_list(
             let from_file = tax.is_some();
             (o, tax.unwrap_or_else(|| fallback.clone()), from_file, d)
         }
+        Format::Json if is_hsds(bytes) => {
+            let (taxonomy, items) = crate::hsds::read_json(file, bytes)?;
+            return Ok(ParsedList {
+                taxonomy,
+                taxonomy_from_file: true,
+                items,
+            });
+        }
         Format::Json => {
             let (tax, d) = json_drafts(file, bytes)?;
             let from_file = tax.is_some();
@@ -203,6 +212,12 @@ pub fn read_list(
         taxonomy_from_file: from_file,
         items,
     })
+}
+
+/// An HSDS document says so in its first kilobytes.
+fn is_hsds(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(4096)];
+    head.windows(14).any(|w| w == b"\"hsds_version\"")
 }
 
 /// Name of the xlsx sheet that carries the taxonomy.
@@ -409,12 +424,20 @@ fn taxonomy_table(
             .map(|c| gongfu_domain::text::clean(c))
             .collect();
         if cleaned.iter().any(|c| c == "领域") && cleaned.iter().any(|c| c == "大类") {
+            // Pad short rows to the header's width, as the CSV reader does, so every
+            // column index below is in bounds.
+            let width = cleaned.len();
+            let rows = it
+                .filter(|(_, c)| c.iter().any(|x| !x.trim().is_empty()))
+                .map(|(n, mut c)| {
+                    c.resize(width.max(c.len()), String::new());
+                    (n, c)
+                })
+                .collect();
             return Ok(Table {
                 headers: cleaned,
                 header_row: n,
-                rows: it
-                    .filter(|(_, c)| c.iter().any(|x| !x.trim().is_empty()))
-                    .collect(),
+                rows,
                 ..t
             });
         }

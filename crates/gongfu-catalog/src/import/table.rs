@@ -18,6 +18,9 @@ pub struct Table {
     pub rows: Vec<(usize, Vec<String>)>,
 }
 
+/// The rows of one sheet, each with its 1-based row number.
+pub type SheetRows = Vec<(usize, Vec<String>)>;
+
 /// Spreadsheet column letters for a 0-based index: 0 -> A, 25 -> Z, 26 -> AA.
 pub fn column_letter(mut i: usize) -> String {
     let mut s = Vec::new();
@@ -182,10 +185,7 @@ pub fn read_xlsx(
 }
 
 /// Reads every sheet of a workbook as (name, rows with 1-based row numbers).
-pub fn read_workbook(
-    file: &str,
-    bytes: &[u8],
-) -> Result<Vec<(String, Vec<(usize, Vec<String>)>)>, ImportError> {
+pub fn read_workbook(file: &str, bytes: &[u8]) -> Result<Vec<(String, SheetRows)>, ImportError> {
     use calamine::Reader;
     let mut wb = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec()))
         .map_err(|e| ImportError {

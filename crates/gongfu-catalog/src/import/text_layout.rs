@@ -148,7 +148,7 @@ pub fn read(file: &str, bytes: &[u8]) -> Result<(Taxonomy, Vec<Located>), Import
                 heading_open = Some('a');
             }
             Line::Category(no, name)
-                if !areas.is_empty() && cats.last().map_or(true, |c| no == c.no + 1) =>
+                if !areas.is_empty() && cats.last().is_none_or(|c| no == c.no + 1) =>
             {
                 flush(&mut cur, &mut out);
                 let area_no = areas.last().map(|a| a.no).unwrap_or(1);

@@ -131,12 +131,16 @@ fn diff_reports_fields() {
     b.standard = "新标准".into();
     let mut c = a.clone();
     c.code = ItemCode::parse("N2002").unwrap();
-    let d = diff_lists((&t, &[a.clone()]), (&t, &[b, c]));
+    let d = diff_lists((&t, std::slice::from_ref(&a)), (&t, &[b, c]));
     assert_eq!(d.added, vec![("N2002".into(), "优待抚恤".into())]);
     assert!(d.removed.is_empty());
     assert_eq!(d.changed.len(), 1);
     assert_eq!(d.changed[0].fields[0].field, "standard");
-    assert!(diff_lists((&t, &[a.clone()]), (&t, &[a])).is_empty());
+    assert!(diff_lists(
+        (&t, std::slice::from_ref(&a)),
+        (&t, std::slice::from_ref(&a))
+    )
+    .is_empty());
 }
 
 #[test]

@@ -1,0 +1,151 @@
+//! The demonstration dataset (data/demo, every illustrative row labelled 示例) loaded
+//! through the same paths a district would use: the region and department imports, a
+//! list import published as version 1, then a dynamic adjustment with proposals,
+//! decisions and approval that publishes version 2, so the diff has something to show.
+
+use crate::AppError;
+use gongfu_catalog::import::registry;
+use gongfu_catalog::{Actor, Catalog, ProposalInput};
+use gongfu_db::Db;
+use gongfu_domain::{Decision, Role};
+
+const REGIONS: &[u8] = include_bytes!("../../../data/demo/regions.csv");
+const POPULATIONS: &[u8] = include_bytes!("../../../data/demo/populations.csv");
+const DEPARTMENTS: &[u8] = include_bytes!("../../../data/demo/departments.csv");
+const ITEMS_V1: &[u8] = include_bytes!("../../../data/demo/items-v1.csv");
+const ADJUSTMENT_V2: &[u8] = include_bytes!("../../../data/demo/adjustment-v2.json");
+
+/// The demo accounts: (user name, password, role, departments). Demo only: the passwords
+/// are public, so never load the demo into a database that faces the internet.
+pub const DEMO_ACCOUNTS: &[(&str, &str, Role, &[&str])] = &[
+    ("admin", "gongfu-demo-admin", Role::Administrator, &[]),
+    (
+        "editor",
+        "gongfu-demo-editor",
+        Role::DepartmentEditor,
+        &["区卫生健康局"],
+    ),
+    ("reviewer", "gongfu-demo-reviewer", Role::Reviewer, &[]),
+    ("viewer", "gongfu-demo-viewer", Role::Viewer, &[]),
+];
+
+/// What the loader did.
+#[derive(Debug, Clone)]
+pub struct DemoSummary {
+    /// False when the database already held data and nothing was loaded.
+    pub loaded: bool,
+    /// Versions now published.
+    pub versions: usize,
+    /// Items in the newest version.
+    pub items: usize,
+}
+
+#[derive(serde::Deserialize)]
+struct AdjustmentFile {
+    title: String,
+    #[serde(default)]
+    description: String,
+    label: String,
+    proposals: Vec<ProposalFile>,
+}
+
+#[derive(serde::Deserialize)]
+struct ProposalFile {
+    #[serde(flatten)]
+    proposal: ProposalInput,
+    decision: Decision,
+    #[serde(default)]
+    decision_note: String,
+}
+
+fn demo_err(e: impl std::fmt::Display) -> AppError {
+    AppError::Demo(e.to_string())
+}
+
+/// Loads the demo into an empty database; does nothing when a version exists already.
+pub async fn load(db: &Db) -> Result<DemoSummary, AppError> {
+    let catalog = Catalog::new(db.clone());
+    let existing = catalog.versions().await.map_err(demo_err)?;
+    if !existing.is_empty() {
+        let items = catalog
+            .snapshot(None)
+            .await
+            .map_err(demo_err)?
+            .map(|s| s.items.len())
+            .unwrap_or(0);
+        return Ok(DemoSummary {
+            loaded: false,
+            versions: existing.len(),
+            items,
+        });
+    }
+    let actor = Actor::system("demo");
+    let regions = registry::read_regions("data/demo/regions.csv", REGIONS).map_err(demo_err)?;
+    let codes: Vec<_> = regions.iter().map(|r| r.code.clone()).collect();
+    let pops = registry::read_populations("data/demo/populations.csv", POPULATIONS, &codes)
+        .map_err(demo_err)?;
+    gongfu_db::regions::upsert(db, &regions, &pops, &actor.name).await?;
+    let depts =
+        registry::read_departments("data/demo/departments.csv", DEPARTMENTS).map_err(demo_err)?;
+    gongfu_db::regions::upsert_departments(db, &depts, &actor.name).await?;
+    catalog
+        .import(
+            &actor,
+            gongfu_catalog::ImportRequest {
+                file: "data/demo/items-v1.csv",
+                bytes: ITEMS_V1,
+                format: None,
+                title: "示例区基本公共服务清单首版（示例）",
+                label: "2021年版（示例）",
+                publish: true,
+            },
+        )
+        .await
+        .map_err(demo_err)?;
+    let adj: AdjustmentFile = serde_json::from_slice(ADJUSTMENT_V2)
+        .map_err(|e| demo_err(format!("data/demo/adjustment-v2.json: {e}")))?;
+    let id = catalog
+        .open_adjustment(&actor, &adj.title, &adj.description, None)
+        .await
+        .map_err(demo_err)?;
+    for p in adj.proposals {
+        let pid = catalog
+            .propose(&actor, id, p.proposal)
+            .await
+            .map_err(|e| demo_err(format!("data/demo/adjustment-v2.json: {e}")))?;
+        catalog
+            .decide(&actor, pid, id, p.decision, &p.decision_note)
+            .await
+            .map_err(demo_err)?;
+    }
+    catalog
+        .approve(&actor, id, &adj.label, "示例：由演示数据的动态调整生成")
+        .await
+        .map_err(demo_err)?;
+    for (name, password, role, depts) in DEMO_ACCOUNTS {
+        let depts: Vec<String> = depts.iter().map(|d| d.to_string()).collect();
+        gongfu_accounts::save_user(
+            db,
+            name,
+            &format!("演示{}", role.label()),
+            password,
+            *role,
+            &depts,
+            "demo",
+        )
+        .await
+        .map_err(demo_err)?;
+    }
+    let versions = catalog.versions().await.map_err(demo_err)?.len();
+    let items = catalog
+        .snapshot(None)
+        .await
+        .map_err(demo_err)?
+        .map(|s| s.items.len())
+        .unwrap_or(0);
+    Ok(DemoSummary {
+        loaded: true,
+        versions,
+        items,
+    })
+}

@@ -1,0 +1,232 @@
+//! Settings, defined once as data. Each has a key (in the TOML file), an environment
+//! variable, a command-line flag, a default and a description; `gongfu --help` and
+//! `gongfu.example.toml` are both generated from [`SETTINGS`], and a test fails when the
+//! example file drifts from it.
+//!
+//! Precedence, highest first: flag, environment variable, TOML file (`--config`), default.
+
+use std::collections::BTreeMap;
+
+/// One setting.
+#[derive(Debug, Clone, Copy)]
+pub struct Spec {
+    /// Key in the TOML file; the flag is `--` + key with `_` as `-`.
+    pub key: &'static str,
+    /// Environment variable.
+    pub env: &'static str,
+    /// Default value.
+    pub default: &'static str,
+    /// What it does.
+    pub help: &'static str,
+}
+
+impl Spec {
+    /// The command-line flag, without dashes.
+    pub fn flag(&self) -> String {
+        self.key.replace('_', "-")
+    }
+}
+
+/// Every setting.
+pub const SETTINGS: &[Spec] = &[
+    Spec { key: "database_url", env: "GONGFU_DATABASE_URL", default: "sqlite://./gongfu-data/gongfu.db", help: "Database: sqlite://PATH (embedded, created if missing) or postgres://USER:PASSWORD@HOST:PORT/DB" },
+    Spec { key: "listen", env: "GONGFU_LISTEN", default: "127.0.0.1:8080", help: "Address and port to serve on; 0.0.0.0:8080 to accept connections from other machines" },
+    Spec { key: "data_dir", env: "GONGFU_DATA_DIR", default: "./gongfu-demo", help: "Directory of the demo's SQLite database (demo only)" },
+    Spec { key: "secure_cookies", env: "GONGFU_SECURE_COOKIES", default: "false", help: "Mark login cookies Secure; set to true when served over HTTPS" },
+    Spec { key: "log", env: "GONGFU_LOG", default: "info", help: "Log filter, e.g. info or gongfu=debug,sqlx=warn" },
+];
+
+/// Resolved settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// Database URL.
+    pub database_url: String,
+    /// Listen address.
+    pub listen: String,
+    /// Demo data directory.
+    pub data_dir: String,
+    /// Secure cookies.
+    pub secure_cookies: bool,
+    /// Log filter.
+    pub log: String,
+}
+
+/// A setting that could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    /// The TOML file could not be read or parsed.
+    #[error("config file {path}: {detail}")]
+    File {
+        /// The file.
+        path: String,
+        /// What is wrong.
+        detail: String,
+    },
+    /// A value is not of the right form.
+    #[error("setting {key} = '{value}' from {source_name}: {detail}")]
+    Value {
+        /// Key.
+        key: &'static str,
+        /// Value.
+        value: String,
+        /// Where it came from (flag, environment, file).
+        source_name: String,
+        /// What is expected.
+        detail: String,
+    },
+}
+
+/// Parses a TOML config file into key -> string value, refusing unknown keys.
+pub fn read_file(path: &str, text: &str) -> Result<BTreeMap<String, String>, SettingsError> {
+    let table: toml::Table = toml::from_str(text).map_err(|e| SettingsError::File {
+        path: path.into(),
+        detail: e.to_string(),
+    })?;
+    let mut out = BTreeMap::new();
+    for (k, v) in table {
+        if !SETTINGS.iter().any(|s| s.key == k) {
+            let known: Vec<_> = SETTINGS.iter().map(|s| s.key).collect();
+            return Err(SettingsError::File {
+                path: path.into(),
+                detail: format!(
+                    "unknown setting '{k}'; known settings: {}",
+                    known.join(", ")
+                ),
+            });
+        }
+        let s = match v {
+            toml::Value::String(s) => s,
+            toml::Value::Boolean(b) => b.to_string(),
+            toml::Value::Integer(i) => i.to_string(),
+            other => {
+                return Err(SettingsError::File {
+                    path: path.into(),
+                    detail: format!(
+                        "setting '{k}' must be a string, boolean or integer, not {}",
+                        other.type_str()
+                    ),
+                })
+            }
+        };
+        out.insert(k, s);
+    }
+    Ok(out)
+}
+
+impl Settings {
+    /// Resolves every setting from flags, the environment, the file and the defaults.
+    pub fn resolve(
+        flags: &BTreeMap<String, String>,
+        env: impl Fn(&str) -> Option<String>,
+        file: &BTreeMap<String, String>,
+    ) -> Result<Self, SettingsError> {
+        let get = |key: &'static str| -> (String, String) {
+            let spec = SETTINGS
+                .iter()
+                .find(|s| s.key == key)
+                .copied()
+                .unwrap_or(SETTINGS[0]);
+            if let Some(v) = flags.get(key) {
+                (v.clone(), format!("--{}", spec.flag()))
+            } else if let Some(v) = env(spec.env).filter(|v| !v.is_empty()) {
+                (v, spec.env.to_string())
+            } else if let Some(v) = file.get(key) {
+                (v.clone(), "config file".into())
+            } else {
+                (spec.default.to_string(), "default".into())
+            }
+        };
+        let (secure, src) = get("secure_cookies");
+        let secure_cookies = match secure.as_str() {
+            "true" | "1" | "yes" => true,
+            "false" | "0" | "no" => false,
+            _ => {
+                return Err(SettingsError::Value {
+                    key: "secure_cookies",
+                    value: secure,
+                    source_name: src,
+                    detail: "expected true or false".into(),
+                })
+            }
+        };
+        let (listen, src) = get("listen");
+        if listen.parse::<std::net::SocketAddr>().is_err() && !listen.starts_with("localhost:") {
+            return Err(SettingsError::Value {
+                key: "listen",
+                value: listen,
+                source_name: src,
+                detail: "expected HOST:PORT, e.g. 127.0.0.1:8080".into(),
+            });
+        }
+        Ok(Self {
+            database_url: get("database_url").0,
+            listen,
+            data_dir: get("data_dir").0,
+            secure_cookies,
+            log: get("log").0,
+        })
+    }
+}
+
+/// The example config file: every setting commented with its description and default.
+pub fn example_toml() -> String {
+    let mut s = String::from("# gongfu configuration. Pass with --config FILE (or GONGFU_CONFIG).\n# Generated from the settings table; `cargo test` fails when this file drifts.\n");
+    for spec in SETTINGS {
+        s.push_str(&format!(
+            "\n# {} (env {}, flag --{})\n# {} = \"{}\"\n",
+            spec.help,
+            spec.env,
+            spec.flag(),
+            spec.key,
+            spec.default
+        ));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn precedence_flag_env_file_default() {
+        let flags = BTreeMap::from([("listen".to_string(), "127.0.0.1:1".to_string())]);
+        let file = BTreeMap::from([
+            ("listen".to_string(), "127.0.0.1:3".to_string()),
+            ("log".to_string(), "debug".to_string()),
+        ]);
+        let env = |k: &str| {
+            (k == "GONGFU_LISTEN" || k == "GONGFU_LOG").then(|| "127.0.0.1:2".to_string())
+        };
+        let s = Settings::resolve(&flags, env, &file).unwrap();
+        assert_eq!(s.listen, "127.0.0.1:1");
+        assert_eq!(s.log, "127.0.0.1:2", "env beats file");
+        let s = Settings::resolve(&BTreeMap::new(), |_| None, &file).unwrap();
+        assert_eq!(s.listen, "127.0.0.1:3");
+        let s = Settings::resolve(&BTreeMap::new(), |_| None, &BTreeMap::new()).unwrap();
+        assert_eq!(s.database_url, "sqlite://./gongfu-data/gongfu.db");
+        assert!(!s.secure_cookies);
+    }
+
+    #[test]
+    fn bad_values_say_where_they_came_from() {
+        let e = Settings::resolve(
+            &BTreeMap::new(),
+            |k| (k == "GONGFU_SECURE_COOKIES").then(|| "maybe".into()),
+            &BTreeMap::new(),
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("GONGFU_SECURE_COOKIES"), "{e}");
+        let e = read_file("g.toml", "colour = \"red\"").unwrap_err();
+        assert!(e.to_string().contains("unknown setting 'colour'"), "{e}");
+    }
+
+    /// Lemmy's rule: the documented defaults are the code's defaults.
+    #[test]
+    fn example_file_matches_the_table() {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../gongfu.example.toml");
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        assert_eq!(text, example_toml(), "gongfu.example.toml drifted from SETTINGS; regenerate it with `gongfu config example > gongfu.example.toml`");
+    }
+}

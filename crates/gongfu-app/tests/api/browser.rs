@@ -1,0 +1,257 @@
+//! Page tests in a real headless Chromium, driven over the W3C WebDriver protocol
+//! (chromedriver). The protocol is JSON over HTTP, so a few helpers over reqwest do.
+//!
+//! When chromium or chromedriver is missing the tests say so and pass, unless
+//! GONGFU_REQUIRE_BROWSER=1 (CI sets it), which makes a missing browser a failure.
+
+use crate::helpers::{spawn_demo, TestApp};
+use serde_json::{json, Value};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+struct Browser {
+    http: reqwest::Client,
+    base: String,
+    session: String,
+    _driver: DriverProcess,
+    _profile: tempfile::TempDir,
+}
+
+struct DriverProcess(Child);
+
+impl Drop for DriverProcess {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn which(name: &str) -> Option<String> {
+    std::env::var_os("PATH")
+        .and_then(|p| {
+            std::env::split_paths(&p)
+                .map(|d| d.join(name))
+                .find(|f| f.is_file())
+        })
+        .map(|p| p.display().to_string())
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
+}
+
+/// Starts chromedriver and a headless Chromium session, or says why it cannot.
+async fn browser() -> Option<Browser> {
+    let (Some(chrome), Some(driver)) = (which("chromium"), which("chromedriver")) else {
+        assert!(std::env::var("GONGFU_REQUIRE_BROWSER").as_deref() != Ok("1"), "GONGFU_REQUIRE_BROWSER=1 but chromium or chromedriver is not installed (apt-get install chromium chromium-driver)");
+        eprintln!("SKIPPED browser test: chromium or chromedriver not found on PATH (apt-get install chromium chromium-driver)");
+        return None;
+    };
+    let port = free_port();
+    let child = Command::new(driver)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver starts");
+    let guard = DriverProcess(child);
+    let base = format!("http://127.0.0.1:{port}");
+    let http = reqwest::Client::new();
+    for _ in 0..100 {
+        if http.get(format!("{base}/status")).send().await.is_ok() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let profile = tempfile::tempdir().expect("profile dir");
+    let caps = json!({"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {"binary": chrome, "args": [
+        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=390,844",
+        format!("--user-data-dir={}", profile.path().display())
+    ]}}}});
+    let r: Value = http
+        .post(format!("{base}/session"))
+        .json(&caps)
+        .send()
+        .await
+        .expect("new session")
+        .json()
+        .await
+        .expect("session json");
+    let session = r["value"]["sessionId"]
+        .as_str()
+        .unwrap_or_else(|| panic!("chromedriver refused a session: {r}"))
+        .to_string();
+    Some(Browser {
+        http,
+        base,
+        session,
+        _driver: guard,
+        _profile: profile,
+    })
+}
+
+impl Browser {
+    async fn cmd(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+        let url = format!("{}/session/{}{path}", self.base, self.session);
+        let req = self.http.request(method, url);
+        let req = match body {
+            Some(b) => req.json(&b),
+            None => req,
+        };
+        let v: Value = req
+            .send()
+            .await
+            .expect("webdriver")
+            .json()
+            .await
+            .expect("webdriver json");
+        assert!(v["value"].get("error").is_none(), "webdriver {path}: {v}");
+        v["value"].clone()
+    }
+
+    async fn goto(&self, url: &str) {
+        self.cmd(reqwest::Method::POST, "/url", Some(json!({"url": url})))
+            .await;
+    }
+
+    async fn find(&self, css: &str) -> String {
+        let v = self
+            .cmd(
+                reqwest::Method::POST,
+                "/element",
+                Some(json!({"using": "css selector", "value": css})),
+            )
+            .await;
+        v.as_object()
+            .and_then(|o| o.values().next())
+            .and_then(Value::as_str)
+            .expect("element id")
+            .to_string()
+    }
+
+    async fn text(&self, css: &str) -> String {
+        let id = self.find(css).await;
+        self.cmd(reqwest::Method::GET, &format!("/element/{id}/text"), None)
+            .await
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    }
+
+    async fn click(&self, css: &str) {
+        let id = self.find(css).await;
+        self.cmd(
+            reqwest::Method::POST,
+            &format!("/element/{id}/click"),
+            Some(json!({})),
+        )
+        .await;
+    }
+
+    async fn type_into(&self, css: &str, text: &str) {
+        let id = self.find(css).await;
+        self.cmd(
+            reqwest::Method::POST,
+            &format!("/element/{id}/value"),
+            Some(json!({"text": text})),
+        )
+        .await;
+    }
+
+    async fn js(&self, script: &str) -> Value {
+        self.cmd(
+            reqwest::Method::POST,
+            "/execute/sync",
+            Some(json!({"script": script, "args": []})),
+        )
+        .await
+    }
+
+    async fn close(self) {
+        let _ = self
+            .http
+            .delete(format!("{}/session/{}", self.base, self.session))
+            .send()
+            .await;
+    }
+}
+
+async fn setup() -> Option<(TestApp, Browser)> {
+    let b = browser().await?;
+    Some((spawn_demo().await, b))
+}
+
+#[tokio::test]
+async fn a_resident_browses_searches_and_switches_to_elderly_mode() {
+    let Some((app, b)) = setup().await else {
+        return;
+    };
+    b.goto(&app.url("/")).await;
+    let total: usize = b.text("#item-total").await.parse().expect("a number");
+    assert!(total > 100);
+    // Search from the box on the page.
+    b.type_into("form.search input[name=q]", "抚恤").await;
+    b.click("form.search button").await;
+    assert!(b.text("#result-count").await.contains("抚恤"));
+    b.click("a[href^='/items/N2001']").await;
+    assert!(b.text("#target_population").await.contains("现役军人"));
+    // Elderly mode: larger type, remembered across pages.
+    let before: f64 = b
+        .js("return parseFloat(getComputedStyle(document.body).fontSize)")
+        .await
+        .as_f64()
+        .unwrap();
+    b.click("#elderly-toggle").await;
+    let after: f64 = b
+        .js("return parseFloat(getComputedStyle(document.body).fontSize)")
+        .await
+        .as_f64()
+        .unwrap();
+    assert!(
+        after > before * 1.2,
+        "elderly mode enlarges text: {before} -> {after}"
+    );
+    b.goto(&app.url("/versions")).await;
+    assert_eq!(b.js("return document.body.className").await, "elderly");
+    // The page fits a phone: no horizontal scrolling.
+    let overflow = b
+        .js("return document.documentElement.scrollWidth > window.innerWidth + 1")
+        .await;
+    assert_eq!(overflow, false);
+    b.close().await;
+}
+
+#[tokio::test]
+async fn staff_log_in_and_publish_an_adjustment_from_the_pages() {
+    let Some((app, b)) = setup().await else {
+        return;
+    };
+    b.goto(&app.url("/admin")).await;
+    b.type_into("#username", "admin").await;
+    b.type_into("#password", "gongfu-demo-admin").await;
+    b.click("form.stack button").await;
+    b.type_into("#title", "浏览器测试调整").await;
+    b.click("form.stack button").await;
+    assert!(b.text("h1").await.contains("浏览器测试调整"));
+    // Retire one featured item.
+    b.js("document.querySelector('select[name=kind]').value='retire'")
+        .await;
+    let (_, items) = app.get_json("/api/v1/items?featured=true&per_page=1").await;
+    let code = items["items"][0]["code"].as_str().unwrap().to_string();
+    b.type_into("input[name=code]", &code).await;
+    b.click("form.inline.card button").await;
+    b.type_into("#rationale", "测试退出").await;
+    b.click("form.stack button").await;
+    assert!(b.text("#notice").await.contains("已提交提议"));
+    b.click(".proposal button[value=accepted]").await;
+    b.type_into("#label", "浏览器版").await;
+    b.click("form[action$='/approve'] button").await;
+    assert_eq!(b.text("#removed-count").await, "1");
+    let (_, vs) = app.get_json("/api/v1/versions").await;
+    assert_eq!(vs["versions"].as_array().unwrap().len(), 3);
+    b.close().await;
+}

@@ -1,0 +1,93 @@
+use gongfu_app::Application;
+use gongfu_db::testing::{self, TestDb};
+use serde_json::Value;
+
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub db: gongfu_db::Db,
+    _t: TestDb,
+}
+
+/// Boots the whole server on a free port with a fresh, empty database.
+pub async fn spawn_app() -> TestApp {
+    gongfu_app::init_tracing("warn");
+    let t = testing::fresh().await;
+    let app = Application::with_db(t.db.clone(), "127.0.0.1:0", false)
+        .await
+        .expect("bind");
+    let base = format!("http://127.0.0.1:{}", app.port());
+    let db = app.db().clone();
+    tokio::spawn(app.run_until_stopped());
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    TestApp {
+        base,
+        client,
+        db,
+        _t: t,
+    }
+}
+
+/// Boots the server with the demo data loaded.
+pub async fn spawn_demo() -> TestApp {
+    let app = spawn_app().await;
+    let s = gongfu_app::demo::load(&app.db).await.expect("demo loads");
+    assert!(s.loaded);
+    app
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn get_json(&self, path: &str) -> (u16, Value) {
+        let r = self.get(path).await;
+        let status = r.status().as_u16();
+        (status, r.json().await.expect("json body"))
+    }
+
+    pub async fn get_html(&self, path: &str) -> (u16, String) {
+        let r = self.get(path).await;
+        (r.status().as_u16(), r.text().await.expect("body"))
+    }
+
+    /// Logs in through the API; returns the CSRF token.
+    pub async fn login(&self, user: &str, password: &str) -> String {
+        let r = self
+            .client
+            .post(self.url("/api/v1/session"))
+            .json(&serde_json::json!({"username": user, "password": password}))
+            .send()
+            .await
+            .expect("login");
+        assert_eq!(r.status(), 200, "login as {user}");
+        let v: Value = r.json().await.expect("json");
+        v["csrf_token"].as_str().expect("csrf").to_string()
+    }
+
+    pub async fn post_json(&self, path: &str, csrf: &str, body: Value) -> (u16, Value) {
+        let r = self
+            .client
+            .post(self.url(path))
+            .header("x-csrf-token", csrf)
+            .json(&body)
+            .send()
+            .await
+            .expect("post");
+        let status = r.status().as_u16();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+}

@@ -1,0 +1,11 @@
+//! The whole application over HTTP: one test binary, a module per feature.
+//! Each test boots the real server on port 0 with a fresh database (SQLite, or
+//! PostgreSQL when GONGFU_TEST_DATABASE_URL is set).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] fns may panic: that is how a test fails
+
+mod browser;
+mod helpers;
+mod items;
+mod pages;
+mod writes;

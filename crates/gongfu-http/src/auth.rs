@@ -1,0 +1,100 @@
+//! Who is calling: the session cookie read into a user, and the CSRF check for writes.
+
+use crate::{ApiError, AppState, ErrorCode};
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use gongfu_accounts::{Session, SESSION_COOKIE};
+use gongfu_catalog::Actor;
+
+/// The value of a cookie in a request.
+pub fn cookie<'a>(parts: &'a axum::http::HeaderMap, name: &str) -> Option<&'a str> {
+    parts
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// The `Set-Cookie` value for a session token (empty token: clear it).
+pub fn session_cookie(token: &str, secure: bool) -> String {
+    let max_age = if token.is_empty() {
+        0
+    } else {
+        gongfu_accounts::SESSION_HOURS * 3600
+    };
+    format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+/// The logged-in user, if any. Never rejects.
+pub struct CurrentUser(pub Option<Session>);
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        match cookie(&parts.headers, SESSION_COOKIE) {
+            Some(token) => Ok(Self(gongfu_accounts::session(&state.db, token).await?)),
+            None => Ok(Self(None)),
+        }
+    }
+}
+
+/// A logged-in staff member; rejects with 401 otherwise. For API writes the
+/// `X-CSRF-Token` header must match the session's token as well.
+pub struct Staff(pub Session);
+
+impl Staff {
+    /// The catalogue actor for this user.
+    pub fn actor(&self) -> Actor {
+        actor(&self.0)
+    }
+}
+
+/// The catalogue actor of a session.
+pub fn actor(s: &Session) -> Actor {
+    Actor {
+        name: s.user.username.clone(),
+        role: s.user.role,
+        departments: s.user.departments.clone(),
+    }
+}
+
+impl FromRequestParts<AppState> for Staff {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let CurrentUser(session) = CurrentUser::from_request_parts(parts, state).await?;
+        let session = session.ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::Unauthorized,
+                "no valid session; log in with POST /api/v1/session and send the cookie it sets",
+            )
+        })?;
+        if parts.method != axum::http::Method::GET && parts.uri.path().starts_with("/api/") {
+            let sent = parts
+                .headers
+                .get("x-csrf-token")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            if !gongfu_accounts::csrf_matches(&session, sent) {
+                return Err(ApiError::new(
+                    ErrorCode::CsrfMismatch,
+                    "send the csrf_token from POST /api/v1/session in the X-CSRF-Token header",
+                ));
+            }
+        }
+        Ok(Self(session))
+    }
+}

@@ -1,0 +1,200 @@
+//! The error-code catalogue: every error the API returns, defined once with its code, HTTP
+//! status and Chinese and English titles. Responses are `{"code", "message", "field",
+//! "detail", "errors"}`; `message` is Chinese unless the request prefers English
+//! (`Accept-Language: en`), `detail` says precisely what failed and what to do.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use gongfu_catalog::CatalogError;
+
+macro_rules! catalogue {
+    ($($(#[$m:meta])* $v:ident = ($code:literal, $status:ident, $zh:literal, $en:literal)),+ $(,)?) => {
+        /// Every error code of the API.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum ErrorCode { $($(#[$m])* $v),+ }
+        impl ErrorCode {
+            /// Every code, for documentation and tests.
+            pub const ALL: &'static [ErrorCode] = &[$(Self::$v),+];
+            /// Stable machine-readable code.
+            pub fn code(self) -> &'static str { match self { $(Self::$v => $code),+ } }
+            /// HTTP status.
+            pub fn status(self) -> StatusCode { match self { $(Self::$v => StatusCode::$status),+ } }
+            /// Chinese title.
+            pub fn zh(self) -> &'static str { match self { $(Self::$v => $zh),+ } }
+            /// English title.
+            pub fn en(self) -> &'static str { match self { $(Self::$v => $en),+ } }
+        }
+    };
+}
+
+catalogue! {
+    /// A query parameter or body field is malformed or out of range.
+    InvalidInput = ("invalid_input", BAD_REQUEST, "请求参数有误", "The request has an invalid parameter"),
+    /// The body is not the JSON expected.
+    InvalidBody = ("invalid_body", BAD_REQUEST, "请求内容格式有误", "The request body is not valid"),
+    /// A version, item, region or adjustment does not exist.
+    NotFound = ("not_found", NOT_FOUND, "未找到所请求的内容", "Not found"),
+    /// The list has no published version yet.
+    NoVersion = ("no_version", NOT_FOUND, "清单尚未发布任何版本", "No version of the list has been published yet"),
+    /// Login required.
+    Unauthorized = ("unauthorized", UNAUTHORIZED, "请先登录", "Login required"),
+    /// Wrong user name or password.
+    BadCredentials = ("bad_credentials", UNAUTHORIZED, "用户名或密码错误", "Wrong user name or password"),
+    /// The role does not allow this.
+    Forbidden = ("forbidden", FORBIDDEN, "当前账号无权执行此操作", "Your role does not allow this"),
+    /// The CSRF token is missing or wrong.
+    CsrfMismatch = ("csrf_mismatch", FORBIDDEN, "安全校验失败，请刷新页面后重试", "Missing or wrong CSRF token; reload and retry"),
+    /// The request does not fit the current state.
+    Conflict = ("conflict", CONFLICT, "操作与当前状态冲突", "The request conflicts with the current state"),
+    /// An import file was rejected; nothing was imported.
+    ImportFailed = ("import_failed", UNPROCESSABLE_ENTITY, "导入失败，未导入任何数据", "Import failed; nothing was imported"),
+    /// Proposed content breaks the list's rules.
+    Unprocessable = ("unprocessable", UNPROCESSABLE_ENTITY, "内容不符合清单规则", "The content breaks the list's rules"),
+    /// Something failed on the server.
+    Internal = ("internal", INTERNAL_SERVER_ERROR, "服务器内部错误", "Internal server error"),
+}
+
+/// An API error: a code and what exactly went wrong.
+#[derive(Debug)]
+pub struct ApiError {
+    /// The code.
+    pub code: ErrorCode,
+    /// What failed, on which input, what to do.
+    pub detail: String,
+    /// The field at fault.
+    pub field: Option<String>,
+    /// Several problems (import rows, proposal fields).
+    pub errors: Vec<serde_json::Value>,
+    /// Reply in English.
+    pub english: bool,
+}
+
+impl ApiError {
+    /// An error with a detail.
+    pub fn new(code: ErrorCode, detail: impl Into<String>) -> Self {
+        Self {
+            code,
+            detail: detail.into(),
+            field: None,
+            errors: vec![],
+            english: false,
+        }
+    }
+
+    /// Names the field at fault.
+    pub fn field(mut self, f: impl Into<String>) -> Self {
+        self.field = Some(f.into());
+        self
+    }
+
+    /// The body as JSON.
+    pub fn body(&self) -> serde_json::Value {
+        serde_json::json!({
+            "code": self.code.code(),
+            "message": if self.english { self.code.en() } else { self.code.zh() },
+            "field": self.field,
+            "detail": self.detail,
+            "errors": self.errors,
+        })
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if self.code == ErrorCode::Internal {
+            tracing::error!(detail = %self.detail, "internal error");
+        }
+        (self.code.status(), axum::Json(self.body())).into_response()
+    }
+}
+
+impl From<CatalogError> for ApiError {
+    fn from(e: CatalogError) -> Self {
+        match e {
+            CatalogError::NotFound { .. } => ApiError::new(ErrorCode::NotFound, e.to_string()),
+            CatalogError::Forbidden(m) => ApiError::new(ErrorCode::Forbidden, m),
+            CatalogError::Conflict(m) => ApiError::new(ErrorCode::Conflict, m),
+            CatalogError::Invalid(list) => {
+                let field = list
+                    .first()
+                    .and_then(|m| m.split(':').next())
+                    .map(str::to_string);
+                ApiError {
+                    code: ErrorCode::Unprocessable,
+                    detail: list.join("; "),
+                    field,
+                    errors: list.into_iter().map(serde_json::Value::String).collect(),
+                    english: false,
+                }
+            }
+            CatalogError::Import(f) => ApiError {
+                code: ErrorCode::ImportFailed,
+                detail: f.to_string(),
+                field: None,
+                errors: f
+                    .errors
+                    .iter()
+                    .map(|e| serde_json::to_value(e).unwrap_or_default())
+                    .collect(),
+                english: false,
+            },
+            CatalogError::Db(d) => ApiError::new(ErrorCode::Internal, d.to_string()),
+        }
+    }
+}
+
+impl From<gongfu_db::DbError> for ApiError {
+    fn from(e: gongfu_db::DbError) -> Self {
+        ApiError::new(ErrorCode::Internal, e.to_string())
+    }
+}
+
+impl From<gongfu_accounts::AccountError> for ApiError {
+    fn from(e: gongfu_accounts::AccountError) -> Self {
+        use gongfu_accounts::AccountError as A;
+        match e {
+            A::BadCredentials => ApiError::new(ErrorCode::BadCredentials, e.to_string()),
+            A::Invalid(m) => ApiError::new(ErrorCode::InvalidInput, m),
+            A::Hash(_) | A::Db(_) => ApiError::new(ErrorCode::Internal, e.to_string()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for c in ErrorCode::ALL {
+            assert!(seen.insert(c.code()), "duplicate code {}", c.code());
+        }
+    }
+
+    /// Lemmy's rule: a code nobody returns is a lie in the documentation.
+    #[test]
+    fn every_code_is_used_outside_the_catalogue() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut text = String::new();
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let p = entry.unwrap().path();
+            let mut src = std::fs::read_to_string(&p).unwrap();
+            if p.file_name().is_some_and(|n| n == "error.rs") {
+                // The definitions themselves do not count, nor do these tests.
+                let start = src.find("catalogue! {").unwrap();
+                let end = start + src[start..].find("\n}\n").unwrap();
+                src.replace_range(start..end, "");
+                src.truncate(src.find("#[cfg(test)]").unwrap());
+            }
+            text.push_str(&src);
+        }
+        for c in ErrorCode::ALL {
+            let name = format!("{c:?}");
+            assert!(
+                text.contains(&format!("ErrorCode::{name}")),
+                "ErrorCode::{name} is never returned"
+            );
+        }
+    }
+}
