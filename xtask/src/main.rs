@@ -155,6 +155,9 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[i.min(sorted.len() - 1)]
 }
 
+/// Builds the request path for the i-th request of a case.
+type PathFn = Box<dyn Fn(usize) -> String + Send + Sync>;
+
 async fn bench_api() -> Result<()> {
     let n = 10_000;
     let (db, _dir) = fresh_db(None).await?;
@@ -177,7 +180,7 @@ async fn bench_api() -> Result<()> {
     println!("\n### API on a {n}-item list (SQLite, in-process server, closed-loop load from the same process over loopback)\n");
     println!("| request | connections | requests | throughput (req/s) | p50 (ms) | p99 (ms) |");
     println!("|---|---|---|---|---|---|");
-    let cases: Vec<(&str, Box<dyn Fn(usize) -> String + Send + Sync>)> = vec![
+    let cases: Vec<(&str, PathFn)> = vec![
         (
             "GET /api/v1/items (page of 50)",
             Box::new(|i| format!("/api/v1/items?page={}", i % 200 + 1)),

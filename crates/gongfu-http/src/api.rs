@@ -118,8 +118,8 @@ struct ProposalBody {
     kind: String,
     /// Codes of the items changed: none for add, one for modify and retire, two or more for merge.
     target_codes: Vec<String>,
-    /// The item as it should read (add, modify, merge): the item fields of `GET /api/v1/items/{code}`, as text.
-    item: Option<std::collections::BTreeMap<String, String>>,
+    /// The item as it should read (add, modify, merge), in the shape `GET /api/v1/items/{code}` returns.
+    item: Option<ItemView>,
     /// 调整理由.
     rationale: String,
     /// Links or references to the evidence.
@@ -483,7 +483,17 @@ async fn propose(
     Path(id): Path<i64>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let p: ProposalInput = json_body(&body)?;
+    // The item may be sent exactly as GET /api/v1/items/{code} returns it.
+    let mut v: Value = json_body(&body)?;
+    let item = v
+        .get("item")
+        .and_then(Value::as_object)
+        .map(gongfu_catalog::import::draft_from_json);
+    if let Some(o) = v.as_object_mut() {
+        o.remove("item");
+    }
+    let mut p: ProposalInput = serde_json::from_value(v).map_err(|e| ApiError::new(ErrorCode::InvalidBody, format!("the proposal is not the JSON expected: {e}; send {{\"kind\", \"target_codes\", \"item\", \"rationale\", \"evidence\"}}")))?;
+    p.item = item;
     let pid = state.catalog.propose(&staff.actor(), id, p).await?;
     Ok((StatusCode::CREATED, Json(json!({"id": pid}))).into_response())
 }

@@ -152,6 +152,21 @@ impl Browser {
         .await;
     }
 
+    /// Clicks something that loads a new page, and waits until the new document is ready,
+    /// so the next lookup cannot find an element of the page being left.
+    async fn click_to_page(&self, css: &str) {
+        self.js("window.__gongfu_old_page = true").await;
+        self.click(css).await;
+        for _ in 0..200 {
+            let v = self.js("return window.__gongfu_old_page === undefined && document.readyState === 'complete'").await;
+            if v == Value::Bool(true) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("clicking {css} did not load a new page within 5 s");
+    }
+
     async fn type_into(&self, css: &str, text: &str) {
         let id = self.find(css).await;
         self.cmd(
@@ -195,9 +210,9 @@ async fn a_resident_browses_searches_and_switches_to_elderly_mode() {
     assert!(total > 100);
     // Search from the box on the page.
     b.type_into("form.search input[name=q]", "抚恤").await;
-    b.click("form.search button").await;
+    b.click_to_page("form.search button").await;
     assert!(b.text("#result-count").await.contains("抚恤"));
-    b.click("a[href^='/items/N2001']").await;
+    b.click_to_page("a[href^='/items/N2001']").await;
     assert!(b.text("#target_population").await.contains("现役军人"));
     // Elderly mode: larger type, remembered across pages.
     let before: f64 = b
@@ -205,7 +220,7 @@ async fn a_resident_browses_searches_and_switches_to_elderly_mode() {
         .await
         .as_f64()
         .unwrap();
-    b.click("#elderly-toggle").await;
+    b.click_to_page("#elderly-toggle").await;
     let after: f64 = b
         .js("return parseFloat(getComputedStyle(document.body).fontSize)")
         .await
@@ -233,9 +248,9 @@ async fn staff_log_in_and_publish_an_adjustment_from_the_pages() {
     b.goto(&app.url("/admin")).await;
     b.type_into("#username", "admin").await;
     b.type_into("#password", "gongfu-demo-admin").await;
-    b.click("form.stack button").await;
+    b.click_to_page("form.stack button").await;
     b.type_into("#title", "浏览器测试调整").await;
-    b.click("form.stack button").await;
+    b.click_to_page("form.stack button").await;
     assert!(b.text("h1").await.contains("浏览器测试调整"));
     // Retire one featured item.
     b.js("document.querySelector('select[name=kind]').value='retire'")
@@ -243,13 +258,13 @@ async fn staff_log_in_and_publish_an_adjustment_from_the_pages() {
     let (_, items) = app.get_json("/api/v1/items?featured=true&per_page=1").await;
     let code = items["items"][0]["code"].as_str().unwrap().to_string();
     b.type_into("input[name=code]", &code).await;
-    b.click("form.inline.card button").await;
+    b.click_to_page("form.inline.card button").await;
     b.type_into("#rationale", "测试退出").await;
-    b.click("form.stack button").await;
+    b.click_to_page("form.stack button").await;
     assert!(b.text("#notice").await.contains("已提交提议"));
-    b.click(".proposal button[value=accepted]").await;
+    b.click_to_page(".proposal button[value=accepted]").await;
     b.type_into("#label", "浏览器版").await;
-    b.click("form[action$='/approve'] button").await;
+    b.click_to_page("form[action$='/approve'] button").await;
     assert_eq!(b.text("#removed-count").await, "1");
     let (_, vs) = app.get_json("/api/v1/versions").await;
     assert_eq!(vs["versions"].as_array().unwrap().len(), 3);

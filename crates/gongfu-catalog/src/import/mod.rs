@@ -587,24 +587,7 @@ fn json_drafts(
         let obj = it
             .as_object()
             .ok_or_else(|| fail(Some(i + 1), format!("items[{i}] is not an object")))?;
-        let mut d = ItemDraft::default();
-        for (k, val) in obj {
-            let key = match k.as_str() {
-                "area" | "category" => {
-                    // The API writes {"no", "name"} for these.
-                    let s = val
-                        .get("name")
-                        .map(json_text)
-                        .unwrap_or_else(|| json_text(val));
-                    d.set(k, s);
-                    continue;
-                }
-                other => other,
-            };
-            if ITEM_COLUMNS.iter().any(|c| c.key == key) {
-                d.set(key, json_text(val));
-            }
-        }
+        let d = draft_from_json(obj);
         out.push(Located {
             draft: d,
             row: i + 1,
@@ -612,6 +595,27 @@ fn json_drafts(
         });
     }
     Ok((taxonomy, out))
+}
+
+/// An item draft from JSON in the shape the API returns items: strings, numbers, booleans,
+/// arrays (joined with 、), `{"no", "name"}` for area and category, `{"kind", "text"}` for
+/// 支出责任. Unknown keys are ignored, so an item fetched from the API can be edited and
+/// sent back as it is.
+pub fn draft_from_json(obj: &serde_json::Map<String, serde_json::Value>) -> ItemDraft {
+    let mut d = ItemDraft::default();
+    for (k, val) in obj {
+        if ITEM_COLUMNS.iter().any(|c| c.key == k) {
+            let s = match k.as_str() {
+                "area" | "category" => val
+                    .get("name")
+                    .map(json_text)
+                    .unwrap_or_else(|| json_text(val)),
+                _ => json_text(val),
+            };
+            d.set(k, s);
+        }
+    }
+    d
 }
 
 fn json_text(v: &serde_json::Value) -> String {
