@@ -46,6 +46,13 @@ pub struct NewVersion<'a> {
     pub items: &'a [ServiceItem],
 }
 
+impl Version {
+    /// The publication date, YYYY-MM-DD.
+    pub fn published_date(&self) -> &str {
+        self.published_at.get(..10).unwrap_or(&self.published_at)
+    }
+}
+
 fn version_from(r: &AnyRow) -> Result<Version, DbError> {
     Ok(Version {
         id: get(r, "id")?,

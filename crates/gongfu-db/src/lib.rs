@@ -296,8 +296,10 @@ impl Db {
 
 /// Current time as RFC 3339 text in UTC, the form every timestamp column holds.
 pub fn now() -> String {
-    time::OffsetDateTime::now_utc()
-        .format(&time::format_description::well_known::Rfc3339)
+    // Whole seconds: enough for an audit trail, and readable where it is shown.
+    let t = time::OffsetDateTime::now_utc();
+    let t = t.replace_nanosecond(0).unwrap_or(t);
+    t.format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()
 }
 

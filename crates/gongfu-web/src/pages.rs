@@ -486,9 +486,9 @@ pub(crate) async fn versions(
             .unwrap_or(0);
         versions.push(VersionRow {
             number: v.number,
+            published_at: v.published_date().to_string(),
             label: v.label,
             items,
-            published_at: v.published_at,
             published_by: v.published_by,
         });
     }
