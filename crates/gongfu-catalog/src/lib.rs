@@ -18,9 +18,9 @@ pub mod view;
 use gongfu_db::adjustments::{self, Adjustment, NewProposal, Proposal};
 use gongfu_db::catalog::{self as store, NewVersion, Version};
 use gongfu_db::{regions, Db, DbError};
-use gongfu_domain::catalog::{diff_lists, validate_list, Area, Category, ListDiff};
+use gongfu_domain::catalog::{diff_lists, validate_list, ListDiff};
 use gongfu_domain::{
-    AdjustmentStatus, Decision, ItemDraft, ProposalKind, RegionCode, Role, ServiceItem, Taxonomy,
+    AdjustmentStatus, Decision, ProposalKind, RegionCode, Role, ServiceItem, Taxonomy,
 };
 use import::{Format, ImportFailure, ParsedList};
 use std::collections::HashMap;
@@ -902,32 +902,5 @@ impl Catalog {
     }
 }
 
-/// Builds a taxonomy from (area no, area name, category no, category name) rows.
-pub fn taxonomy_from_rows(
-    rows: &[(u32, &str, u32, &str)],
-) -> Result<Taxonomy, gongfu_domain::TaxonomyError> {
-    let mut areas: Vec<Area> = Vec::new();
-    for (an, a, _, _) in rows {
-        if !areas.iter().any(|x| x.no == *an) {
-            areas.push(Area {
-                no: *an,
-                name: a.to_string(),
-            });
-        }
-    }
-    Taxonomy::new(
-        areas,
-        rows.iter()
-            .map(|(an, _, cn, c)| Category {
-                no: *cn,
-                area_no: *an,
-                name: c.to_string(),
-            })
-            .collect(),
-    )
-}
-
 /// Re-exported for callers building proposals.
 pub use gongfu_db::adjustments::NewProposal as ProposalInput;
-/// Re-exported draft type.
-pub type Draft = ItemDraft;

@@ -135,6 +135,7 @@ pub(crate) async fn logout(
 #[template(path = "admin.html")]
 struct Dashboard {
     page: PageCtx,
+    notice: &'static str,
     display_name: String,
     role_label: &'static str,
     can_propose: bool,
@@ -147,6 +148,7 @@ pub(crate) async fn dashboard(
     State(state): State<AppState>,
     headers: HeaderMap,
     user: CurrentUser,
+    Query(q): Query<NoticeQuery>,
 ) -> Result<Response, WebError> {
     let s = require(user, "/admin")?;
     let page = ctx(&headers, "/admin", &s);
@@ -158,7 +160,12 @@ pub(crate) async fn dashboard(
     let audit = gongfu_db::audit::list(&state.db, None, 30)
         .await
         .map_err(|e| WebError::from(e).with_page(&page))?;
+    let notice = match q.notice.as_deref() {
+        Some("open") => "没有进行中的动态调整：请先在下方发起一次调整，再对事项提出修改或退出。",
+        _ => "",
+    };
     Ok(render(&Dashboard {
+        notice,
         display_name: s.user.display_name.clone(),
         role_label: s.user.role.label(),
         can_propose: s.user.role.can_propose(),
@@ -443,13 +450,10 @@ pub(crate) async fn propose(
         Err(
             e @ (CatalogError::Invalid(_) | CatalogError::Forbidden(_) | CatalogError::Conflict(_)),
         ) => {
-            let status = gongfu_http::ApiError::from(CatalogError::Conflict(String::new()))
-                .code
-                .status();
             let status = match e {
                 CatalogError::Forbidden(_) => StatusCode::FORBIDDEN,
                 CatalogError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-                _ => status,
+                _ => StatusCode::CONFLICT,
             };
             let form = ProposeForm {
                 page,
@@ -577,8 +581,8 @@ pub(crate) async fn propose_redirect(
     user: CurrentUser,
     Query(q): Query<ProposeQuery>,
 ) -> Result<Response, WebError> {
-    let s = require(user, "/admin")?;
-    let _ = s;
+    // Only staff reach the proposal forms; the forms themselves check the role.
+    require(user, "/admin")?;
     let id = match q.adjustment.as_deref().and_then(|a| a.parse::<i64>().ok()) {
         Some(id) => Some(id),
         None => state

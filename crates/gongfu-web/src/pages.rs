@@ -9,7 +9,7 @@ use gongfu_catalog::view::ItemView;
 use gongfu_catalog::{ItemFilter, Snapshot};
 use gongfu_db::catalog::Version;
 use gongfu_domain::catalog::ItemChange;
-use gongfu_domain::{PopulationKind, RegionCode, RegionLevel, ServiceItem};
+use gongfu_domain::{RegionCode, RegionLevel, ServiceItem};
 use gongfu_http::{AppState, CurrentUser};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -428,7 +428,6 @@ pub(crate) async fn region(
         .collect();
     let total = idx.len();
     let groups = group(&s, idx.iter().map(|&i| &s.items[i]));
-    let _ = PopulationKind::ALL;
     Ok(render(&RegionPage {
         code: rc.to_string(),
         name: region.name.clone(),

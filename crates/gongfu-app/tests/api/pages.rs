@@ -94,6 +94,11 @@ async fn admin_pages_need_login_and_csrf() {
     let (s, admin) = app.get_html("/admin").await;
     assert_eq!(s, 200);
     assert!(admin.contains("动态调整"));
+    // "Modify this item" with no open adjustment says what to do first.
+    let r = app.get("/admin/propose?kind=modify&code=N2001").await;
+    assert_eq!(r.headers()["location"], "/admin?notice=open");
+    let (_, page) = app.get_html("/admin?notice=open").await;
+    assert!(page.contains("没有进行中的动态调整"));
     let r = app
         .client
         .post(app.url("/admin/adjustments"))
@@ -122,6 +127,19 @@ async fn admin_pages_need_login_and_csrf() {
     let (s, page) = app.get_html(&loc).await;
     assert_eq!(s, 200);
     assert!(page.contains("表单发起"));
+    // Now the item page's button lands on a modify form filled with the item.
+    let r = app.get("/admin/propose?kind=modify&code=N2001").await;
+    let to = r.headers()["location"].to_str().unwrap().to_string();
+    assert!(
+        to.starts_with(&format!("{loc}/propose?kind=modify&code=N2001")),
+        "{to}"
+    );
+    let (s, form) = app.get_html(&to).await;
+    assert_eq!(s, 200);
+    assert!(
+        form.contains("value=\"优待抚恤\""),
+        "the form starts from the item as published"
+    );
     // A proposal with an empty 服务对象 comes back with the error and the values kept.
     let id = loc.rsplit('/').next().unwrap();
     let form = [
