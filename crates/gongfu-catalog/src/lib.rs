@@ -87,6 +87,8 @@ pub struct Snapshot {
     /// Its items in list order.
     pub items: Vec<ServiceItem>,
     by_code: HashMap<String, usize>,
+    /// Per item, the lowercased text that `q` searches, built once: versions never change.
+    search_text: Vec<String>,
 }
 
 impl Snapshot {
@@ -96,11 +98,13 @@ impl Snapshot {
             .enumerate()
             .map(|(i, it)| (it.code.to_string(), i))
             .collect();
+        let search_text = items.iter().map(search_text).collect();
         Self {
             version,
             taxonomy,
             items,
             by_code,
+            search_text,
         }
     }
 
@@ -127,28 +131,37 @@ impl Snapshot {
             f.q.as_deref()
                 .map(|q| q.split_whitespace().map(str::to_lowercase).collect())
                 .unwrap_or_default();
-        self.items.iter().filter(move |it| {
-            !unknown_area
-                && !unknown_cat
-                && area.is_none_or(|a| it.area_no == a)
-                && category.is_none_or(|c| it.category_no == c)
-                && f.featured.is_none_or(|x| it.featured == x)
-                && f.department
-                    .as_deref()
-                    .is_none_or(|d| it.lead_departments.iter().any(|x| x.as_str() == d))
-                && f.region.as_ref().is_none_or(|r| applies_in(it, r))
-                && q.iter().all(|w| matches_text(it, w))
-        })
+        self.items
+            .iter()
+            .zip(&self.search_text)
+            .filter_map(move |(it, text)| {
+                let keep = !unknown_area
+                    && !unknown_cat
+                    && area.is_none_or(|a| it.area_no == a)
+                    && category.is_none_or(|c| it.category_no == c)
+                    && f.featured.is_none_or(|x| it.featured == x)
+                    && f.department
+                        .as_deref()
+                        .is_none_or(|d| it.lead_departments.iter().any(|x| x.as_str() == d))
+                    && f.region.as_ref().is_none_or(|r| applies_in(it, r))
+                    && q.iter().all(|w| text.contains(w.as_str()));
+                keep.then_some(it)
+            })
     }
 }
 
-fn matches_text(it: &ServiceItem, w: &str) -> bool {
-    it.code.as_str().to_lowercase() == w
-        || it.name.to_lowercase().contains(w)
-        || it.target_population.contains(w)
-        || it.content.contains(w)
-        || it.standard.contains(w)
-        || it.lead_departments.iter().any(|d| d.as_str().contains(w))
+/// What a text query searches: code, name, 服务对象, 服务内容, 服务标准 and departments,
+/// lowercased, separated by a character no query word contains.
+fn search_text(it: &ServiceItem) -> String {
+    let mut s = format!(
+        "{}\u{1}{}\u{1}{}\u{1}{}\u{1}{}",
+        it.code, it.name, it.target_population, it.content, it.standard
+    );
+    for d in &it.lead_departments {
+        s.push('\u{1}');
+        s.push_str(d.as_str());
+    }
+    s.to_lowercase()
 }
 
 /// True when an item is delivered in (or across) a region: items without regions cover
@@ -443,17 +456,14 @@ impl Catalog {
             taxonomy_changed,
         };
         if publish {
-            let (_, props) = self.adjustment(id).await?;
-            for p in props {
-                adjustments::decide(
-                    &self.db,
-                    p.id,
-                    Decision::Accepted,
-                    "导入时一并同意",
-                    &actor.name,
-                )
-                .await?;
-            }
+            adjustments::decide_all_pending(
+                &self.db,
+                id,
+                Decision::Accepted,
+                "导入时一并同意",
+                &actor.name,
+            )
+            .await?;
             outcome.version = Some(self.approve(actor, id, label, "").await?.number);
         }
         Ok(outcome)

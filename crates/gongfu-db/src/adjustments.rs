@@ -244,6 +244,39 @@ pub async fn decide(
     tx.commit().await.ctx("committing a decision")
 }
 
+/// Records one decision on every pending proposal of an adjustment, in one transaction
+/// with one audit entry (the import path, where an administrator accepts a whole file).
+pub async fn decide_all_pending(
+    db: &Db,
+    adjustment_id: i64,
+    decision: Decision,
+    note: &str,
+    actor: &str,
+) -> Result<u64, DbError> {
+    let mut tx = db.pool().begin().await.ctx("deciding proposals")?;
+    let n = sqlx::query("UPDATE proposals SET decision = $1, decision_note = $2, decided_by = $3, decided_at = $4 WHERE adjustment_id = $5 AND decision = 'pending'")
+        .bind(decision.as_str())
+        .bind(note.to_string())
+        .bind(actor.to_string())
+        .bind(now())
+        .bind(adjustment_id)
+        .execute(&mut *tx)
+        .await
+        .ctx("updating proposals")?
+        .rows_affected();
+    crate::audit::record(
+        &mut tx,
+        actor,
+        "proposal.decide_all",
+        "adjustment",
+        &adjustment_id.to_string(),
+        &serde_json::json!({"decision": decision.as_str(), "count": n, "note": note}),
+    )
+    .await?;
+    tx.commit().await.ctx("committing decisions")?;
+    Ok(n)
+}
+
 /// Closes an adjustment without publishing (rejected or withdrawn).
 pub async fn close(db: &Db, id: i64, status: AdjustmentStatus, actor: &str) -> Result<(), DbError> {
     let mut tx = db.pool().begin().await.ctx("closing an adjustment")?;
