@@ -87,6 +87,7 @@ async fn bench_import() -> Result<()> {
     cat.import(
         &Actor::system("bench"),
         gongfu_catalog::ImportRequest {
+            taxonomy: None,
             file: "gen.csv",
             bytes: generated_list_csv(n).as_bytes(),
             format: None,
@@ -124,6 +125,7 @@ async fn bench_import() -> Result<()> {
             cat.import(
                 &Actor::system("bench"),
                 gongfu_catalog::ImportRequest {
+                    taxonomy: None,
                     file: "list.xlsx",
                     bytes: &xlsx,
                     format: None,
@@ -165,6 +167,7 @@ async fn bench_api() -> Result<()> {
     cat.import(
         &Actor::system("bench"),
         gongfu_catalog::ImportRequest {
+            taxonomy: None,
             file: "gen.csv",
             bytes: generated_list_csv(n).as_bytes(),
             format: None,

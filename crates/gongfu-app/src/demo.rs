@@ -92,6 +92,7 @@ pub async fn load(db: &Db) -> Result<DemoSummary, AppError> {
         .import(
             &actor,
             gongfu_catalog::ImportRequest {
+                taxonomy: None,
                 file: "data/demo/items-v1.csv",
                 bytes: ITEMS_V1,
                 format: None,

@@ -92,7 +92,8 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
-    fn new(version: Version, taxonomy: Taxonomy, items: Vec<ServiceItem>) -> Self {
+    /// A snapshot of any list, e.g. to export an adjustment's preview or a relabelled copy.
+    pub fn new(version: Version, taxonomy: Taxonomy, items: Vec<ServiceItem>) -> Self {
         let by_code = items
             .iter()
             .enumerate()
@@ -207,6 +208,10 @@ pub struct ImportRequest<'a> {
     pub label: &'a str,
     /// Accept every change and publish at once (administrators).
     pub publish: bool,
+    /// Areas and categories for a file that does not carry its own (CSV); `None` keeps
+    /// the current version's (or the national ones). A file with its own taxonomy (xlsx
+    /// 领域大类 sheet, JSON, HSDS, text layout) uses that.
+    pub taxonomy: Option<&'a Taxonomy>,
 }
 
 /// The result of an import.
@@ -342,10 +347,25 @@ impl Catalog {
         bytes: &[u8],
         format: Option<Format>,
     ) -> Result<ParsedList, CatalogError> {
+        self.read_file_with(file, bytes, format, None).await
+    }
+
+    /// Reads a list file against `taxonomy` when the file carries none of its own (the
+    /// current version's when `None`). Nothing is stored.
+    pub async fn read_file_with(
+        &self,
+        file: &str,
+        bytes: &[u8],
+        format: Option<Format>,
+        taxonomy: Option<&Taxonomy>,
+    ) -> Result<ParsedList, CatalogError> {
         let format = format.or_else(|| Format::detect(file, bytes)).ok_or_else(|| {
             CatalogError::Invalid(vec![format!("cannot tell the format of {file}; name it .csv, .xlsx, .json or .txt (official text layout), or pass the format")])
         })?;
-        let fallback = self.current_taxonomy().await?;
+        let fallback = match taxonomy {
+            Some(t) => t.clone(),
+            None => self.current_taxonomy().await?,
+        };
         Ok(import::read_list(file, bytes, format, &fallback)?)
     }
 
@@ -364,6 +384,7 @@ impl Catalog {
             title,
             label,
             publish,
+            taxonomy,
         } = req;
         if !actor.role.can_administer() {
             return Err(CatalogError::Forbidden(format!(
@@ -371,7 +392,7 @@ impl Catalog {
                 actor.name
             )));
         }
-        let parsed = self.read_file(file, bytes, format).await?;
+        let parsed = self.read_file_with(file, bytes, format, taxonomy).await?;
         let base = self.snapshot(None).await?;
         let base_tax = base
             .as_ref()

@@ -5,7 +5,7 @@
 
 use gongfu_catalog::export::{export, ExportFormat};
 use gongfu_catalog::import::Format;
-use gongfu_catalog::{Actor, Catalog, CatalogError, ItemFilter, ProposalInput};
+use gongfu_catalog::{Actor, Catalog, CatalogError, ImportRequest, ItemFilter, ProposalInput};
 use gongfu_db::testing;
 use gongfu_domain::{Decision, ItemDraft, ProposalKind, Role};
 
@@ -89,6 +89,7 @@ async fn csv_with_one_bad_row_imports_nothing_and_names_row_and_column() {
         .import(
             &admin(),
             gongfu_catalog::ImportRequest {
+                taxonomy: None,
                 file: "list.csv",
                 bytes: &file,
                 format: None,
@@ -159,6 +160,7 @@ async fn published(c: &Catalog) -> i64 {
     c.import(
         &admin(),
         gongfu_catalog::ImportRequest {
+            taxonomy: None,
             file: "std.txt",
             bytes: TEXT,
             format: None,
@@ -191,6 +193,7 @@ async fn export_then_import_reproduces_the_list_in_every_format() {
             .import(
                 &admin(),
                 gongfu_catalog::ImportRequest {
+                    taxonomy: None,
                     file: name,
                     bytes: &bytes,
                     format: None,
@@ -438,6 +441,7 @@ async fn roles_limit_what_each_account_may_do() {
         c.import(
             &editor,
             gongfu_catalog::ImportRequest {
+                taxonomy: None,
                 file: "x.txt",
                 bytes: TEXT,
                 format: None,
@@ -559,4 +563,55 @@ async fn hsds_csv_package_has_every_table_and_a_datapackage() {
         .next()
         .unwrap()
         .contains("eligibility_description"));
+}
+
+/// Taizhou's 13 areas (the national 9 plus 逝有所安, 出行便利, 环境改善, 公共安全保障) fit as
+/// data: a CSV list imported against a taxonomy file, with no code change.
+#[tokio::test]
+async fn other_taxonomies_fit_without_code_changes() {
+    let (_t, c) = catalog().await;
+    let mut tax = String::from(gongfu_catalog::NATIONAL_TAXONOMY_CSV);
+    for (i, (area, cat)) in [
+        ("逝有所安", "殡葬服务"),
+        ("出行便利", "公共交通服务"),
+        ("环境改善", "人居环境服务"),
+        ("公共安全保障", "公共安全服务"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        tax.push_str(&format!("{},{area},{},{cat}\n", 10 + i, 23 + i));
+    }
+    let taxonomy = gongfu_catalog::import::read_taxonomy("taizhou.csv", tax.as_bytes()).unwrap();
+    assert_eq!(taxonomy.areas.len(), 13);
+    let list = "编码,领域,大类,服务项目,服务对象,服务内容,服务标准,支出责任,牵头负责单位\nT2301,逝有所安,殡葬服务,基本殡葬服务（示例）,辖区居民,遗体接运、暂存、火化、骨灰寄存,免除基本殡葬服务费用,地方财政,民政局\n";
+    // Against the national taxonomy the area is unknown...
+    let e = c
+        .read_file("taizhou.csv", list.as_bytes(), None)
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("unknown area '逝有所安'"), "{e}");
+    // ...with Taizhou's it imports, and the published version keeps all 13 areas.
+    let req = ImportRequest {
+        file: "taizhou.csv",
+        bytes: list.as_bytes(),
+        format: None,
+        title: "台州",
+        label: "示例",
+        publish: true,
+        taxonomy: Some(&taxonomy),
+    };
+    let o = c.import(&admin(), req).await.unwrap();
+    assert!(o.taxonomy_changed);
+    let snap = c.snapshot(None).await.unwrap().unwrap();
+    assert_eq!(snap.taxonomy.areas.len(), 13);
+    assert_eq!(snap.item("T2301").unwrap().area_no, 10);
+    // Futian's labels: rename the areas of the published list through an xlsx round trip.
+    let mut futian = snap.taxonomy.clone();
+    futian.areas[0].name = "幼有善育".into();
+    let relabeled =
+        gongfu_catalog::Snapshot::new(snap.version.clone(), futian.clone(), snap.items.clone());
+    let bytes = export(&relabeled, ExportFormat::Xlsx).unwrap();
+    let back = c.read_file("futian.xlsx", &bytes, None).await.unwrap();
+    assert_eq!(back.taxonomy.areas[0].name, "幼有善育");
 }

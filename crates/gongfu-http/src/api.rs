@@ -624,6 +624,7 @@ async fn import_items(
         .import(
             &staff.actor(),
             gongfu_catalog::ImportRequest {
+                taxonomy: None,
                 file: &file,
                 bytes: &body,
                 format,

@@ -684,6 +684,7 @@ pub(crate) async fn import(
         .import(
             &actor(&s),
             gongfu_catalog::ImportRequest {
+                taxonomy: None,
                 file: &fname,
                 bytes: &bytes,
                 format: None,

@@ -82,6 +82,10 @@ enum ImportWhat {
         /// Label of the published version, e.g. 2025年版.
         #[arg(long, default_value = "")]
         label: String,
+        /// Areas and categories (CSV or xlsx: 领域编号, 领域, 大类编号, 大类) for a file that
+        /// does not carry its own, e.g. Futian's labels or Taizhou's 13 areas.
+        #[arg(long, value_name = "FILE")]
+        taxonomy: Option<PathBuf>,
     },
     /// Regions (代码, 名称, 起始年份, 终止年份, 数据来源).
     Regions {
@@ -262,6 +266,7 @@ async fn run() -> Result<()> {
                     title,
                     publish,
                     label,
+                    taxonomy,
                 } => {
                     let format = format
                         .as_deref()
@@ -272,12 +277,20 @@ async fn run() -> Result<()> {
                         })
                         .transpose()?;
                     let (name, bytes) = read(&file)?;
+                    let taxonomy = match taxonomy {
+                        Some(path) => {
+                            let (tname, tbytes) = read(&path)?;
+                            Some(gongfu_catalog::import::read_taxonomy(&tname, &tbytes)?)
+                        }
+                        None => None,
+                    };
                     let catalog = Catalog::new(db);
                     let title = title.unwrap_or_else(|| format!("导入 {name}"));
                     let o = catalog
                         .import(
                             &cli_actor,
                             gongfu_catalog::ImportRequest {
+                                taxonomy: taxonomy.as_ref(),
                                 file: &name,
                                 bytes: &bytes,
                                 format,
