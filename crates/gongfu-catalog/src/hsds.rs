@@ -332,6 +332,87 @@ pub fn read_json(file: &str, bytes: &[u8]) -> Result<(Taxonomy, Vec<ServiceItem>
     Ok((taxonomy, items))
 }
 
+/// Reads an HSDS 3.0 CSV package (the zip `to_csv_zip` writes: `datapackage.json`,
+/// `service.csv`, `taxonomy_term.csv`, `funding.csv`, ...) by rebuilding the JSON document
+/// from its tables, so both forms go through one reader.
+pub fn read_csv_zip(
+    file: &str,
+    bytes: &[u8],
+) -> Result<(Taxonomy, Vec<ServiceItem>), ImportFailure> {
+    let fail = |sheet: Option<&str>, message: String| ImportFailure {
+        file: file.into(),
+        errors: vec![ImportError {
+            file: file.into(),
+            sheet: sheet.map(str::to_string),
+            row: None,
+            column: None,
+            message,
+        }],
+    };
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| fail(None, format!("not a zip archive: {e}; an HSDS CSV package is a zip of CSV files with datapackage.json")))?;
+    if zip.by_name("datapackage.json").is_err() {
+        return Err(fail(
+            None,
+            "no datapackage.json in the zip; an HSDS CSV package lists its tables there".into(),
+        ));
+    }
+    let mut read = |name: &str| -> Result<Option<Vec<Value>>, ImportFailure> {
+        let mut entry = match zip.by_name(name) {
+            Ok(e) => e,
+            Err(zip::result::ZipError::FileNotFound) => return Ok(None),
+            Err(e) => return Err(fail(Some(name), format!("cannot read: {e}"))),
+        };
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut entry, &mut text)
+            .map_err(|e| fail(Some(name), format!("not UTF-8 text: {e}")))?;
+        let mut rdr = csv::Reader::from_reader(text.as_bytes());
+        let headers = rdr
+            .headers()
+            .map_err(|e| fail(Some(name), format!("bad header row: {e}")))?
+            .clone();
+        let mut rows = Vec::new();
+        for rec in rdr.records() {
+            let rec = rec.map_err(|e| fail(Some(name), format!("not valid CSV: {e}")))?;
+            let obj: Map<String, Value> = headers
+                .iter()
+                .zip(rec.iter())
+                .map(|(h, v)| (h.to_string(), Value::String(v.to_string())))
+                .collect();
+            rows.push(Value::Object(obj));
+        }
+        Ok(Some(rows))
+    };
+    let services =
+        read("service.csv")?.ok_or_else(|| fail(None, "no service.csv in the package".into()))?;
+    let terms = read("taxonomy_term.csv")?
+        .ok_or_else(|| fail(None, "no taxonomy_term.csv in the package".into()))?;
+    let fundings = read("funding.csv")?.unwrap_or_default();
+    let terms: Vec<Value> = terms
+        .into_iter()
+        .map(|mut t| {
+            // CSV has no null: an empty parent_id is a top-level term.
+            if t["parent_id"].as_str() == Some("") {
+                t["parent_id"] = Value::Null;
+            }
+            t
+        })
+        .collect();
+    let services: Vec<Value> = services
+        .into_iter()
+        .map(|mut svc| {
+            let id = svc["id"].as_str().unwrap_or_default().to_string();
+            let funding: Vec<&Value> = fundings
+                .iter()
+                .filter(|f| f["service_id"].as_str() == Some(id.as_str()))
+                .collect();
+            svc["funding"] = json!(funding);
+            svc
+        })
+        .collect();
+    let doc = json!({"hsds_version": "3.0", "taxonomy_terms": terms, "organizations": [{"services": services}]});
+    read_json(file, &serde_json::to_vec(&doc).unwrap_or_default())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -184,6 +184,8 @@ async fn export_then_import_reproduces_the_list_in_every_format() {
         (ExportFormat::Csv, "l.csv"),
         (ExportFormat::Xlsx, "l.xlsx"),
         (ExportFormat::Json, "l.json"),
+        (ExportFormat::Hsds, "l.hsds.json"),
+        (ExportFormat::HsdsCsv, "l.hsds.zip"),
     ] {
         let bytes = export(&snap, fmt).unwrap();
         let back = c.read_file(name, &bytes, None).await.unwrap();

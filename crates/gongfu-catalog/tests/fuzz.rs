@@ -58,7 +58,7 @@ proptest! {
 
     #[test]
     fn raw_bytes_never_panic(b in prop::collection::vec(any::<u8>(), 0..512)) {
-        for f in [Format::Text, Format::Csv, Format::Json, Format::Xlsx] {
+        for f in [Format::Text, Format::Csv, Format::Json, Format::Xlsx, Format::HsdsCsv] {
             let _ = read_list("f", &b, f, &national_taxonomy());
         }
     }

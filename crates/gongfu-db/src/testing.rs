@@ -62,6 +62,14 @@ pub async fn fresh() -> TestDb {
         }
         None => {
             assert!(!require_pg, "GONGFU_REQUIRE_POSTGRES=1 but {TEST_URL_VAR} is not set: the PostgreSQL suite would be skipped");
+            static NOTICE: std::sync::Once = std::sync::Once::new();
+            // Straight to stderr, once per test binary: libtest captures eprintln!.
+            NOTICE.call_once(|| {
+                let _ = std::io::Write::write_all(
+                    &mut std::io::stderr(),
+                    format!("note: database tests run on SQLite; PostgreSQL is skipped (set {TEST_URL_VAR}=postgres://... to run them there)\n").as_bytes(),
+                );
+            });
             let dir = tempfile::tempdir().unwrap();
             let url = format!("sqlite://{}", dir.path().join("test.db").display());
             let db = Db::connect(&url).await.unwrap();

@@ -586,7 +586,7 @@ async fn close(
 struct ImportQuery {
     /// File name, used for the format (by extension) and in error messages.
     file: Option<String>,
-    /// csv, xlsx, json or text; guessed from the file name when absent.
+    /// csv, xlsx, json, hsds, hsds-csv or text; guessed from the file name when absent.
     format: Option<String>,
     /// Title of the adjustment the import opens.
     title: Option<String>,
@@ -612,7 +612,7 @@ async fn import_items(
             Format::parse(f).ok_or_else(|| {
                 invalid(
                     "format",
-                    format!("format '{f}' is not csv, xlsx, json or text"),
+                    format!("format '{f}' is not csv, xlsx, json, hsds, hsds-csv or text"),
                 )
             })
         })
@@ -640,7 +640,7 @@ async fn import_items(
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 struct ExportQuery {
-    /// csv, xlsx or json.
+    /// xlsx, csv, json, hsds or hsds-csv.
     format: Option<String>,
     /// Version number; the newest when absent.
     version: Option<i64>,
@@ -656,7 +656,7 @@ async fn export_items(
     let f = ExportFormat::parse(name).ok_or_else(|| {
         invalid(
             "format",
-            format!("format '{name}' is not csv, xlsx or json"),
+            format!("format '{name}' is not xlsx, csv, json, hsds or hsds-csv"),
         )
     })?;
     let s = snapshot(&state, q.version).await?;

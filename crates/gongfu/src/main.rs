@@ -66,11 +66,11 @@ enum Command {
 
 #[derive(Subcommand)]
 enum ImportWhat {
-    /// A list file (.xlsx, .csv, .json, or .txt in the official text layout), as an adjustment; --publish publishes it at once.
+    /// A list file (.xlsx, .csv, .json, HSDS .json or .zip, or .txt in the official text layout), as an adjustment; --publish publishes it at once.
     Items {
         /// The file.
         file: PathBuf,
-        /// csv, xlsx, json or text; guessed from the extension when absent.
+        /// csv, xlsx, json, hsds, hsds-csv or text; guessed from the extension when absent.
         #[arg(long)]
         format: Option<String>,
         /// Title of the adjustment.
@@ -108,7 +108,7 @@ enum ImportWhat {
 enum ExportWhat {
     /// A version of the list.
     Items {
-        /// xlsx, csv or json.
+        /// xlsx, csv, json, hsds (HSDS 3.0 JSON) or hsds-csv (HSDS 3.0 CSV package, zipped).
         #[arg(long, default_value = "xlsx")]
         format: String,
         /// The file to write.
@@ -272,7 +272,7 @@ async fn run() -> Result<()> {
                         .as_deref()
                         .map(|f| {
                             Format::parse(f).with_context(|| {
-                                format!("unknown format '{f}'; use csv, xlsx, json or text")
+                                format!("unknown format '{f}'; use csv, xlsx, json, hsds, hsds-csv or text")
                             })
                         })
                         .transpose()?;
@@ -349,8 +349,9 @@ async fn run() -> Result<()> {
                     version,
                 },
         } => {
-            let f = ExportFormat::parse(&format)
-                .with_context(|| format!("unknown format '{format}'; use xlsx, csv or json"))?;
+            let f = ExportFormat::parse(&format).with_context(|| {
+                format!("unknown format '{format}'; use xlsx, csv, json, hsds or hsds-csv")
+            })?;
             let catalog = Catalog::new(open(&settings).await?);
             let Some(s) = catalog.snapshot(version).await? else {
                 bail!("no such version; `gongfu import items FILE --publish` publishes the first")

@@ -47,7 +47,8 @@ fn free_port() -> u16 {
 async fn browser() -> Option<Browser> {
     let (Some(chrome), Some(driver)) = (which("chromium"), which("chromedriver")) else {
         assert!(std::env::var("GONGFU_REQUIRE_BROWSER").as_deref() != Ok("1"), "GONGFU_REQUIRE_BROWSER=1 but chromium or chromedriver is not installed (apt-get install chromium chromium-driver)");
-        eprintln!("SKIPPED browser test: chromium or chromedriver not found on PATH (apt-get install chromium chromium-driver)");
+        // Straight to stderr: libtest captures eprintln!, and a skip must be seen.
+        let _ = std::io::Write::write_all(&mut std::io::stderr(), b"SKIPPED browser test: chromium or chromedriver not found on PATH (apt-get install chromium chromium-driver; GONGFU_REQUIRE_BROWSER=1 makes this a failure)\n");
         return None;
     };
     let port = free_port();

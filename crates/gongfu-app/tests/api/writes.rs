@@ -174,7 +174,13 @@ async fn a_csv_with_one_bad_row_imports_nothing_and_names_row_and_column() {
 async fn export_then_import_reproduces_the_list() {
     let app = spawn_demo().await;
     let csrf = app.login("admin", "gongfu-demo-admin").await;
-    for fmt in ["xlsx", "json", "csv"] {
+    for (fmt, file) in [
+        ("xlsx", "v1.xlsx"),
+        ("json", "v1.json"),
+        ("csv", "v1.csv"),
+        ("hsds", "v1.hsds.json"),
+        ("hsds-csv", "v1.hsds.zip"),
+    ] {
         let bytes = app
             .get(&format!("/api/v1/exports/items?format={fmt}&version=1"))
             .await
@@ -184,7 +190,7 @@ async fn export_then_import_reproduces_the_list() {
         // Importing version 1 on top of version 2 undoes the adjustment exactly.
         let r = app
             .client
-            .post(app.url(&format!("/api/v1/imports/items?file=v1.{fmt}")))
+            .post(app.url(&format!("/api/v1/imports/items?file={file}")))
             .header("x-csrf-token", &csrf)
             .body(bytes.clone())
             .send()

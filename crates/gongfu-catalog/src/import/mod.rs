@@ -79,6 +79,8 @@ pub enum Format {
     Json,
     /// The official text layout (一、 / 1. / (1) / 服务对象：...), e.g. a PDF's text layer.
     Text,
+    /// Open Referral HSDS 3.0 CSV files with datapackage.json, zipped.
+    HsdsCsv,
 }
 
 impl Format {
@@ -91,6 +93,7 @@ impl Format {
             "xlsx" | "xlsm" | "xls" | "ods" => Some(Self::Xlsx),
             "json" => Some(Self::Json),
             "txt" | "text" | "md" => Some(Self::Text),
+            "zip" => Some(Self::HsdsCsv),
             _ if bytes.starts_with(b"PK") => Some(Self::Xlsx),
             _ if bytes.trim_ascii_start().starts_with(b"{") => Some(Self::Json),
             _ => None,
@@ -103,6 +106,7 @@ impl Format {
             "csv" => Some(Self::Csv),
             "xlsx" | "excel" => Some(Self::Xlsx),
             "json" | "hsds" => Some(Self::Json),
+            "hsds-csv" | "zip" => Some(Self::HsdsCsv),
             "text" | "txt" => Some(Self::Text),
             _ => None,
         }
@@ -171,6 +175,14 @@ pub fn read_list(
             let (o, d) = table_drafts(&t)?;
             let from_file = tax.is_some();
             (o, tax.unwrap_or_else(|| fallback.clone()), from_file, d)
+        }
+        Format::HsdsCsv => {
+            let (taxonomy, items) = crate::hsds::read_csv_zip(file, bytes)?;
+            return Ok(ParsedList {
+                taxonomy,
+                taxonomy_from_file: true,
+                items,
+            });
         }
         Format::Json if is_hsds(bytes) => {
             let (taxonomy, items) = crate::hsds::read_json(file, bytes)?;
