@@ -257,8 +257,9 @@ async fn run() -> Result<()> {
             let ran = db.migrate().await?;
             println!("{} migration(s) applied to {}", ran.len(), db.display_url());
         }
+        // Each import reads its file before opening the database, so a wrong path
+        // leaves no empty database behind.
         Command::Import { what } => {
-            let db = open(&settings).await?;
             match what {
                 ImportWhat::Items {
                     file,
@@ -277,6 +278,7 @@ async fn run() -> Result<()> {
                         })
                         .transpose()?;
                     let (name, bytes) = read(&file)?;
+                    let db = open(&settings).await?;
                     let taxonomy = match taxonomy {
                         Some(path) => {
                             let (tname, tbytes) = read(&path)?;
@@ -318,12 +320,14 @@ async fn run() -> Result<()> {
                 }
                 ImportWhat::Regions { file } => {
                     let (name, bytes) = read(&file)?;
+                    let db = open(&settings).await?;
                     let regions = registry::read_regions(&name, &bytes)?;
                     gongfu_db::regions::upsert(&db, &regions, &[], "cli").await?;
                     println!("{name}: {} regions imported", regions.len());
                 }
                 ImportWhat::Populations { file } => {
                     let (name, bytes) = read(&file)?;
+                    let db = open(&settings).await?;
                     let known: Vec<_> = gongfu_db::regions::list(&db)
                         .await?
                         .into_iter()
@@ -335,6 +339,7 @@ async fn run() -> Result<()> {
                 }
                 ImportWhat::Departments { file } => {
                     let (name, bytes) = read(&file)?;
+                    let db = open(&settings).await?;
                     let depts = registry::read_departments(&name, &bytes)?;
                     gongfu_db::regions::upsert_departments(&db, &depts, "cli").await?;
                     println!("{name}: {} departments imported", depts.len());

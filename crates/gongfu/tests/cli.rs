@@ -1,0 +1,183 @@
+//! The `gongfu` binary as an operator uses it: import, export, backup, users, config.
+//! Runs the real executable on a SQLite file in a temporary directory.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a panic is how a test fails
+
+use std::process::{Command, Output};
+
+fn gongfu(dir: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gongfu"))
+        .args(args)
+        .env(
+            "GONGFU_DATABASE_URL",
+            format!("sqlite://{}", dir.join("g.db").display()),
+        )
+        .env("GONGFU_LOG", "warn")
+        .env("GONGFU_PASSWORD", "a long password")
+        .env_remove("GONGFU_CONFIG")
+        .output()
+        .expect("gongfu runs")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+const HEADER: &str = "领域,大类,序号,服务项目,服务对象,服务内容,服务标准,支出责任,牵头负责单位\n";
+
+#[test]
+fn a_bad_row_imports_nothing_and_names_row_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("list.csv");
+    let rows = "幼有所育,优孕优生服务,1,甲,对象,内容,标准,地方财政,卫健委\n幼有所育,优孕优生服务,2,乙,,内容,标准,地方财政,卫健委\n";
+    std::fs::write(&csv, format!("{HEADER}{rows}")).unwrap();
+    let out = gongfu(
+        dir.path(),
+        &["import", "items", csv.to_str().unwrap(), "--publish"],
+    );
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("row 3")
+            && err.contains("E (服务对象)")
+            && err.contains("nothing was imported"),
+        "{err}"
+    );
+    let out = gongfu(
+        dir.path(),
+        &[
+            "export",
+            "items",
+            "--format",
+            "csv",
+            "--out",
+            dir.path().join("o.csv").to_str().unwrap(),
+        ],
+    );
+    assert!(!out.status.success(), "no version was published");
+    assert!(
+        text(&out.stderr).contains("no such version"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn import_export_round_trip_backup_and_users() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("list.csv");
+    std::fs::write(
+        &csv,
+        format!("{HEADER}幼有所育,优孕优生服务,1,甲,对象,内容,标准,地方财政,卫健委\n"),
+    )
+    .unwrap();
+    let out = gongfu(
+        dir.path(),
+        &[
+            "import",
+            "items",
+            csv.to_str().unwrap(),
+            "--publish",
+            "--label",
+            "首版",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("published version 1"));
+    let xlsx = dir.path().join("list.xlsx");
+    let out = gongfu(
+        dir.path(),
+        &[
+            "export",
+            "items",
+            "--format",
+            "xlsx",
+            "--out",
+            xlsx.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // The export imports back as "nothing to do".
+    let out = gongfu(
+        dir.path(),
+        &["import", "items", xlsx.to_str().unwrap(), "--publish"],
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("is the same as version 1"),
+        "{}",
+        text(&out.stderr)
+    );
+    let backup = dir.path().join("backup.db");
+    let out = gongfu(dir.path(), &["backup", "--to", backup.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(backup.exists());
+    let out = gongfu(
+        dir.path(),
+        &[
+            "user",
+            "add",
+            "chen",
+            "--role",
+            "department_editor",
+            "--departments",
+            "区卫生健康局",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = gongfu(dir.path(), &["user", "list"]);
+    assert!(
+        text(&out.stdout).contains("chen\tchen\tdepartment_editor\t区卫生健康局"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = gongfu(dir.path(), &["user", "add", "x1", "--role", "boss"]);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("unknown role 'boss'"));
+}
+
+#[test]
+fn settings_come_from_flags_env_and_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("g.toml");
+    std::fs::write(&cfg, "listen = \"127.0.0.1:9999\"\nlog = \"debug\"\n").unwrap();
+    let out = gongfu(
+        dir.path(),
+        &[
+            "config",
+            "show",
+            "--config",
+            cfg.to_str().unwrap(),
+            "--log",
+            "error",
+        ],
+    );
+    let shown = text(&out.stdout);
+    assert!(shown.contains("127.0.0.1:9999"), "file: {shown}");
+    assert!(
+        shown.contains("log: \"error\""),
+        "the flag beats GONGFU_LOG and the file: {shown}"
+    );
+    let out = gongfu(
+        dir.path(),
+        &["config", "show", "--config", cfg.to_str().unwrap()],
+    );
+    assert!(
+        text(&out.stdout).contains("log: \"warn\""),
+        "GONGFU_LOG beats the file: {}",
+        text(&out.stdout)
+    );
+    std::fs::write(&cfg, "colour = \"red\"\n").unwrap();
+    let out = gongfu(
+        dir.path(),
+        &["config", "show", "--config", cfg.to_str().unwrap()],
+    );
+    assert!(text(&out.stderr).contains("unknown setting 'colour'"));
+    let out = gongfu(dir.path(), &["config", "example"]);
+    let example = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../gongfu.example.toml"
+    ))
+    .unwrap();
+    assert_eq!(text(&out.stdout), example);
+}
