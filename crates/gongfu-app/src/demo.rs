@@ -65,19 +65,8 @@ fn demo_err(e: impl std::fmt::Display) -> AppError {
 /// Loads the demo into an empty database; does nothing when a version exists already.
 pub async fn load(db: &Db) -> Result<DemoSummary, AppError> {
     let catalog = Catalog::new(db.clone());
-    let existing = catalog.versions().await.map_err(demo_err)?;
-    if !existing.is_empty() {
-        let items = catalog
-            .snapshot(None)
-            .await
-            .map_err(demo_err)?
-            .map(|s| s.items.len())
-            .unwrap_or(0);
-        return Ok(DemoSummary {
-            loaded: false,
-            versions: existing.len(),
-            items,
-        });
+    if !catalog.versions().await.map_err(demo_err)?.is_empty() {
+        return summary(&catalog, false).await;
     }
     let actor = Actor::system("demo");
     let regions = registry::read_regions("data/demo/regions.csv", REGIONS).map_err(demo_err)?;
@@ -137,6 +126,10 @@ pub async fn load(db: &Db) -> Result<DemoSummary, AppError> {
         .await
         .map_err(demo_err)?;
     }
+    summary(&catalog, true).await
+}
+
+async fn summary(catalog: &Catalog, loaded: bool) -> Result<DemoSummary, AppError> {
     let versions = catalog.versions().await.map_err(demo_err)?.len();
     let items = catalog
         .snapshot(None)
@@ -145,7 +138,7 @@ pub async fn load(db: &Db) -> Result<DemoSummary, AppError> {
         .map(|s| s.items.len())
         .unwrap_or(0);
     Ok(DemoSummary {
-        loaded: true,
+        loaded,
         versions,
         items,
     })

@@ -50,6 +50,29 @@ fn ctx(headers: &HeaderMap, path: &str, s: &Session) -> PageCtx {
     PageCtx::new(headers, path, Some(s))
 }
 
+/// What every staff form POST starts with: a session (else the login page) whose CSRF
+/// token the form echoes, and the page context for rendering errors.
+fn staff_form(
+    user: CurrentUser,
+    headers: &HeaderMap,
+    path: &str,
+    form: &FormMap,
+) -> Result<(Session, PageCtx), WebError> {
+    let s = require(user, path)?;
+    let page = ctx(headers, path, &s);
+    check_csrf(&s, form, &page)?;
+    Ok((s, page))
+}
+
+/// The status of a form that comes back with the catalogue's objection shown on it.
+fn form_status(e: &CatalogError) -> StatusCode {
+    match e {
+        CatalogError::Forbidden(_) => StatusCode::FORBIDDEN,
+        CatalogError::Invalid(_) | CatalogError::Import(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        _ => StatusCode::CONFLICT,
+    }
+}
+
 #[derive(Template)]
 #[template(path = "login.html")]
 struct Login {
@@ -182,9 +205,7 @@ pub(crate) async fn open_adjustment(
     user: CurrentUser,
     Form(f): Form<FormMap>,
 ) -> Result<Response, WebError> {
-    let s = require(user, "/admin")?;
-    let page = ctx(&headers, "/admin", &s);
-    check_csrf(&s, &f, &page)?;
+    let (s, page) = staff_form(user, &headers, "/admin", &f)?;
     let title = f.get("title").cloned().unwrap_or_default();
     let id = state
         .catalog
@@ -412,9 +433,7 @@ pub(crate) async fn propose(
     Form(f): Form<FormMap>,
 ) -> Result<Response, WebError> {
     let path = format!("/admin/adjustments/{id}/propose");
-    let s = require(user, &path)?;
-    let page = ctx(&headers, &path, &s);
-    check_csrf(&s, &f, &page)?;
+    let (s, page) = staff_form(user, &headers, &path, &f)?;
     let kind = ProposalKind::parse(f.get("kind").map(String::as_str).unwrap_or(""))
         .unwrap_or(ProposalKind::Add);
     let mut draft = ItemDraft::default();
@@ -450,11 +469,7 @@ pub(crate) async fn propose(
         Err(
             e @ (CatalogError::Invalid(_) | CatalogError::Forbidden(_) | CatalogError::Conflict(_)),
         ) => {
-            let status = match e {
-                CatalogError::Forbidden(_) => StatusCode::FORBIDDEN,
-                CatalogError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-                _ => StatusCode::CONFLICT,
-            };
+            let status = form_status(&e);
             let form = ProposeForm {
                 page,
                 adjustment_id: id,
@@ -480,9 +495,7 @@ pub(crate) async fn decide(
     Form(f): Form<FormMap>,
 ) -> Result<Response, WebError> {
     let path = format!("/admin/adjustments/{id}");
-    let s = require(user, &path)?;
-    let page = ctx(&headers, &path, &s);
-    check_csrf(&s, &f, &page)?;
+    let (s, page) = staff_form(user, &headers, &path, &f)?;
     let d = Decision::parse(f.get("decision").map(String::as_str).unwrap_or(""))
         .filter(|d| *d != Decision::Pending);
     let Some(d) = d else {
@@ -519,9 +532,7 @@ pub(crate) async fn approve(
     Form(f): Form<FormMap>,
 ) -> Result<Response, WebError> {
     let path = format!("/admin/adjustments/{id}");
-    let s = require(user, &path)?;
-    let page = ctx(&headers, &path, &s);
-    check_csrf(&s, &f, &page)?;
+    let (s, page) = staff_form(user, &headers, &path, &f)?;
     match state
         .catalog
         .approve(
@@ -542,11 +553,7 @@ pub(crate) async fn approve(
         Err(
             e @ (CatalogError::Conflict(_) | CatalogError::Invalid(_) | CatalogError::Forbidden(_)),
         ) => {
-            let status = if matches!(e, CatalogError::Forbidden(_)) {
-                StatusCode::FORBIDDEN
-            } else {
-                StatusCode::CONFLICT
-            };
+            let status = form_status(&e);
             let body = adjustment_page(&state, &s, page, id, String::new(), e.to_string()).await?;
             Ok((status, body).into_response())
         }
@@ -562,9 +569,7 @@ pub(crate) async fn close(
     Form(f): Form<FormMap>,
 ) -> Result<Response, WebError> {
     let path = format!("/admin/adjustments/{id}");
-    let s = require(user, &path)?;
-    let page = ctx(&headers, &path, &s);
-    check_csrf(&s, &f, &page)?;
+    let (s, page) = staff_form(user, &headers, &path, &f)?;
     let status = AdjustmentStatus::parse(f.get("status").map(String::as_str).unwrap_or(""))
         .unwrap_or(AdjustmentStatus::Withdrawn);
     state
