@@ -26,7 +26,13 @@ start)
     port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
     su postgres -s /bin/sh -c "$bin/initdb -D $tmp/data -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >$tmp/initdb.log 2>&1" \
         || { echo "postgres.sh: initdb failed, see $tmp/initdb.log" >&2; cat "$tmp/initdb.log" >&2; exit 1; }
-    su postgres -s /bin/sh -c "$bin/pg_ctl -D $tmp/data -l $tmp/server.log -w -o '-c listen_addresses=127.0.0.1 -p $port -k $tmp -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400' start >&2" \
+    # TLS with a throwaway self-signed certificate, so the suite can check that gongfu
+    # talks to PostgreSQL over TLS (sslmode=require) as production deployments should.
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=127.0.0.1" \
+        -keyout "$tmp/data/server.key" -out "$tmp/data/server.crt" >/dev/null 2>&1
+    chown postgres "$tmp/data/server.key" "$tmp/data/server.crt"
+    chmod 600 "$tmp/data/server.key"
+    su postgres -s /bin/sh -c "$bin/pg_ctl -D $tmp/data -l $tmp/server.log -w -o '-c listen_addresses=127.0.0.1 -p $port -k $tmp -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400 -c ssl=on' start >&2" \
         || { echo "postgres.sh: server did not start, see $tmp/server.log" >&2; cat "$tmp/server.log" >&2; exit 1; }
     echo "export PG_TMP=$tmp PG_BIN=$bin"
     echo "export GONGFU_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:$port/postgres"

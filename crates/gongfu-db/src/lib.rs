@@ -288,6 +288,19 @@ impl Db {
         Ok(())
     }
 
+    /// True when this PostgreSQL connection is TLS-encrypted (`pg_stat_ssl`); false for
+    /// SQLite, which has no network connection.
+    pub async fn connection_is_encrypted(&self) -> Result<bool, DbError> {
+        if self.backend == Backend::Sqlite {
+            return Ok(false);
+        }
+        let row = sqlx::query("SELECT CAST(CASE WHEN ssl THEN 1 ELSE 0 END AS BIGINT) AS ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+            .fetch_one(&self.pool)
+            .await
+            .ctx("reading pg_stat_ssl")?;
+        Ok(get::<i64>(&row, "ssl")? == 1)
+    }
+
     /// Closes the pool, waiting for connections to be returned.
     pub async fn close(&self) {
         self.pool.close().await;

@@ -208,3 +208,28 @@ async fn backup_copies_a_live_sqlite_database() {
         }
     }
 }
+
+/// PostgreSQL is the production path and usually across a network: the binary must speak
+/// TLS to it. Runs on the PostgreSQL pass (CI's cluster serves TLS with a throwaway
+/// certificate); on SQLite there is nothing to check.
+#[tokio::test]
+async fn postgres_connections_can_be_encrypted() {
+    let t = testing::fresh().await;
+    if t.db.backend() != gongfu_db::Backend::Postgres {
+        return;
+    }
+    let sep = if t.url.contains('?') { '&' } else { '?' };
+    let db = gongfu_db::Db::connect(&format!("{}{sep}sslmode=require", t.url))
+        .await
+        .unwrap();
+    assert!(
+        db.connection_is_encrypted().await.unwrap(),
+        "sslmode=require gave a plain connection"
+    );
+    // The probe can tell the difference: with TLS refused the connection is plain. (Without
+    // sslmode, sqlx prefers TLS when the server offers it, as libpq does.)
+    let plain = gongfu_db::Db::connect(&format!("{}{sep}sslmode=disable", t.url))
+        .await
+        .unwrap();
+    assert!(!plain.connection_is_encrypted().await.unwrap());
+}
