@@ -17,6 +17,10 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
+/// Largest import file accepted, over the API and the admin page. axum's default (2 MiB)
+/// is less than a large district's workbook.
+pub const IMPORT_LIMIT: usize = 64 << 20;
+
 /// Every URL of the API, in one place.
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -43,7 +47,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/v1/adjustments/{id}/approve", post(approve))
         .route("/api/v1/adjustments/{id}/close", post(close))
-        .route("/api/v1/imports/items", post(import_items))
+        .route(
+            "/api/v1/imports/items",
+            post(import_items).layer(axum::extract::DefaultBodyLimit::max(IMPORT_LIMIT)),
+        )
         .route("/api/v1/exports/items", get(export_items))
         .route("/api/v1/audit", get(audit))
         .layer(axum::middleware::from_fn(etag))

@@ -47,7 +47,12 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/adjustments/{id}/approve", post(admin::approve))
         .route("/admin/adjustments/{id}/close", post(admin::close))
         .route("/admin/propose", get(admin::propose_redirect))
-        .route("/admin/import", get(admin::import_form).post(admin::import))
+        .route(
+            "/admin/import",
+            get(admin::import_form).post(admin::import).layer(
+                axum::extract::DefaultBodyLimit::max(gongfu_http::api::IMPORT_LIMIT),
+            ),
+        )
         .fallback(not_found)
         .with_state(state)
 }

@@ -216,3 +216,22 @@ async fn export_then_import_reproduces_the_list() {
         );
     }
 }
+
+#[tokio::test]
+async fn large_files_are_accepted_for_import() {
+    let app = spawn_demo().await;
+    let csrf = app.login("admin", "gongfu-demo-admin").await;
+    // Over axum's 2 MiB default: one item whose 服务内容 is 3 MiB of text.
+    let big = "很".repeat(1 << 20);
+    let csv = format!("编码,大类,服务项目,服务对象,服务内容,服务标准,支出责任,牵头负责单位,来源层级,特色事项\nL9901,养老助老服务,大文件测试,老年人,{big},标准,地方财政,区民政局,区级,是\n");
+    assert!(csv.len() > 3 << 20);
+    let r = app
+        .client
+        .post(app.url("/api/v1/imports/items?file=big.csv"))
+        .header("x-csrf-token", &csrf)
+        .body(csv)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap_or_default());
+}
