@@ -177,7 +177,10 @@ async fn bench_api() -> Result<()> {
         },
     )
     .await?;
-    let app = Application::with_db(db, "127.0.0.1:0", false).await?;
+    let flags =
+        std::collections::BTreeMap::from([("listen".to_string(), "127.0.0.1:0".to_string())]);
+    let settings = gongfu_app::Settings::resolve(&flags, |_| None, &Default::default())?;
+    let app = Application::with_db(db, &settings).await?;
     let base = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
     println!("\n### API on a {n}-item list (SQLite, in-process server, closed-loop load from the same process over loopback)\n");

@@ -29,6 +29,19 @@ pub const DEMO_ACCOUNTS: &[(&str, &str, Role, &[&str])] = &[
     ("viewer", "gongfu-demo-viewer", Role::Viewer, &[]),
 ];
 
+/// The number pattern of the demo district's internal norms (示例区内部规范): SLQ for 示例区.
+pub const INTERNAL_NORM_PATTERN: &str = "SLQ/NB {seq}-{year}";
+
+/// Settings the demo needs unless the operator set them: the demo district's
+/// internal-norm pattern.
+pub fn apply_settings(settings: &mut crate::Settings) {
+    if settings.internal_norm_patterns.is_empty() {
+        if let Ok(p) = gongfu_domain::standard::InternalPattern::parse(INTERNAL_NORM_PATTERN) {
+            settings.internal_norm_patterns.push(p);
+        }
+    }
+}
+
 /// What the loader did.
 #[derive(Debug, Clone)]
 pub struct DemoSummary {

@@ -58,11 +58,13 @@ impl Application {
     pub async fn build(settings: &Settings) -> Result<Self, AppError> {
         let db = Db::connect(&settings.database_url).await?;
         db.migrate().await?;
-        Self::with_db(db, &settings.listen, settings.secure_cookies).await
+        Self::with_db(db, settings).await
     }
 
-    /// Binds a server over an already open database.
-    pub async fn with_db(db: Db, listen: &str, secure_cookies: bool) -> Result<Self, AppError> {
+    /// Binds a server over an already open database, with the rest of `settings`
+    /// (`database_url` is ignored).
+    pub async fn with_db(db: Db, settings: &Settings) -> Result<Self, AppError> {
+        let listen = settings.listen.as_str();
         let listener = tokio::net::TcpListener::bind(listen)
             .await
             .map_err(|source| AppError::Bind {
@@ -76,7 +78,7 @@ impl Application {
         Ok(Self {
             listener,
             addr,
-            state: AppState::new(db, secure_cookies),
+            state: AppState::new(db, settings.secure_cookies, settings.number_rules()),
         })
     }
 

@@ -5,6 +5,7 @@
 //!
 //! Precedence, highest first: flag, environment variable, TOML file (`--config`), default.
 
+use gongfu_domain::standard::{InternalPattern, NumberRules};
 use std::collections::BTreeMap;
 
 /// One setting.
@@ -33,6 +34,7 @@ pub const SETTINGS: &[Spec] = &[
     Spec { key: "listen", env: "GONGFU_LISTEN", default: "127.0.0.1:8080", help: "Address and port to serve on; 0.0.0.0:8080 to accept connections from other machines" },
     Spec { key: "data_dir", env: "GONGFU_DATA_DIR", default: "./gongfu-demo", help: "Directory of the demo's SQLite database (demo only)" },
     Spec { key: "secure_cookies", env: "GONGFU_SECURE_COOKIES", default: "false", help: "Mark login cookies Secure; set to true when served over HTTPS" },
+    Spec { key: "internal_norm_patterns", env: "GONGFU_INTERNAL_NORM_PATTERNS", default: "", help: "Number patterns of the district's internal norms (内部规范), separated by ';': literal code, {seq} and {year}, e.g. FTNB {seq}-{year}" },
     Spec { key: "log", env: "GONGFU_LOG", default: "info", help: "Log filter, e.g. info or gongfu=debug,sqlx=warn" },
 ];
 
@@ -49,6 +51,18 @@ pub struct Settings {
     pub secure_cookies: bool,
     /// Log filter.
     pub log: String,
+    /// Patterns of the district's internal-norm numbers.
+    pub internal_norm_patterns: Vec<InternalPattern>,
+}
+
+impl Settings {
+    /// How standard numbers are read: the shipped sector codes and the configured
+    /// internal-norm patterns.
+    pub fn number_rules(&self) -> NumberRules {
+        self.internal_norm_patterns
+            .iter()
+            .fold(NumberRules::default(), |r, p| r.with_internal(p.clone()))
+    }
 }
 
 /// A setting that could not be read.
@@ -158,7 +172,21 @@ impl Settings {
                 detail: "expected HOST:PORT, e.g. 127.0.0.1:8080".into(),
             });
         }
+        let (patterns, src) = get("internal_norm_patterns");
+        let internal_norm_patterns = patterns
+            .split(';')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(InternalPattern::parse)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| SettingsError::Value {
+                key: "internal_norm_patterns",
+                value: patterns.clone(),
+                source_name: src,
+                detail: e.to_string(),
+            })?;
         Ok(Self {
+            internal_norm_patterns,
             database_url: get("database_url").0,
             listen,
             data_dir: get("data_dir").0,

@@ -301,7 +301,7 @@ macro_rules! labelled_enum {
             pub fn label(self) -> &'static str { match self { $(Self::$v => $l),+ } }
             /// Accepts the English name, the Chinese label or a known alias.
             pub fn parse(raw: &str) -> Option<Self> {
-                let s = clean(&crate::text::fold_width(raw));
+                let s = $crate::text::clean(&$crate::text::fold_width(raw));
                 match s.as_str() { $($s | $l $(| $alias)* => Some(Self::$v),)+ _ => None }
             }
             /// The accepted spellings, for error messages.
@@ -320,6 +320,8 @@ macro_rules! labelled_enum {
         }
     };
 }
+
+pub(crate) use labelled_enum;
 
 labelled_enum! {
     /// Which level of government put the item on the list.

@@ -13,6 +13,7 @@
 pub mod account;
 pub mod catalog;
 pub mod region;
+pub mod standard;
 pub mod text;
 
 pub use account::{Role, Username};
@@ -22,3 +23,4 @@ pub use catalog::{
     PopulationScope, ProposalKind, ServiceItem, Taxonomy, TaxonomyError,
 };
 pub use region::{PopulationKind, RegionCode, RegionCodeError, RegionLevel};
+pub use standard::{NumberError, NumberRules, StandardLevel, StandardNumber};

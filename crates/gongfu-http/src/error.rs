@@ -48,6 +48,8 @@ catalogue! {
     Conflict = ("conflict", CONFLICT, "操作与当前状态冲突", "The request conflicts with the current state"),
     /// An import file was rejected; nothing was imported.
     ImportFailed = ("import_failed", UNPROCESSABLE_ENTITY, "导入失败，未导入任何数据", "Import failed; nothing was imported"),
+    /// A standard number does not parse; `errors` names the part at fault.
+    InvalidStandardNumber = ("invalid_standard_number", BAD_REQUEST, "标准编号格式有误", "The standard number is malformed"),
     /// Proposed content breaks the list's rules.
     Unprocessable = ("unprocessable", UNPROCESSABLE_ENTITY, "内容不符合清单规则", "The content breaks the list's rules"),
     /// Something failed on the server.
@@ -143,6 +145,18 @@ impl From<CatalogError> for ApiError {
     }
 }
 
+impl From<gongfu_standards::NumberError> for ApiError {
+    fn from(e: gongfu_standards::NumberError) -> Self {
+        ApiError {
+            code: ErrorCode::InvalidStandardNumber,
+            detail: e.to_string(),
+            field: Some("number".into()),
+            errors: vec![serde_json::json!({"part": e.part(), "message": e.to_string()})],
+            english: false,
+        }
+    }
+}
+
 impl From<gongfu_db::DbError> for ApiError {
     fn from(e: gongfu_db::DbError) -> Self {
         ApiError::new(ErrorCode::Internal, e.to_string())
@@ -156,6 +170,47 @@ impl From<gongfu_accounts::AccountError> for ApiError {
             A::BadCredentials => ApiError::new(ErrorCode::BadCredentials, e.to_string()),
             A::Invalid(m) => ApiError::new(ErrorCode::InvalidInput, m),
             A::Hash(_) | A::Db(_) => ApiError::new(ErrorCode::Internal, e.to_string()),
+        }
+    }
+}
+
+/// `axum::extract::Query`, but a malformed query string is an [`ApiError`] in the catalogue's
+/// JSON shape (`invalid_input`, naming the parameter) instead of axum's plain-text 400.
+pub struct Query<T>(pub T);
+
+impl<T, S> axum::extract::FromRequestParts<S> for Query<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::try_from_uri(&parts.uri) {
+            Ok(axum::extract::Query(v)) => Ok(Query(v)),
+            Err(e) => {
+                let text = e.body_text();
+                // serde names the parameter as "missing field `number`" or
+                // "number: invalid digit"; pass it on for clients to show.
+                let field = text
+                    .split('`')
+                    .nth(1)
+                    .or_else(|| {
+                        text.rsplit(": ")
+                            .nth(1)
+                            .and_then(|s| s.split_whitespace().last())
+                    })
+                    .map(str::to_string);
+                let mut err = ApiError::new(
+                    ErrorCode::InvalidInput,
+                    format!("{text}; see /api/openapi.json for this endpoint's parameters"),
+                );
+                err.field = field;
+                Err(err)
+            }
         }
     }
 }
@@ -177,8 +232,19 @@ mod tests {
     fn every_code_is_used_outside_the_catalogue() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
         let mut text = String::new();
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let p = entry.unwrap().path();
+        let mut files = vec![];
+        let mut dirs = vec![dir];
+        while let Some(d) = dirs.pop() {
+            for entry in std::fs::read_dir(&d).unwrap() {
+                let p = entry.unwrap().path();
+                if p.is_dir() {
+                    dirs.push(p);
+                } else {
+                    files.push(p);
+                }
+            }
+        }
+        for p in files {
             let mut src = std::fs::read_to_string(&p).unwrap();
             if p.file_name().is_some_and(|n| n == "error.rs") {
                 // The definitions themselves do not count, nor do these tests.

@@ -6,7 +6,7 @@
 //! drift apart (Meilisearch's rule).
 //!
 //! It must never hold business rules: handlers parse the request into domain types, call
-//! gongfu-catalog or gongfu-accounts, and shape the answer. No SQL here.
+//! gongfu-catalog, gongfu-standards or gongfu-accounts, and shape the answer. No SQL here.
 
 pub mod api;
 pub mod auth;
@@ -17,6 +17,7 @@ pub use error::{ApiError, ErrorCode};
 
 use gongfu_catalog::Catalog;
 use gongfu_db::Db;
+use gongfu_standards::{NumberRules, Registry};
 use std::sync::Arc;
 
 /// What every handler can reach.
@@ -26,15 +27,18 @@ pub struct AppState {
     pub db: Db,
     /// The service list capability.
     pub catalog: Arc<Catalog>,
+    /// The standard system capability.
+    pub standards: Arc<Registry>,
     /// Whether cookies are marked Secure (behind HTTPS).
     pub secure_cookies: bool,
 }
 
 impl AppState {
-    /// State over a database.
-    pub fn new(db: Db, secure_cookies: bool) -> Self {
+    /// State over a database; standard numbers are read with `rules`.
+    pub fn new(db: Db, secure_cookies: bool, rules: NumberRules) -> Self {
         Self {
             catalog: Arc::new(Catalog::new(db.clone())),
+            standards: Arc::new(Registry::new(db.clone(), rules)),
             db,
             secure_cookies,
         }

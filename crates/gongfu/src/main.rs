@@ -57,6 +57,11 @@ enum Command {
         #[command(subcommand)]
         what: UserWhat,
     },
+    /// The standard system: parse numbers.
+    Standards {
+        #[command(subcommand)]
+        what: StandardsWhat,
+    },
     /// Configuration helpers.
     Config {
         #[command(subcommand)]
@@ -139,6 +144,19 @@ enum UserWhat {
     },
     /// List accounts.
     List,
+}
+
+#[derive(Subcommand)]
+enum StandardsWhat {
+    /// Take a standard number apart and print its canonical form; a malformed number is
+    /// an error naming the part at fault. Internal norms follow --internal-norm-patterns.
+    Parse {
+        /// The number, e.g. "DB4403/T 300.1—2022".
+        number: String,
+        /// Print JSON (the API's shape) instead of text.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -229,6 +247,7 @@ async fn run() -> Result<()> {
             app.run_until_stopped().await?;
         }
         Command::Demo => {
+            gongfu_app::demo::apply_settings(&mut settings);
             let path = PathBuf::from(&settings.data_dir).join("gongfu.db");
             settings.database_url = format!("sqlite://{}", path.display());
             let app = Application::build(&settings).await?;
@@ -414,6 +433,33 @@ async fn run() -> Result<()> {
                     u.departments.join("、"),
                     if u.disabled { "\tdisabled" } else { "" }
                 );
+            }
+        }
+        Command::Standards {
+            what: StandardsWhat::Parse { number, json },
+        } => {
+            let rules = settings.number_rules();
+            let n = gongfu_domain::StandardNumber::parse(&number, &rules)?;
+            let v = gongfu_standards::view::NumberView::new(&n, &rules);
+            if json {
+                println!("{}", serde_json::to_string_pretty(&v)?);
+            } else {
+                println!("canonical  {}", v.canonical);
+                println!("official   {}", v.official);
+                println!("level      {} ({})", v.level_label, v.level);
+                println!("code       {}", v.code);
+                if !v.issuer.is_empty() {
+                    let name = v.issuer_name.as_deref().unwrap_or("");
+                    println!("issuer     {} {name}", v.issuer);
+                }
+                println!("serial     {}", v.serial);
+                if !v.parts.is_empty() {
+                    println!("parts      {}", v.parts.join("."));
+                }
+                match v.year {
+                    Some(y) => println!("year       {y}"),
+                    None => println!("year       (undated: refers to the latest edition)"),
+                }
             }
         }
         Command::Config {

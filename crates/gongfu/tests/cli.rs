@@ -181,3 +181,44 @@ fn settings_come_from_flags_env_and_file() {
     .unwrap();
     assert_eq!(text(&out.stdout), example);
 }
+
+#[test]
+fn standards_parse_prints_the_canonical_form_or_names_the_bad_part() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = gongfu(
+        dir.path(),
+        &["standards", "parse", "ＧＢ／Ｔ　１．１－２０２０"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let o = text(&out.stdout);
+    assert!(
+        o.contains("canonical  GB/T 1.1-2020") && o.contains("推荐性国家标准"),
+        "{o}"
+    );
+    let out = gongfu(
+        dir.path(),
+        &["standards", "parse", "--json", "T/CAS 290—2017"],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["canonical"], "T/CAS 290-2017");
+    let out = gongfu(dir.path(), &["standards", "parse", "GB/T 1.1-20x"]);
+    assert!(!out.status.success());
+    let e = text(&out.stderr);
+    assert!(e.contains("the year '20x'"), "{e}");
+    let out = gongfu(
+        dir.path(),
+        &[
+            "--internal-norm-patterns",
+            "FTNB {seq}",
+            "standards",
+            "parse",
+            "GB 1-2020",
+        ],
+    );
+    assert!(!out.status.success());
+    let e = text(&out.stderr);
+    assert!(
+        e.contains("internal_norm_patterns") && e.contains("{year}"),
+        "{e}"
+    );
+}

@@ -1,6 +1,7 @@
-use gongfu_app::Application;
+use gongfu_app::{Application, Settings};
 use gongfu_db::testing::{self, TestDb};
 use serde_json::Value;
+use std::collections::BTreeMap;
 
 pub struct TestApp {
     pub base: String,
@@ -9,11 +10,22 @@ pub struct TestApp {
     _t: TestDb,
 }
 
+/// Settings for a test server: the defaults, on a free port.
+pub fn test_settings() -> Settings {
+    let flags = BTreeMap::from([("listen".to_string(), "127.0.0.1:0".to_string())]);
+    Settings::resolve(&flags, |_| None, &BTreeMap::new()).expect("default settings")
+}
+
 /// Boots the whole server on a free port with a fresh, empty database.
 pub async fn spawn_app() -> TestApp {
+    spawn_with(test_settings()).await
+}
+
+/// Boots the whole server with `settings` on a fresh, empty database.
+pub async fn spawn_with(settings: Settings) -> TestApp {
     gongfu_app::init_tracing("warn");
     let t = testing::fresh().await;
-    let app = Application::with_db(t.db.clone(), "127.0.0.1:0", false)
+    let app = Application::with_db(t.db.clone(), &settings)
         .await
         .expect("bind");
     let base = format!("http://127.0.0.1:{}", app.port());
@@ -34,7 +46,9 @@ pub async fn spawn_app() -> TestApp {
 
 /// Boots the server with the demo data loaded.
 pub async fn spawn_demo() -> TestApp {
-    let app = spawn_app().await;
+    let mut settings = test_settings();
+    gongfu_app::demo::apply_settings(&mut settings);
+    let app = spawn_with(settings).await;
     let s = gongfu_app::demo::load(&app.db).await.expect("demo loads");
     assert!(s.loaded);
     app

@@ -8,4 +8,5 @@ mod browser;
 mod helpers;
 mod items;
 mod pages;
+mod standards;
 mod writes;

@@ -1,9 +1,13 @@
-//! The handlers of `/api/v1`, the route table and the OpenAPI document.
+//! The handlers of `/api/v1`, the route table and the OpenAPI document. The service
+//! list's handlers are here; other capabilities have a module each.
+
+mod standards;
 
 use crate::auth::{session_cookie, Staff};
+use crate::error::Query;
 use crate::{ApiError, AppState, ErrorCode};
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -13,6 +17,7 @@ use gongfu_catalog::import::Format;
 use gongfu_catalog::view::ItemView;
 use gongfu_catalog::{ItemFilter, ProposalInput};
 use gongfu_domain::{AdjustmentStatus, Decision, RegionCode};
+use gongfu_standards::view::NumberView;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use utoipa::{IntoParams, OpenApi, ToSchema};
@@ -53,6 +58,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/v1/exports/items", get(export_items))
         .route("/api/v1/audit", get(audit))
+        .route("/api/v1/standards/parse", get(standards::parse_number))
         .layer(axum::middleware::from_fn(etag))
 }
 
@@ -60,7 +66,7 @@ pub fn routes() -> Router<AppState> {
 #[openapi(
     info(
         title = "gongfu API",
-        description = "基本公共服务标准化平台 API: the basic public service list, its versions and dynamic adjustment."
+        description = "基本公共服务标准化平台 API: the basic public service list, its versions and dynamic adjustment; the standard system."
     ),
     paths(
         healthz,
@@ -84,9 +90,10 @@ pub fn routes() -> Router<AppState> {
         close,
         import_items,
         export_items,
-        audit
+        audit,
+        standards::parse_number
     ),
-    components(schemas(ItemView, ItemsPage, ErrorBody))
+    components(schemas(ItemView, ItemsPage, ErrorBody, NumberView))
 )]
 struct ApiDoc;
 
