@@ -1,0 +1,788 @@
+//! A standard in the registry, the system tree it sits in, and the raw form both arrive in.
+//!
+//! A registry row arrives as strings ([`StandardDraft`]: a spreadsheet row, a JSON body, a
+//! form) and becomes a [`Standard`] once, through [`Standard::parse`], which needs the
+//! installation's [`NumberRules`] and the [`SystemTree`] (a standard must sit in a node that
+//! exists).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use time::Date;
+
+use super::number::{NumberRules, StandardLevel, StandardNumber};
+use crate::catalog::{labelled_enum, ItemCode};
+use crate::text::{clean, split_list};
+
+labelled_enum! {
+    /// Where a standard is in its life (标准生命周期).
+    Stage {
+        /// 立项: approved for drafting.
+        Proposed = ("proposed", "立项"),
+        /// 起草: being drafted.
+        Drafting = ("drafting", "起草", "编制"),
+        /// 征求意见: draft out for comments.
+        Consultation = ("consultation", "征求意见", "征求意见稿"),
+        /// 审查: technical review before publication.
+        Review = ("review", "审查", "送审", "送审稿"),
+        /// 发布: published, not yet in effect.
+        Published = ("published", "发布", "已发布"),
+        /// 实施: in effect.
+        Effective = ("effective", "实施", "现行", "现行有效", "有效", "在用"),
+        /// 复审: in effect, under periodic review.
+        Reviewing = ("reviewing", "复审", "复审中"),
+        /// 修订: in effect, a revision under way.
+        Revising = ("revising", "修订", "修订中"),
+        /// 废止: withdrawn without replacement.
+        Withdrawn = ("withdrawn", "废止", "已废止", "作废"),
+        /// 被代替: replaced by a newer standard.
+        Superseded = ("superseded", "被代替", "已被代替", "代替"),
+    }
+}
+
+impl Stage {
+    /// Whether a standard at this stage is in force (on `today`, given its implementation
+    /// date): a standard under review or revision stays in force until replaced.
+    pub fn in_force(self, effective_on: Option<Date>, today: Date) -> bool {
+        match self {
+            Stage::Effective | Stage::Reviewing | Stage::Revising => true,
+            Stage::Published => effective_on.is_some_and(|d| d <= today),
+            _ => false,
+        }
+    }
+
+    /// Whether the standard is gone: withdrawn or superseded.
+    pub fn is_gone(self) -> bool {
+        matches!(self, Stage::Withdrawn | Stage::Superseded)
+    }
+}
+
+labelled_enum! {
+    /// Whether the district adopted a standard made elsewhere or made it itself
+    /// (Chengdu: 178 cited + 101 self-built of 279).
+    Origin {
+        /// 引用: adopted as published.
+        Cited = ("cited", "引用", "引用标准", "采用"),
+        /// 自建: drafted by the district or with its lead.
+        SelfBuilt = ("self_built", "自建", "自建标准", "自主制定", "主导制定", "牵头制定"),
+    }
+}
+
+/// The default review cycle: the Standardization Law has standards reviewed at least every
+/// five years.
+pub const DEFAULT_REVIEW_YEARS: u8 = 5;
+
+/// A standard in the registry.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Standard {
+    /// The number (the registry's key).
+    pub number: StandardNumber,
+    /// 标准名称.
+    pub title: String,
+    /// English title, if any.
+    pub title_en: String,
+    /// 发布机构.
+    pub issued_by: String,
+    /// Where it is in its life.
+    pub stage: Stage,
+    /// Cited or self-built.
+    pub origin: Origin,
+    /// The code of the system-tree node it sits in.
+    pub node: Option<String>,
+    /// 发布日期.
+    pub published_on: Option<Date>,
+    /// 实施日期.
+    pub effective_on: Option<Date>,
+    /// 最近复审日期.
+    pub reviewed_on: Option<Date>,
+    /// 废止日期.
+    pub withdrawn_on: Option<Date>,
+    /// 复审周期 in years, when not the default five.
+    pub review_cycle_years: Option<u8>,
+    /// Standards this one replaces (代替).
+    pub supersedes: Vec<StandardNumber>,
+    /// The standard that replaced this one (被代替为).
+    pub superseded_by: Option<StandardNumber>,
+    /// Its normative references (规范性引用文件), dated or undated.
+    pub references: Vec<StandardNumber>,
+    /// The list items it serves.
+    pub items: Vec<ItemCode>,
+    /// 备注.
+    pub notes: String,
+    /// 数据来源: where the row comes from; 示例 for illustrative rows.
+    pub source: String,
+}
+
+impl Standard {
+    /// The level, read off the number.
+    pub fn level(&self) -> StandardLevel {
+        self.number.level()
+    }
+
+    /// Whether it is in force on `today`.
+    pub fn in_force(&self, today: Date) -> bool {
+        self.stage.in_force(self.effective_on, today)
+    }
+
+    /// When the next periodic review is due: the later of implementation and the last
+    /// review, plus the cycle. None when the standard is not in force or has no dates.
+    pub fn review_due(&self, today: Date) -> Option<Date> {
+        if !self.in_force(today) {
+            return None;
+        }
+        let from = self
+            .reviewed_on
+            .max(self.effective_on)
+            .or(self.published_on)?;
+        let years = self.review_cycle_years.unwrap_or(DEFAULT_REVIEW_YEARS) as i32;
+        let year = from.year() + years;
+        // 29 February plus five years is 28 February.
+        Date::from_calendar_date(year, from.month(), from.day())
+            .or_else(|_| Date::from_calendar_date(year, from.month(), from.day() - 1))
+            .ok()
+    }
+
+    /// Whether the row is illustrative (示例).
+    pub fn is_demo(&self) -> bool {
+        self.source.contains("示例")
+    }
+}
+
+/// One node of the standard system tree (标准体系), e.g. 3.2 学有所教.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SystemNode {
+    /// Its code, unique in the tree: `1`, `3.2`, `A1`.
+    pub code: String,
+    /// Its name.
+    pub name: String,
+    /// The parent's code; None for a sub-system at the top.
+    pub parent: Option<String>,
+    /// What belongs here.
+    pub description: String,
+}
+
+/// The standard system tree: sub-systems as data (Futian's 9+1, Chengdu's three).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct SystemTree {
+    /// Nodes, parents before children, in the order of the file.
+    pub nodes: Vec<SystemNode>,
+}
+
+/// Why a tree is not a tree.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("node {index} ('{code}'): {message}")]
+pub struct TreeError {
+    /// 1-based position of the node in the input.
+    pub index: usize,
+    /// The node's code.
+    pub code: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl SystemTree {
+    /// Builds a tree from nodes in any order: codes unique and non-empty, names non-empty,
+    /// every parent present, no cycles. The result lists parents before children, keeping
+    /// the input order among siblings.
+    pub fn parse(nodes: Vec<SystemNode>) -> Result<Self, Vec<TreeError>> {
+        let mut errors = vec![];
+        let mut seen = BTreeMap::new();
+        for (i, n) in nodes.iter().enumerate() {
+            let e = |m: String| TreeError {
+                index: i + 1,
+                code: n.code.clone(),
+                message: m,
+            };
+            if n.code.is_empty() {
+                errors.push(e(
+                    "the node has no code; give every node a code such as 1 or 3.2".into(),
+                ));
+            } else if let Some(first) = seen.insert(n.code.clone(), i + 1) {
+                errors.push(e(format!(
+                    "the code repeats node {first}; codes must be unique"
+                )));
+            }
+            if n.name.is_empty() {
+                errors.push(e("the node has no name".into()));
+            }
+        }
+        for (i, n) in nodes.iter().enumerate() {
+            if let Some(p) = &n.parent {
+                if !seen.contains_key(p) {
+                    errors.push(TreeError {
+                        index: i + 1,
+                        code: n.code.clone(),
+                        message: format!("its parent '{p}' is not a node of the tree; add it or leave the parent empty for a top-level sub-system"),
+                    });
+                }
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        // Order parents first; a node never placed is on a cycle.
+        let mut placed: BTreeSet<String> = BTreeSet::new();
+        let mut ordered = vec![];
+        fn place(
+            code: &str,
+            nodes: &[SystemNode],
+            placed: &mut BTreeSet<String>,
+            ordered: &mut Vec<SystemNode>,
+        ) {
+            for n in nodes.iter().filter(|n| n.parent.as_deref() == Some(code)) {
+                if placed.insert(n.code.clone()) {
+                    ordered.push(n.clone());
+                    place(&n.code, nodes, placed, ordered);
+                }
+            }
+        }
+        for n in nodes.iter().filter(|n| n.parent.is_none()) {
+            placed.insert(n.code.clone());
+            ordered.push(n.clone());
+            place(&n.code, &nodes, &mut placed, &mut ordered);
+        }
+        let cyclic: Vec<TreeError> = nodes
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| !placed.contains(&n.code))
+            .map(|(i, n)| TreeError {
+                index: i + 1,
+                code: n.code.clone(),
+                message: "it is its own ancestor (the parents form a cycle); give one node of the cycle another parent".into(),
+            })
+            .collect();
+        if !cyclic.is_empty() {
+            return Err(cyclic);
+        }
+        Ok(Self { nodes: ordered })
+    }
+
+    /// A node by code, or by name when the name is unique.
+    pub fn find(&self, key: &str) -> Option<&SystemNode> {
+        let key = clean(key);
+        if let Some(n) = self.nodes.iter().find(|n| n.code == key) {
+            return Some(n);
+        }
+        let mut by_name = self.nodes.iter().filter(|n| n.name == key);
+        match (by_name.next(), by_name.next()) {
+            (Some(n), None) => Some(n),
+            _ => None,
+        }
+    }
+
+    /// The children of a node (of the root for None), in order.
+    pub fn children(&self, parent: Option<&str>) -> impl Iterator<Item = &SystemNode> {
+        let parent = parent.map(str::to_string);
+        self.nodes.iter().filter(move |n| n.parent == parent)
+    }
+
+    /// The node and its ancestors' codes, nearest first.
+    pub fn ancestry(&self, code: &str) -> Vec<&str> {
+        let mut out = vec![];
+        let mut cur = self.nodes.iter().find(|n| n.code == code);
+        while let Some(n) = cur {
+            if out.contains(&n.code.as_str()) {
+                break;
+            }
+            out.push(n.code.as_str());
+            cur = n
+                .parent
+                .as_deref()
+                .and_then(|p| self.nodes.iter().find(|m| m.code == p));
+        }
+        out
+    }
+
+    /// Depth of a node: 0 for a top-level sub-system.
+    pub fn depth(&self, code: &str) -> usize {
+        self.ancestry(code).len().saturating_sub(1)
+    }
+}
+
+/// A registry row as strings, before parsing: a spreadsheet row, a JSON body or a form.
+#[allow(missing_docs)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(default)]
+pub struct StandardDraft {
+    pub number: String,
+    pub title: String,
+    pub title_en: String,
+    pub level: String,
+    pub issued_by: String,
+    pub stage: String,
+    pub origin: String,
+    pub node: String,
+    pub published_on: String,
+    pub effective_on: String,
+    pub reviewed_on: String,
+    pub withdrawn_on: String,
+    pub review_cycle_years: String,
+    pub supersedes: String,
+    pub superseded_by: String,
+    pub references: String,
+    pub items: String,
+    pub notes: String,
+    pub source: String,
+}
+
+/// A column of the registry: JSON key, Chinese header, other accepted headers.
+#[derive(Debug, Clone, Copy)]
+pub struct StandardColumn {
+    /// English key, the JSON field name.
+    pub key: &'static str,
+    /// Chinese header (标准明细表).
+    pub header: &'static str,
+    /// Other headers accepted on import.
+    pub aliases: &'static [&'static str],
+}
+
+/// Every registry column, in export order (the 标准明细表).
+pub const STANDARD_COLUMNS: &[StandardColumn] = &[
+    StandardColumn {
+        key: "number",
+        header: "标准编号",
+        aliases: &["标准号", "编号"],
+    },
+    StandardColumn {
+        key: "title",
+        header: "标准名称",
+        aliases: &["名称", "中文名称"],
+    },
+    StandardColumn {
+        key: "title_en",
+        header: "英文名称",
+        aliases: &[],
+    },
+    StandardColumn {
+        key: "level",
+        header: "标准层级",
+        aliases: &["层级", "标准级别", "级别"],
+    },
+    StandardColumn {
+        key: "issued_by",
+        header: "发布机构",
+        aliases: &["发布单位", "归口单位"],
+    },
+    StandardColumn {
+        key: "stage",
+        header: "状态",
+        aliases: &["标准状态", "生命周期"],
+    },
+    StandardColumn {
+        key: "origin",
+        header: "引用或自建",
+        aliases: &["来源类型", "引用/自建"],
+    },
+    StandardColumn {
+        key: "node",
+        header: "体系节点",
+        aliases: &["体系位置", "所属子体系", "节点"],
+    },
+    StandardColumn {
+        key: "published_on",
+        header: "发布日期",
+        aliases: &[],
+    },
+    StandardColumn {
+        key: "effective_on",
+        header: "实施日期",
+        aliases: &[],
+    },
+    StandardColumn {
+        key: "reviewed_on",
+        header: "复审日期",
+        aliases: &["最近复审日期"],
+    },
+    StandardColumn {
+        key: "withdrawn_on",
+        header: "废止日期",
+        aliases: &[],
+    },
+    StandardColumn {
+        key: "review_cycle_years",
+        header: "复审周期(年)",
+        aliases: &["复审周期", "复审周期（年）"],
+    },
+    StandardColumn {
+        key: "supersedes",
+        header: "代替标准",
+        aliases: &["代替"],
+    },
+    StandardColumn {
+        key: "superseded_by",
+        header: "被代替标准",
+        aliases: &["被代替为", "被代替"],
+    },
+    StandardColumn {
+        key: "references",
+        header: "规范性引用文件",
+        aliases: &["引用标准"],
+    },
+    StandardColumn {
+        key: "items",
+        header: "服务事项",
+        aliases: &["服务项目编码", "关联事项"],
+    },
+    StandardColumn {
+        key: "notes",
+        header: "备注",
+        aliases: &[],
+    },
+    StandardColumn {
+        key: "source",
+        header: "数据来源",
+        aliases: &[],
+    },
+];
+
+impl StandardDraft {
+    /// Sets a field by its column key; unknown keys are ignored.
+    pub fn set(&mut self, key: &str, value: String) {
+        let f = match key {
+            "number" => &mut self.number,
+            "title" => &mut self.title,
+            "title_en" => &mut self.title_en,
+            "level" => &mut self.level,
+            "issued_by" => &mut self.issued_by,
+            "stage" => &mut self.stage,
+            "origin" => &mut self.origin,
+            "node" => &mut self.node,
+            "published_on" => &mut self.published_on,
+            "effective_on" => &mut self.effective_on,
+            "reviewed_on" => &mut self.reviewed_on,
+            "withdrawn_on" => &mut self.withdrawn_on,
+            "review_cycle_years" => &mut self.review_cycle_years,
+            "supersedes" => &mut self.supersedes,
+            "superseded_by" => &mut self.superseded_by,
+            "references" => &mut self.references,
+            "items" => &mut self.items,
+            "notes" => &mut self.notes,
+            "source" => &mut self.source,
+            _ => return,
+        };
+        *f = value;
+    }
+}
+
+/// One thing wrong with one field of a registry row.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize)]
+#[error("{header} ({field}): {message}")]
+pub struct FieldError {
+    /// Column key.
+    pub field: &'static str,
+    /// Column header in Chinese.
+    pub header: &'static str,
+    /// What is wrong and how to fix it.
+    pub message: String,
+}
+
+fn field_error(key: &'static str, message: impl Into<String>) -> FieldError {
+    let header = STANDARD_COLUMNS
+        .iter()
+        .find(|c| c.key == key)
+        .map(|c| c.header)
+        .unwrap_or(key);
+    FieldError {
+        field: key,
+        header,
+        message: message.into(),
+    }
+}
+
+/// Parses a date as offices write it: 2020-01-01, 2020/1/1, 2020.1.1, 2020年1月1日.
+pub fn parse_date(raw: &str) -> Result<Option<Date>, String> {
+    let s = clean(&crate::text::fold_width(raw));
+    if s.is_empty() {
+        return Ok(None);
+    }
+    let parts: Vec<&str> = s
+        .trim_end_matches('日')
+        .split(['-', '/', '.', '年', '月'])
+        .collect();
+    let bad = || format!("'{s}' is not a date; write it as 2020-01-31");
+    if parts.len() != 3 {
+        return Err(bad());
+    }
+    let y: i32 = parts[0].trim().parse().map_err(|_| bad())?;
+    let m: u8 = parts[1].trim().parse().map_err(|_| bad())?;
+    let d: u8 = parts[2].trim().parse().map_err(|_| bad())?;
+    if !(1949..=2100).contains(&y) {
+        return Err(format!(
+            "the year of '{s}' is out of range; write a date between 1949 and 2100"
+        ));
+    }
+    let month = time::Month::try_from(m).map_err(|_| bad())?;
+    Date::from_calendar_date(y, month, d)
+        .map(Some)
+        .map_err(|_| format!("'{s}' is no day of the calendar; check the month and day"))
+}
+
+impl Standard {
+    /// Parses a registry row. Every field is checked and every problem reported, so one
+    /// pass over a file finds them all.
+    pub fn parse(
+        d: &StandardDraft,
+        rules: &NumberRules,
+        tree: &SystemTree,
+    ) -> Result<Self, Vec<FieldError>> {
+        let mut errors = vec![];
+        let number = StandardNumber::parse(&d.number, rules)
+            .map_err(|e| errors.push(field_error("number", e.to_string())))
+            .ok();
+        if let Some(n) = &number {
+            if n.year().is_none() {
+                errors.push(field_error(
+                    "number",
+                    format!(
+                        "'{n}' has no year; the registry holds editions, so write e.g. {n}-2020"
+                    ),
+                ));
+            }
+            let level = clean(&d.level);
+            if !level.is_empty() {
+                match StandardLevel::parse(&level) {
+                    Some(l) if l == n.level() => {}
+                    Some(l) => errors.push(field_error(
+                        "level",
+                        format!("'{}' contradicts the number {n}, which is a {}; correct the number or clear this cell", l.label(), n.level().label()),
+                    )),
+                    None => errors.push(field_error(
+                        "level",
+                        format!("unknown level '{level}'; expected one of {} (or leave it empty: the number says it)", StandardLevel::expected()),
+                    )),
+                }
+            }
+        }
+        let title = clean(&d.title);
+        if title.is_empty() {
+            errors.push(field_error(
+                "title",
+                "标准名称 is empty; every standard needs its title",
+            ));
+        }
+        let stage_raw = clean(&d.stage);
+        let stage = if stage_raw.is_empty() {
+            Some(Stage::Effective)
+        } else {
+            Stage::parse(&stage_raw).or_else(|| {
+                errors.push(field_error(
+                    "stage",
+                    format!(
+                        "unknown status '{stage_raw}'; expected one of {}",
+                        Stage::expected()
+                    ),
+                ));
+                None
+            })
+        };
+        let origin_raw = clean(&d.origin);
+        let origin = if origin_raw.is_empty() {
+            // A district's internal norm is its own; everything else is cited unless the
+            // row says the district made it.
+            Some(match number.as_ref().map(StandardNumber::level) {
+                Some(StandardLevel::Internal) => Origin::SelfBuilt,
+                _ => Origin::Cited,
+            })
+        } else {
+            Origin::parse(&origin_raw).or_else(|| {
+                errors.push(field_error(
+                    "origin",
+                    format!(
+                        "unknown value '{origin_raw}'; expected one of {}",
+                        Origin::expected()
+                    ),
+                ));
+                None
+            })
+        };
+        let node_raw = clean(&d.node);
+        let node = if node_raw.is_empty() {
+            None
+        } else {
+            match tree.find(&node_raw) {
+                Some(n) => Some(n.code.clone()),
+                None => {
+                    let hint = if tree.nodes.is_empty() {
+                        "no system tree is loaded; import one first (节点编号, 节点名称, 上级节点)"
+                            .to_string()
+                    } else {
+                        let top: Vec<String> = tree
+                            .nodes
+                            .iter()
+                            .take(12)
+                            .map(|n| format!("{} {}", n.code, n.name))
+                            .collect();
+                        format!("nodes include {}", top.join(", "))
+                    };
+                    errors.push(field_error("node", format!("unknown system node '{node_raw}'; give a node's code or unique name ({hint})")));
+                    None
+                }
+            }
+        };
+        let mut date = |key: &'static str, raw: &str| match parse_date(raw) {
+            Ok(d) => d,
+            Err(m) => {
+                errors.push(field_error(key, m));
+                None
+            }
+        };
+        let published_on = date("published_on", &d.published_on);
+        let effective_on = date("effective_on", &d.effective_on);
+        let reviewed_on = date("reviewed_on", &d.reviewed_on);
+        let withdrawn_on = date("withdrawn_on", &d.withdrawn_on);
+        if let (Some(p), Some(e)) = (published_on, effective_on) {
+            if e < p {
+                errors.push(field_error("effective_on", format!("实施日期 {e} is before 发布日期 {p}; a standard takes effect on or after publication")));
+            }
+        }
+        let cycle_raw = clean(&d.review_cycle_years);
+        let review_cycle_years = if cycle_raw.is_empty() {
+            None
+        } else {
+            match cycle_raw.trim_end_matches('年').parse::<u8>() {
+                Ok(y) if (1..=10).contains(&y) => Some(y),
+                _ => {
+                    errors.push(field_error(
+                        "review_cycle_years",
+                        format!(
+                            "'{cycle_raw}' is not a cycle of 1 to 10 years; the law's default is 5"
+                        ),
+                    ));
+                    None
+                }
+            }
+        };
+        let mut numbers = |key: &'static str, raw: &str, dated: bool| -> Vec<StandardNumber> {
+            let mut out = vec![];
+            for piece in split_numbers(raw) {
+                match StandardNumber::parse(&piece, rules) {
+                    Ok(n) if dated && n.year().is_none() => errors.push(field_error(
+                        key,
+                        format!("'{n}' has no year; name the edition, e.g. {n}-2020"),
+                    )),
+                    Ok(n) => {
+                        if !out.contains(&n) {
+                            out.push(n)
+                        }
+                    }
+                    Err(e) => errors.push(field_error(key, e.to_string())),
+                }
+            }
+            out
+        };
+        let supersedes = numbers("supersedes", &d.supersedes, true);
+        let mut superseded_by = numbers("superseded_by", &d.superseded_by, true);
+        let references = numbers("references", &d.references, false);
+        if superseded_by.len() > 1 {
+            errors.push(field_error("superseded_by", "name one replacing standard; a standard split into several is withdrawn, with the new ones naming it in 代替标准"));
+        }
+        let mut items = vec![];
+        for piece in split_list(&d.items) {
+            match ItemCode::parse(&piece) {
+                Ok(c) => {
+                    if !items.contains(&c) {
+                        items.push(c)
+                    }
+                }
+                Err(m) => errors.push(field_error("items", format!("item code {m}"))),
+            }
+        }
+        if let Some(n) = &number {
+            if supersedes.iter().any(|s| s == n)
+                || superseded_by.first() == Some(n)
+                || references.iter().any(|r| r == n)
+            {
+                errors.push(field_error(
+                    "supersedes",
+                    format!("{n} names itself; a standard cannot replace or reference itself"),
+                ));
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        match (number, stage, origin) {
+            (Some(number), Some(stage), Some(origin)) => Ok(Standard {
+                number,
+                title,
+                title_en: clean(&d.title_en),
+                issued_by: clean(&d.issued_by),
+                stage,
+                origin,
+                node,
+                published_on,
+                effective_on,
+                reviewed_on,
+                withdrawn_on,
+                review_cycle_years,
+                supersedes,
+                superseded_by: superseded_by.pop(),
+                references,
+                items,
+                notes: clean(&d.notes),
+                source: clean(&d.source),
+            }),
+            _ => Err(vec![field_error("number", "the row could not be read")]),
+        }
+    }
+
+    /// The row as strings again, for exports: parsing it gives back this standard.
+    pub fn to_draft(&self, tree: &SystemTree) -> StandardDraft {
+        let date = |d: Option<Date>| d.map(|d| d.to_string()).unwrap_or_default();
+        let list = |v: &[StandardNumber]| {
+            v.iter()
+                .map(|n| n.to_string())
+                .collect::<Vec<_>>()
+                .join("；")
+        };
+        StandardDraft {
+            number: self.number.to_string(),
+            title: self.title.clone(),
+            title_en: self.title_en.clone(),
+            level: self.level().label().to_string(),
+            issued_by: self.issued_by.clone(),
+            stage: self.stage.label().to_string(),
+            origin: self.origin.label().to_string(),
+            node: self
+                .node
+                .as_deref()
+                .and_then(|c| tree.nodes.iter().find(|n| n.code == c))
+                .map(|n| n.code.clone())
+                .unwrap_or_default(),
+            published_on: date(self.published_on),
+            effective_on: date(self.effective_on),
+            reviewed_on: date(self.reviewed_on),
+            withdrawn_on: date(self.withdrawn_on),
+            review_cycle_years: self
+                .review_cycle_years
+                .map(|y| y.to_string())
+                .unwrap_or_default(),
+            supersedes: list(&self.supersedes),
+            superseded_by: self
+                .superseded_by
+                .as_ref()
+                .map(|n| n.to_string())
+                .unwrap_or_default(),
+            references: list(&self.references),
+            items: self
+                .items
+                .iter()
+                .map(|c| c.as_str())
+                .collect::<Vec<_>>()
+                .join("、"),
+            notes: self.notes.clone(),
+            source: self.source.clone(),
+        }
+    }
+}
+
+/// Splits a cell listing standard numbers. Numbers contain `/` and `.`, so only 、，,；;
+/// and line breaks separate them.
+pub fn split_numbers(s: &str) -> Vec<String> {
+    s.split(['、', '，', ',', '；', ';', '\n', '\r'])
+        .map(clean)
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;
