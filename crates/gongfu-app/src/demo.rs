@@ -7,13 +7,18 @@ use crate::AppError;
 use gongfu_catalog::import::registry;
 use gongfu_catalog::{Actor, Catalog, ProposalInput};
 use gongfu_db::Db;
+use gongfu_domain::standard::{InternalPattern, NumberRules};
 use gongfu_domain::{Decision, Role};
+use gongfu_standards::Registry;
+use std::sync::Arc;
 
 const REGIONS: &[u8] = include_bytes!("../../../data/demo/regions.csv");
 const POPULATIONS: &[u8] = include_bytes!("../../../data/demo/populations.csv");
 const DEPARTMENTS: &[u8] = include_bytes!("../../../data/demo/departments.csv");
 const ITEMS_V1: &[u8] = include_bytes!("../../../data/demo/items-v1.csv");
 const ADJUSTMENT_V2: &[u8] = include_bytes!("../../../data/demo/adjustment-v2.json");
+const SYSTEM_TREE: &[u8] = include_bytes!("../../../data/standards/system-9plus1.csv");
+const STANDARDS: &[u8] = include_bytes!("../../../data/demo/standards.csv");
 
 /// The demo accounts: (user name, password, role, departments). Demo only: the passwords
 /// are public, so never load the demo into a database that faces the internet.
@@ -79,6 +84,8 @@ fn demo_err(e: impl std::fmt::Display) -> AppError {
 pub async fn load(db: &Db) -> Result<DemoSummary, AppError> {
     let catalog = Catalog::new(db.clone());
     if !catalog.versions().await.map_err(demo_err)?.is_empty() {
+        // A demo database from before the standard system gets its registry now.
+        load_standards(db).await?;
         return summary(&catalog, false).await;
     }
     let actor = Actor::system("demo");
@@ -139,7 +146,28 @@ pub async fn load(db: &Db) -> Result<DemoSummary, AppError> {
         .await
         .map_err(demo_err)?;
     }
+    load_standards(db).await?;
     summary(&catalog, true).await
+}
+
+/// Loads the standard system tree and the registry, unless the registry holds standards.
+async fn load_standards(db: &Db) -> Result<(), AppError> {
+    let pattern = InternalPattern::parse(INTERNAL_NORM_PATTERN).map_err(demo_err)?;
+    let rules = NumberRules::default().with_internal(pattern);
+    let registry = Registry::new(db.clone(), rules, Arc::new(Catalog::new(db.clone())));
+    if !registry.standards().await.map_err(demo_err)?.is_empty() {
+        return Ok(());
+    }
+    let actor = Actor::system("demo");
+    registry
+        .import_tree(&actor, "system-9plus1.csv", SYSTEM_TREE)
+        .await
+        .map_err(demo_err)?;
+    registry
+        .import_standards(&actor, "standards.csv", STANDARDS)
+        .await
+        .map_err(demo_err)?;
+    Ok(())
 }
 
 async fn summary(catalog: &Catalog, loaded: bool) -> Result<DemoSummary, AppError> {

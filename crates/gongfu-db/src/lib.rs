@@ -13,6 +13,7 @@ pub mod adjustments;
 pub mod audit;
 pub mod catalog;
 pub mod regions;
+pub mod standards;
 #[cfg(feature = "testing")]
 pub mod testing;
 
@@ -103,11 +104,18 @@ pub struct Db {
 }
 
 /// Migrations, in order. Each is one file, written once for every backend.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "0001_service_list.sql",
-    include_str!("../migrations/0001_service_list.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "0001_service_list.sql",
+        include_str!("../migrations/0001_service_list.sql"),
+    ),
+    (
+        2,
+        "0002_standards.sql",
+        include_str!("../migrations/0002_standards.sql"),
+    ),
+];
 
 /// The migration text for a backend. The only dialect differences are substituted here.
 pub fn migration_sql(backend: Backend, sql: &str) -> String {

@@ -145,6 +145,22 @@ impl From<CatalogError> for ApiError {
     }
 }
 
+impl From<gongfu_standards::RegistryError> for ApiError {
+    fn from(e: gongfu_standards::RegistryError) -> Self {
+        use gongfu_standards::RegistryError as R;
+        match e {
+            R::NotFound { .. } => ApiError::new(ErrorCode::NotFound, e.to_string()),
+            R::Forbidden(m) => ApiError::new(ErrorCode::Forbidden, m),
+            R::Invalid(m) => ApiError::new(ErrorCode::Unprocessable, m),
+            R::Import(f) => CatalogError::Import(f).into(),
+            R::Number(n) => n.into(),
+            R::Catalog(c) => c.into(),
+            R::Export(x) => ApiError::new(ErrorCode::Internal, x.to_string()),
+            R::Db(d) => d.into(),
+        }
+    }
+}
+
 impl From<gongfu_standards::NumberError> for ApiError {
     fn from(e: gongfu_standards::NumberError) -> Self {
         ApiError {

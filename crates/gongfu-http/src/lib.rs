@@ -36,9 +36,10 @@ pub struct AppState {
 impl AppState {
     /// State over a database; standard numbers are read with `rules`.
     pub fn new(db: Db, secure_cookies: bool, rules: NumberRules) -> Self {
+        let catalog = Arc::new(Catalog::new(db.clone()));
         Self {
-            catalog: Arc::new(Catalog::new(db.clone())),
-            standards: Arc::new(Registry::new(db.clone(), rules)),
+            standards: Arc::new(Registry::new(db.clone(), rules, catalog.clone())),
+            catalog,
             db,
             secure_cookies,
         }

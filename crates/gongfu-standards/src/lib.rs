@@ -3,29 +3,138 @@
 //! and the GB/T 1.1 checker.
 //!
 //! It owns what a standard number means in this installation (the sector codes and the
-//! district's internal-norm patterns, [`NumberRules`]) and the rules of the registry.
+//! district's internal-norm patterns, [`NumberRules`]) and the rules of the registry: a
+//! standard sits in a node that exists, serves items that the published list has, and no
+//! chain of replacements loops; an import changes everything in the file or nothing.
 //!
 //! It must never speak SQL (that is gongfu-db) or HTTP (gongfu-http, gongfu-web), and never
-//! change the service list: it reads published versions through gongfu-db and links to
-//! items by code.
+//! change the service list: it reads published versions through gongfu-catalog and links
+//! to items by code.
 
+pub mod export;
+pub mod import;
 pub mod view;
 
-use gongfu_db::Db;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use gongfu_catalog::import::ImportFailure;
+use gongfu_catalog::{Actor, Catalog, CatalogError};
+use gongfu_db::{standards as store, Db, DbError};
+use gongfu_domain::standard::{supersession_cycle, Attention, Coverage, Standard, SystemTree};
 pub use gongfu_domain::standard::{InternalPattern, NumberError, NumberRules, StandardNumber};
+use gongfu_domain::{ItemCode, Role};
+use time::Date;
+
+/// How many days ahead the watch warns of a review falling due.
+pub const REVIEW_WARNING_DAYS: i64 = 180;
+
+/// Today in China Standard Time (UTC+8, no daylight saving), the day every district's
+/// dates are in.
+pub fn today() -> Date {
+    let cst = time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC);
+    time::OffsetDateTime::now_utc().to_offset(cst).date()
+}
+
+/// What went wrong in a registry operation.
+#[derive(Debug, thiserror::Error)]
+pub enum RegistryError {
+    /// A standard or node does not exist.
+    #[error("{what} {key} does not exist")]
+    NotFound {
+        /// Kind of thing.
+        what: &'static str,
+        /// Its key.
+        key: String,
+    },
+    /// The actor's role does not allow this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// The change breaks a rule of the registry; nothing was changed.
+    #[error("{0}")]
+    Invalid(String),
+    /// An import file was rejected; nothing was changed.
+    #[error(transparent)]
+    Import(#[from] ImportFailure),
+    /// A malformed standard number.
+    #[error(transparent)]
+    Number(#[from] NumberError),
+    /// Reading the list failed.
+    #[error(transparent)]
+    Catalog(#[from] CatalogError),
+    /// Writing an export failed.
+    #[error(transparent)]
+    Export(#[from] export::ExportError),
+    /// The database failed.
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+/// Counts of one node of the tree, its descendants included.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct NodeCount {
+    /// Node code (`未归入` for standards placed in no node).
+    pub code: String,
+    /// Node name.
+    pub name: String,
+    /// Parent code.
+    pub parent: Option<String>,
+    /// 0 for a top-level sub-system.
+    pub depth: usize,
+    /// Standards in the node and below.
+    pub total: usize,
+    /// Of those, in force today.
+    pub in_force: usize,
+    /// Cited (引用).
+    pub cited: usize,
+    /// Self-built (自建).
+    pub self_built: usize,
+    /// By level (`national_recommended`, ...).
+    pub by_level: BTreeMap<String, usize>,
+    /// By lifecycle stage (`effective`, ...).
+    pub by_stage: BTreeMap<String, usize>,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ImportOutcome {
+    /// Standards new to the registry.
+    pub added: usize,
+    /// Standards replaced by the file's rows.
+    pub updated: usize,
+}
+
+/// A standard with what hangs off it, for its page.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct StandardDetail {
+    /// The standard.
+    pub standard: Standard,
+    /// In force today.
+    pub in_force: bool,
+    /// The node's path from the top, as (code, name).
+    pub node_path: Vec<(String, String)>,
+    /// The items it serves, with their names in the newest list version ('' if retired).
+    pub items: Vec<(ItemCode, String)>,
+    /// Registered standards that reference this one.
+    pub referenced_by: Vec<StandardNumber>,
+    /// Registered standards that replace this one.
+    pub replaced_by: Vec<StandardNumber>,
+    /// When the next review is due.
+    pub review_due: Option<Date>,
+}
 
 /// The standards capability over a database.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Registry {
-    #[allow(dead_code)]
     db: Db,
     rules: NumberRules,
+    catalog: Arc<Catalog>,
 }
 
 impl Registry {
-    /// A registry over `db`, reading numbers with `rules`.
-    pub fn new(db: Db, rules: NumberRules) -> Self {
-        Self { db, rules }
+    /// A registry over `db`, reading numbers with `rules` and the list through `catalog`.
+    pub fn new(db: Db, rules: NumberRules, catalog: Arc<Catalog>) -> Self {
+        Self { db, rules, catalog }
     }
 
     /// How numbers are read here.
@@ -37,4 +146,272 @@ impl Registry {
     pub fn parse_number(&self, raw: &str) -> Result<StandardNumber, NumberError> {
         StandardNumber::parse(raw, &self.rules)
     }
+
+    fn require_admin(actor: &Actor, what: &str) -> Result<(), RegistryError> {
+        if actor.role == Role::Administrator {
+            Ok(())
+        } else {
+            Err(RegistryError::Forbidden(format!(
+                "{what} is for administrators (the standardization office); {} is a {}",
+                actor.name,
+                actor.role.label()
+            )))
+        }
+    }
+
+    /// The system tree.
+    pub async fn tree(&self) -> Result<SystemTree, RegistryError> {
+        Ok(store::tree(&self.db).await?)
+    }
+
+    /// Every standard, ordered by number.
+    pub async fn standards(&self) -> Result<Vec<Standard>, RegistryError> {
+        Ok(store::standards(&self.db).await?)
+    }
+
+    /// Replaces the system tree from a file (节点编号, 节点名称, 上级节点, 说明). Refused, with
+    /// nothing changed, when a registered standard sits in a node the new tree lacks.
+    pub async fn import_tree(
+        &self,
+        actor: &Actor,
+        file: &str,
+        bytes: &[u8],
+    ) -> Result<usize, RegistryError> {
+        Self::require_admin(actor, "replacing the standard system tree")?;
+        let tree = import::read_tree(file, bytes)?;
+        let orphans: Vec<String> = self
+            .standards()
+            .await?
+            .iter()
+            .filter_map(|s| {
+                let node = s.node.as_deref()?;
+                tree.find(node)
+                    .is_none()
+                    .then(|| format!("{} (node {node})", s.number))
+            })
+            .collect();
+        if !orphans.is_empty() {
+            return Err(RegistryError::Invalid(format!(
+                "the tree in {file} lacks nodes that standards sit in: {}; keep those nodes or move the standards first (nothing was changed)",
+                orphans.join(", ")
+            )));
+        }
+        store::replace_tree(&self.db, &tree, &actor.name).await?;
+        Ok(tree.nodes.len())
+    }
+
+    /// Imports registry rows (the 标准明细表): each row adds a standard or replaces the one
+    /// with its number. All or nothing.
+    pub async fn import_standards(
+        &self,
+        actor: &Actor,
+        file: &str,
+        bytes: &[u8],
+    ) -> Result<ImportOutcome, RegistryError> {
+        Self::require_admin(actor, "importing standards")?;
+        let tree = self.tree().await?;
+        let snapshot = self.catalog.snapshot(None).await?;
+        let codes: Option<(i64, BTreeSet<ItemCode>)> = snapshot.as_ref().map(|s| {
+            (
+                s.version.number,
+                s.items.iter().map(|i| i.code.clone()).collect(),
+            )
+        });
+        let cx = import::RegistryContext {
+            rules: &self.rules,
+            tree: &tree,
+            items: codes.as_ref().map(|(v, set)| (*v, set)),
+        };
+        let rows = import::read_standards(file, bytes, &cx)?;
+        let existing = self.standards().await?;
+        let known: BTreeSet<String> = existing.iter().map(|s| s.number.to_string()).collect();
+        let incoming: BTreeSet<String> = rows.iter().map(|s| s.number.to_string()).collect();
+        let mut merged: Vec<Standard> = existing
+            .into_iter()
+            .filter(|s| !incoming.contains(&s.number.to_string()))
+            .collect();
+        merged.extend(rows.iter().cloned());
+        if let Some(cycle) = supersession_cycle(&merged) {
+            let path: Vec<String> = cycle.iter().map(|n| n.to_string()).collect();
+            return Err(RegistryError::Invalid(format!(
+                "{file}: the replacements form a cycle: {} (each replaces the next); correct 代替标准 or 被代替标准 so that a newer standard replaces an older one (nothing was imported)",
+                path.join(" replaces ")
+            )));
+        }
+        let updated = rows
+            .iter()
+            .filter(|s| known.contains(&s.number.to_string()))
+            .count();
+        store::save_standards(&self.db, &rows, &[], &actor.name, "standards.import").await?;
+        Ok(ImportOutcome {
+            added: rows.len() - updated,
+            updated,
+        })
+    }
+
+    /// One standard with its links.
+    pub async fn standard(&self, raw: &str) -> Result<StandardDetail, RegistryError> {
+        let number = self.parse_number(raw)?;
+        let all = self.standards().await?;
+        let Some(s) = all.iter().find(|s| s.number == number).cloned() else {
+            return Err(RegistryError::NotFound {
+                what: "standard",
+                key: number.to_string(),
+            });
+        };
+        let tree = self.tree().await?;
+        let node_path = s
+            .node
+            .as_deref()
+            .map(|c| {
+                let mut path: Vec<(String, String)> = tree
+                    .ancestry(c)
+                    .into_iter()
+                    .filter_map(|c| tree.nodes.iter().find(|n| n.code == c))
+                    .map(|n| (n.code.clone(), n.name.clone()))
+                    .collect();
+                path.reverse();
+                path
+            })
+            .unwrap_or_default();
+        let names: BTreeMap<ItemCode, String> = match self.catalog.snapshot(None).await? {
+            Some(snap) => snap
+                .items
+                .iter()
+                .map(|i| (i.code.clone(), i.name.clone()))
+                .collect(),
+            None => BTreeMap::new(),
+        };
+        let undated = number.undated();
+        let referenced_by = all
+            .iter()
+            .filter(|o| o.references.iter().any(|r| *r == number || *r == undated))
+            .map(|o| o.number.clone())
+            .collect();
+        let replaced_by = all
+            .iter()
+            .filter(|o| o.supersedes.contains(&number))
+            .map(|o| o.number.clone())
+            .chain(s.superseded_by.clone())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let today = today();
+        Ok(StandardDetail {
+            in_force: s.in_force(today),
+            review_due: s.review_due(today),
+            items: s
+                .items
+                .iter()
+                .map(|c| (c.clone(), names.get(c).cloned().unwrap_or_default()))
+                .collect(),
+            node_path,
+            referenced_by,
+            replaced_by,
+            standard: s,
+        })
+    }
+
+    /// The standards serving an item.
+    pub async fn for_item(&self, code: &ItemCode) -> Result<Vec<Standard>, RegistryError> {
+        Ok(self
+            .standards()
+            .await?
+            .into_iter()
+            .filter(|s| s.items.contains(code))
+            .collect())
+    }
+
+    /// Counts per node of the tree, descendants included, in tree order; a last row
+    /// `未归入` counts standards placed in no node, when there are any.
+    pub async fn tree_counts(&self, today: Date) -> Result<Vec<NodeCount>, RegistryError> {
+        let tree = self.tree().await?;
+        let standards = self.standards().await?;
+        Ok(node_counts(&tree, &standards, today))
+    }
+
+    /// Coverage of a list version (the newest when None) on `today`.
+    pub async fn coverage(
+        &self,
+        version: Option<i64>,
+        today: Date,
+    ) -> Result<(Arc<gongfu_catalog::Snapshot>, Coverage), RegistryError> {
+        let Some(snap) = self.catalog.snapshot(version).await? else {
+            return Err(RegistryError::NotFound {
+                what: "list version",
+                key: version
+                    .map(|v| v.to_string())
+                    .unwrap_or_else(|| "(newest)".into()),
+            });
+        };
+        let standards = self.standards().await?;
+        let c = gongfu_domain::standard::coverage(&snap.taxonomy, &snap.items, &standards, today);
+        Ok((snap, c))
+    }
+
+    /// The lifecycle watch on `today`, against the newest list version's items.
+    pub async fn attention(&self, today: Date) -> Result<Attention, RegistryError> {
+        let standards = self.standards().await?;
+        let items = match self.catalog.snapshot(None).await? {
+            Some(s) => s.items.clone(),
+            None => vec![],
+        };
+        Ok(gongfu_domain::standard::attention(
+            &standards,
+            &items,
+            today,
+            REVIEW_WARNING_DAYS,
+        ))
+    }
+}
+
+/// Counts per node, descendants included (see [`Registry::tree_counts`]).
+pub fn node_counts(tree: &SystemTree, standards: &[Standard], today: Date) -> Vec<NodeCount> {
+    let mut counts: Vec<NodeCount> = tree
+        .nodes
+        .iter()
+        .map(|n| NodeCount {
+            code: n.code.clone(),
+            name: n.name.clone(),
+            parent: n.parent.clone(),
+            depth: tree.depth(&n.code),
+            ..Default::default()
+        })
+        .collect();
+    let index: BTreeMap<String, usize> = counts
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.code.clone(), i))
+        .collect();
+    let mut unplaced = NodeCount {
+        code: "未归入".into(),
+        name: "未归入体系".into(),
+        ..Default::default()
+    };
+    for s in standards {
+        let add = |c: &mut NodeCount| {
+            c.total += 1;
+            c.in_force += s.in_force(today) as usize;
+            match s.origin {
+                gongfu_domain::standard::Origin::Cited => c.cited += 1,
+                gongfu_domain::standard::Origin::SelfBuilt => c.self_built += 1,
+            }
+            *c.by_level.entry(s.level().as_str().into()).or_default() += 1;
+            *c.by_stage.entry(s.stage.as_str().into()).or_default() += 1;
+        };
+        match s.node.as_deref().filter(|c| index.contains_key(*c)) {
+            Some(code) => {
+                for a in tree.ancestry(code) {
+                    if let Some(&i) = index.get(a) {
+                        add(&mut counts[i]);
+                    }
+                }
+            }
+            None => add(&mut unplaced),
+        }
+    }
+    if unplaced.total > 0 {
+        counts.push(unplaced);
+    }
+    counts
 }

@@ -78,6 +78,22 @@ impl TestApp {
         (r.status().as_u16(), r.text().await.expect("body"))
     }
 
+    /// Creates an administrator in this (empty) database and logs in; returns the CSRF token.
+    pub async fn login_bootstrap(&self) -> String {
+        gongfu_accounts::save_user(
+            &self.db,
+            "boot",
+            "boot",
+            "a long test password",
+            gongfu_domain::Role::Administrator,
+            &[],
+            "test",
+        )
+        .await
+        .expect("user");
+        self.login("boot", "a long test password").await
+    }
+
     /// Logs in through the API; returns the CSRF token.
     pub async fn login(&self, user: &str, password: &str) -> String {
         let r = self

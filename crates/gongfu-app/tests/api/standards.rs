@@ -67,3 +67,304 @@ async fn internal_norms_follow_the_configured_pattern() {
         .await;
     assert_eq!(status, 200, "the demo configures its pattern: {v}");
 }
+
+fn enc(s: &str) -> String {
+    s.replace('/', "%2F").replace(' ', "%20")
+}
+
+async fn post_file(
+    app: &crate::helpers::TestApp,
+    path: &str,
+    csrf: &str,
+    body: Vec<u8>,
+) -> (u16, serde_json::Value) {
+    let r = app
+        .client
+        .post(app.url(path))
+        .header("x-csrf-token", csrf)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or_default())
+}
+
+#[tokio::test]
+async fn the_demo_registry_has_a_tree_with_counts_coverage_and_attention() {
+    let app = spawn_demo().await;
+    let (status, v) = app.get_json("/api/v1/standards").await;
+    assert_eq!(status, 200, "{v}");
+    let total = v["total"].as_u64().unwrap();
+    assert!((250..=350).contains(&total), "about 300 standards: {total}");
+    let (_, tree) = app.get_json("/api/v1/standards/tree").await;
+    let nodes = tree["nodes"].as_array().unwrap();
+    let top: u64 = nodes
+        .iter()
+        .filter(|n| n["depth"] == 0)
+        .map(|n| n["total"].as_u64().unwrap())
+        .sum();
+    assert_eq!(
+        top, total,
+        "every demo standard sits in the tree and is counted once at the top"
+    );
+    let provision = nodes.iter().find(|n| n["code"] == "3").unwrap();
+    let children: u64 = nodes
+        .iter()
+        .filter(|n| n["parent"] == "3")
+        .map(|n| n["total"].as_u64().unwrap())
+        .sum();
+    assert_eq!(
+        provision["total"].as_u64().unwrap(),
+        children,
+        "a node counts its descendants"
+    );
+    assert_eq!(
+        provision["cited"].as_u64().unwrap() + provision["self_built"].as_u64().unwrap(),
+        children
+    );
+
+    let (status, c) = app.get_json("/api/v1/standards/coverage").await;
+    assert_eq!(status, 200, "{c}");
+    let overall = c["overall"].as_f64().unwrap();
+    let items = c["items"].as_u64().unwrap();
+    let uncovered = c["uncovered"].as_array().unwrap();
+    assert_eq!(
+        c["covered"].as_u64().unwrap() + uncovered.len() as u64,
+        items
+    );
+    assert!((overall - c["covered"].as_f64().unwrap() / items as f64).abs() < 1e-9);
+    assert!(overall > 0.5 && overall < 1.0, "{overall}");
+    assert_eq!(c["by_area"].as_array().unwrap().len(), 9);
+    assert!(
+        uncovered.iter().any(|u| u["code"] == "N0106"),
+        "the item version 2 added has no standard yet: {uncovered:?}"
+    );
+    let (_, c1) = app.get_json("/api/v1/standards/coverage?version=1").await;
+    assert_eq!(c1["version"], 1);
+    assert_ne!(c1["items"], c["items"]);
+
+    let (status, a) = app.get_json("/api/v1/standards/attention").await;
+    assert_eq!(status, 200, "{a}");
+    assert!(
+        a["gone"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|g| g["number"] == "MZ/T 039-2013" && g["replaced_by"] == "GB/T 42195-2022"),
+        "{}",
+        a["gone"]
+    );
+    let affected = a["affected_standards"].as_array().unwrap();
+    assert!(
+        affected
+            .iter()
+            .any(|s| s["via"].as_array().unwrap().len() == 2),
+        "a transitive chain: {affected:?}"
+    );
+    assert!(!a["affected_items"].as_array().unwrap().is_empty());
+    assert!(!a["review_overdue"].as_array().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_standard_shows_its_items_and_who_references_it() {
+    let app = spawn_demo().await;
+    let (status, v) = app
+        .get_json(&format!("/api/v1/standards/{}", enc("MZ/T 039-2013")))
+        .await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["standard"]["stage"], "superseded");
+    assert_eq!(v["standard"]["in_force"], false);
+    assert_eq!(v["replaced_by"], serde_json::json!(["GB/T 42195-2022"]));
+    assert!(!v["referenced_by"].as_array().unwrap().is_empty());
+    let (status, v) = app
+        .get_json(&format!("/api/v1/standards/{}", enc("WS/T 484—2015")))
+        .await;
+    assert_eq!(status, 200, "any spelling of the number finds it: {v}");
+    assert_eq!(v["node_path"][0]["code"], "3");
+    assert!(
+        v["items"][0]["name"]
+            .as_str()
+            .unwrap()
+            .contains("老年人健康管理"),
+        "{v}"
+    );
+    let (status, v) = app
+        .get_json(&format!("/api/v1/standards/{}", enc("GB/T 99999-2020")))
+        .await;
+    assert_eq!(status, 404, "{v}");
+    let (status, v) = app
+        .get_json(&format!("/api/v1/standards/{}", enc("GB/T 1-20x")))
+        .await;
+    assert_eq!(status, 400, "{v}");
+    let code = v["errors"][0]["part"].as_str().unwrap().to_string();
+    assert_eq!(code, "year");
+    let (_, v) = app
+        .get_json("/api/v1/standards?level=internal&origin=self_built")
+        .await;
+    assert!(v["total"].as_u64().unwrap() >= 100, "{}", v["total"]);
+    let (status, v) = app.get_json("/api/v1/standards?level=bogus").await;
+    assert_eq!((status, v["field"].as_str()), (400, Some("level")));
+    let (_, v) = app.get_json("/api/v1/standards?item=N0101").await;
+    assert!(v["standards"].as_array().unwrap().iter().all(|s| s["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c == "N0101")));
+}
+
+#[tokio::test]
+async fn registry_export_imports_back_unchanged_and_a_bad_file_changes_nothing() {
+    let app = spawn_demo().await;
+    let csrf = app.login("admin", "gongfu-demo-admin").await;
+    let (_, before) = app.get_json("/api/v1/standards").await;
+    for format in ["xlsx", "csv"] {
+        let bytes = app
+            .get(&format!("/api/v1/exports/standards?format={format}"))
+            .await
+            .bytes()
+            .await
+            .unwrap()
+            .to_vec();
+        let (status, v) = post_file(
+            &app,
+            &format!("/api/v1/imports/standards?file=s.{format}"),
+            &csrf,
+            bytes,
+        )
+        .await;
+        assert_eq!(status, 201, "{format}: {v}");
+        assert_eq!(v["added"], 0);
+        let (_, after) = app.get_json("/api/v1/standards").await;
+        assert_eq!(after, before, "{format} round trip changes nothing");
+    }
+    let header = "标准编号,标准名称,体系节点,服务事项,代替标准\n";
+    let cases = [
+        ("GB/T 1-20222,甲,3.1,,\n", "year"),
+        ("GB/T 2-2020,乙,9.9.9,,\n", "unknown system node '9.9.9'"),
+        (
+            "GB/T 3-2020,丙,3.1,NOPE1,\n",
+            "item NOPE1 is not in list version 2",
+        ),
+        (
+            "GB/T 4-2020,丁,3.1,,GB/T 5-2020\nGB/T 5-2020,戊,3.1,,GB/T 4-2020\n",
+            "cycle",
+        ),
+    ];
+    for (rows, want) in cases {
+        let body = format!("{header}GB/T 8888-2020,好的一行,3.1,,\n{rows}").into_bytes();
+        let (status, v) =
+            post_file(&app, "/api/v1/imports/standards?file=bad.csv", &csrf, body).await;
+        assert_eq!(status, 422, "{rows}: {v}");
+        assert!(v.to_string().contains(want), "{want}: {v}");
+        let (_, after) = app.get_json("/api/v1/standards").await;
+        assert_eq!(
+            after["total"], before["total"],
+            "nothing imported from {rows}"
+        );
+    }
+    let (status, v) = post_file(
+        &app,
+        "/api/v1/imports/standards?file=bad.csv",
+        &csrf,
+        format!("{header}GB/T 1-2020,x,3.1,,\n")
+            .replace("代替标准", "颜色")
+            .into_bytes(),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(v.to_string().contains("unknown column '颜色'"), "{v}");
+    let e = &v["errors"][0];
+    assert_eq!(
+        (e["row"].as_u64(), e["column"].as_str()),
+        (Some(1), Some("E (颜色)")),
+        "{v}"
+    );
+}
+
+#[tokio::test]
+async fn trees_are_data_and_a_tree_that_drops_used_nodes_is_refused() {
+    let app = spawn_demo().await;
+    let csrf = app.login("admin", "gongfu-demo-admin").await;
+    let chengdu = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../data/standards/system-chengdu.csv"
+    ))
+    .unwrap();
+    let (status, v) = post_file(
+        &app,
+        "/api/v1/imports/standard-tree?file=chengdu.csv",
+        &csrf,
+        chengdu.clone(),
+    )
+    .await;
+    assert_eq!(
+        status, 422,
+        "demo standards sit in 9+1 nodes Chengdu's tree lacks: {v}"
+    );
+    assert!(v["detail"].as_str().unwrap().contains("lacks nodes"), "{v}");
+
+    let fresh = spawn_app().await;
+    let csrf = fresh.login_bootstrap().await;
+    let (status, v) = post_file(
+        &fresh,
+        "/api/v1/imports/standard-tree?file=chengdu.csv",
+        &csrf,
+        chengdu,
+    )
+    .await;
+    assert_eq!(status, 201, "{v}");
+    let (_, tree) = fresh.get_json("/api/v1/standards/tree").await;
+    let tops: Vec<&str> = tree["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["depth"] == 0)
+        .map(|n| n["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        tops,
+        [
+            "通用基础标准子体系",
+            "服务事项标准子体系",
+            "管理与动态调整标准子体系"
+        ]
+    );
+    let (status, v) = post_file(
+        &fresh,
+        "/api/v1/imports/standard-tree?file=t.csv",
+        &csrf,
+        "节点编号,节点名称,上级节点\nA,甲,\nB,乙,Z\n".into(),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(v["errors"][0]["row"], 3, "{v}");
+    assert!(
+        v["errors"][0]["column"]
+            .as_str()
+            .unwrap()
+            .contains("上级节点"),
+        "{v}"
+    );
+    let viewer = spawn_demo().await;
+    let csrf = viewer.login("viewer", "gongfu-demo-viewer").await;
+    let (status, _) = post_file(
+        &viewer,
+        "/api/v1/imports/standard-tree?file=t.csv",
+        &csrf,
+        "节点编号,节点名称\nA,甲\n".into(),
+    )
+    .await;
+    assert_eq!(status, 403);
+}
+
+#[tokio::test]
+async fn the_system_table_and_detail_table_export_as_xlsx() {
+    let app = spawn_demo().await;
+    for path in ["/api/v1/exports/standard-tree", "/api/v1/exports/standards"] {
+        let r = app.get(path).await;
+        assert_eq!(r.status(), 200);
+        let bytes = r.bytes().await.unwrap();
+        assert!(bytes.starts_with(b"PK"), "{path} is a zip (xlsx)");
+    }
+}

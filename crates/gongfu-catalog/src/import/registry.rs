@@ -2,34 +2,11 @@
 //! stands on. Same rules as the list import: every error names its row and column, and
 //! one bad row stores nothing.
 
-use super::table::{read_csv, read_xlsx, Table};
-use super::{Format, ImportError, ImportFailure};
+use super::table::{read_table as table, Table};
+use super::{ImportError, ImportFailure};
 use gongfu_db::regions::{Population, Region};
 use gongfu_domain::text::clean;
 use gongfu_domain::{PopulationKind, RegionCode};
-
-fn table(
-    file: &str,
-    bytes: &[u8],
-    required: &'static [&'static str],
-) -> Result<Table, ImportFailure> {
-    let is_header = |h: &[String]| required.iter().all(|r| h.iter().any(|c| c == r));
-    let t = match Format::detect(file, bytes) {
-        Some(Format::Xlsx) => read_xlsx(file, bytes, &[], is_header),
-        _ => read_csv(file, bytes, is_header),
-    };
-    t.map_err(|mut e| {
-        e.message = format!(
-            "{}; this file needs the columns {}",
-            e.message,
-            required.join(", ")
-        );
-        ImportFailure {
-            file: file.into(),
-            errors: vec![e],
-        }
-    })
-}
 
 fn col(t: &Table, name: &str) -> Option<usize> {
     t.find(|h| h == name)

@@ -221,6 +221,31 @@ pub fn read_workbook(file: &str, bytes: &[u8]) -> Result<Vec<(String, SheetRows)
     Ok(out)
 }
 
+/// Reads the first sheet (xlsx) or the CSV whose header row has every `required` column;
+/// the error says which columns the file needs.
+pub fn read_table(
+    file: &str,
+    bytes: &[u8],
+    required: &'static [&'static str],
+) -> Result<Table, super::ImportFailure> {
+    let is_header = |h: &[String]| required.iter().all(|r| h.iter().any(|c| c == r));
+    let t = match super::Format::detect(file, bytes) {
+        Some(super::Format::Xlsx) => read_xlsx(file, bytes, &[], is_header),
+        _ => read_csv(file, bytes, is_header),
+    };
+    t.map_err(|mut e| {
+        e.message = format!(
+            "{}; this file needs the columns {}",
+            e.message,
+            required.join(", ")
+        );
+        super::ImportFailure {
+            file: file.into(),
+            errors: vec![e],
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

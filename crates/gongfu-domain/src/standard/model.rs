@@ -256,10 +256,17 @@ impl SystemTree {
         Ok(Self { nodes: ordered })
     }
 
-    /// A node by code, or by name when the name is unique.
+    /// A node by code, by "code name", or by name when the name is unique.
     pub fn find(&self, key: &str) -> Option<&SystemNode> {
         let key = clean(key);
         if let Some(n) = self.nodes.iter().find(|n| n.code == key) {
+            return Some(n);
+        }
+        // "3.2 学有所教", as exports write it.
+        // (Cleaning has already dropped the space before the Chinese name.)
+        let bare: String = key.chars().filter(|c| *c != ' ').collect();
+        let joined = |n: &SystemNode| format!("{}{}", n.code, n.name).replace(' ', "");
+        if let Some(n) = self.nodes.iter().find(|n| joined(n) == bare) {
             return Some(n);
         }
         let mut by_name = self.nodes.iter().filter(|n| n.name == key);
@@ -435,9 +442,41 @@ pub const STANDARD_COLUMNS: &[StandardColumn] = &[
 ];
 
 impl StandardDraft {
+    /// A field by its column key ("" for an unknown key).
+    pub fn get(&self, key: &str) -> &str {
+        match key {
+            "number" => &self.number,
+            "title" => &self.title,
+            "title_en" => &self.title_en,
+            "level" => &self.level,
+            "issued_by" => &self.issued_by,
+            "stage" => &self.stage,
+            "origin" => &self.origin,
+            "node" => &self.node,
+            "published_on" => &self.published_on,
+            "effective_on" => &self.effective_on,
+            "reviewed_on" => &self.reviewed_on,
+            "withdrawn_on" => &self.withdrawn_on,
+            "review_cycle_years" => &self.review_cycle_years,
+            "supersedes" => &self.supersedes,
+            "superseded_by" => &self.superseded_by,
+            "references" => &self.references,
+            "items" => &self.items,
+            "notes" => &self.notes,
+            "source" => &self.source,
+            _ => "",
+        }
+    }
+
     /// Sets a field by its column key; unknown keys are ignored.
     pub fn set(&mut self, key: &str, value: String) {
-        let f = match key {
+        if let Some(f) = self.field(key) {
+            *f = value;
+        }
+    }
+
+    fn field(&mut self, key: &str) -> Option<&mut String> {
+        Some(match key {
             "number" => &mut self.number,
             "title" => &mut self.title,
             "title_en" => &mut self.title_en,
@@ -457,9 +496,8 @@ impl StandardDraft {
             "items" => &mut self.items,
             "notes" => &mut self.notes,
             "source" => &mut self.source,
-            _ => return,
-        };
-        *f = value;
+            _ => return None,
+        })
     }
 }
 
@@ -493,6 +531,13 @@ pub fn parse_date(raw: &str) -> Result<Option<Date>, String> {
     let s = clean(&crate::text::fold_width(raw));
     if s.is_empty() {
         return Ok(None);
+    }
+    // A date cell read from a workbook arrives as Excel's serial day number.
+    if let Ok(serial) = s.parse::<u32>() {
+        if (18264..=73051).contains(&serial) {
+            let epoch = time::macros::date!(1899 - 12 - 30);
+            return Ok(Some(epoch + time::Duration::days(serial.into())));
+        }
     }
     let parts: Vec<&str> = s
         .trim_end_matches('日')
@@ -746,7 +791,7 @@ impl Standard {
                 .node
                 .as_deref()
                 .and_then(|c| tree.nodes.iter().find(|n| n.code == c))
-                .map(|n| n.code.clone())
+                .map(|n| format!("{} {}", n.code, n.name))
                 .unwrap_or_default(),
             published_on: date(self.published_on),
             effective_on: date(self.effective_on),

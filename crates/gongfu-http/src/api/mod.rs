@@ -17,7 +17,8 @@ use gongfu_catalog::import::Format;
 use gongfu_catalog::view::ItemView;
 use gongfu_catalog::{ItemFilter, ProposalInput};
 use gongfu_domain::{AdjustmentStatus, Decision, RegionCode};
-use gongfu_standards::view::NumberView;
+use gongfu_standards::view::{NumberView, StandardView};
+use gongfu_standards::NodeCount;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use utoipa::{IntoParams, OpenApi, ToSchema};
@@ -58,7 +59,26 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/v1/exports/items", get(export_items))
         .route("/api/v1/audit", get(audit))
+        .route("/api/v1/standards", get(standards::list))
         .route("/api/v1/standards/parse", get(standards::parse_number))
+        .route("/api/v1/standards/tree", get(standards::tree))
+        .route("/api/v1/standards/coverage", get(standards::coverage))
+        .route("/api/v1/standards/attention", get(standards::attention))
+        .route("/api/v1/standards/{number}", get(standards::one))
+        .route(
+            "/api/v1/imports/standards",
+            post(standards::import_standards)
+                .layer(axum::extract::DefaultBodyLimit::max(IMPORT_LIMIT)),
+        )
+        .route(
+            "/api/v1/imports/standard-tree",
+            post(standards::import_tree).layer(axum::extract::DefaultBodyLimit::max(IMPORT_LIMIT)),
+        )
+        .route(
+            "/api/v1/exports/standards",
+            get(standards::export_standards),
+        )
+        .route("/api/v1/exports/standard-tree", get(standards::export_tree))
         .layer(axum::middleware::from_fn(etag))
 }
 
@@ -91,9 +111,18 @@ pub fn routes() -> Router<AppState> {
         import_items,
         export_items,
         audit,
-        standards::parse_number
+        standards::list,
+        standards::parse_number,
+        standards::tree,
+        standards::coverage,
+        standards::attention,
+        standards::one,
+        standards::import_standards,
+        standards::import_tree,
+        standards::export_standards,
+        standards::export_tree
     ),
-    components(schemas(ItemView, ItemsPage, ErrorBody, NumberView))
+    components(schemas(ItemView, ItemsPage, ErrorBody, NumberView, StandardView, NodeCount))
 )]
 struct ApiDoc;
 

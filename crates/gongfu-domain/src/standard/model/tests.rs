@@ -152,6 +152,11 @@ fn dates_in_office_spellings() {
         Some(date!(2020 - 01 - 02))
     );
     assert_eq!(parse_date("").unwrap(), None);
+    assert_eq!(
+        parse_date("43831").unwrap(),
+        Some(date!(2020 - 01 - 01)),
+        "Excel's serial"
+    );
     assert!(parse_date("2020-13-01").is_err());
     assert!(parse_date("yesterday").is_err());
 }
