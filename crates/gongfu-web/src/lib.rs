@@ -8,6 +8,7 @@
 
 mod admin;
 mod pages;
+mod standards;
 
 use askama::Template;
 use axum::http::{header, HeaderMap, StatusCode};
@@ -29,6 +30,11 @@ pub fn router(state: AppState) -> Router {
         .route("/regions/{code}", get(pages::region))
         .route("/versions", get(pages::versions))
         .route("/versions/diff", get(pages::diff))
+        .route("/standards", get(standards::tree))
+        .route("/standards/coverage", get(standards::coverage))
+        .route("/standards/attention", get(standards::attention))
+        .route("/standards/list", get(standards::list))
+        .route("/standards/view/{number}", get(standards::one))
         .route("/prefs/elderly", get(pages::elderly))
         .route("/static/app.css", get(css))
         .route("/login", get(admin::login_form).post(admin::login))

@@ -261,6 +261,8 @@ struct ItemPage {
     version_label: String,
     version_query: String,
     can_propose: bool,
+    /// (number, title, stage, in force) of the standards serving the item.
+    standards: Vec<(String, String, String, bool)>,
 }
 
 pub(crate) async fn item(
@@ -298,7 +300,24 @@ pub(crate) async fn item(
     }
     let can_propose = user.0.as_ref().is_some_and(|s| s.user.role.can_propose());
     let q = version.map(|v| format!("?version={v}")).unwrap_or_default();
+    let today = gongfu_standards::today();
+    let standards = state
+        .standards
+        .for_item(&it.code)
+        .await
+        .map_err(|e| WebError::from(gongfu_http::ApiError::from(e)).with_page(&page))?
+        .iter()
+        .map(|s| {
+            (
+                s.number.to_string(),
+                s.title.clone(),
+                s.stage.label().to_string(),
+                s.in_force(today),
+            )
+        })
+        .collect();
     Ok(render(&ItemPage {
+        standards,
         item: ItemView::new(it, &s.taxonomy),
         demo: it.is_illustrative(),
         scope: it.population_scope.label(),

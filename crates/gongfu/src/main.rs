@@ -107,10 +107,36 @@ enum ImportWhat {
         /// The file.
         file: PathBuf,
     },
+    /// Standards (the 标准明细表 layout: 标准编号, 标准名称, 状态, 体系节点, 服务事项, ...);
+    /// each row adds a standard or replaces the one with its number.
+    Standards {
+        /// The file (.csv or .xlsx).
+        file: PathBuf,
+    },
+    /// The standard system tree (节点编号, 节点名称, 上级节点, 说明), replacing the current one.
+    StandardTree {
+        /// The file (.csv or .xlsx).
+        file: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
 enum ExportWhat {
+    /// The registry as the 标准明细表 (imports back unchanged).
+    Standards {
+        /// xlsx or csv.
+        #[arg(long, default_value = "xlsx")]
+        format: String,
+        /// The file to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// The 标准体系表: the system tree with counts per node (xlsx).
+    StandardTree {
+        /// The file to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// A version of the list.
     Items {
         /// xlsx, csv, json, hsds (HSDS 3.0 JSON) or hsds-csv (HSDS 3.0 CSV package, zipped).
@@ -223,6 +249,11 @@ async fn open(settings: &Settings) -> Result<Db> {
     let db = Db::connect(&settings.database_url).await?;
     db.migrate().await?;
     Ok(db)
+}
+
+fn registry_over(db: Db, settings: &Settings) -> gongfu_standards::Registry {
+    let catalog = std::sync::Arc::new(Catalog::new(db.clone()));
+    gongfu_standards::Registry::new(db, settings.number_rules(), catalog)
 }
 
 fn read(path: &PathBuf) -> Result<(String, Vec<u8>)> {
@@ -356,6 +387,21 @@ async fn run() -> Result<()> {
                     gongfu_db::regions::upsert(&db, &[], &pops, "cli").await?;
                     println!("{name}: {} population rows imported", pops.len());
                 }
+                ImportWhat::Standards { file } => {
+                    let (name, bytes) = read(&file)?;
+                    let registry = registry_over(open(&settings).await?, &settings);
+                    let o = registry.import_standards(&cli_actor, &name, &bytes).await?;
+                    println!(
+                        "{name}: {} standards added, {} replaced",
+                        o.added, o.updated
+                    );
+                }
+                ImportWhat::StandardTree { file } => {
+                    let (name, bytes) = read(&file)?;
+                    let registry = registry_over(open(&settings).await?, &settings);
+                    let n = registry.import_tree(&cli_actor, &name, &bytes).await?;
+                    println!("{name}: the standard system tree now has {n} nodes");
+                }
                 ImportWhat::Departments { file } => {
                     let (name, bytes) = read(&file)?;
                     let db = open(&settings).await?;
@@ -364,6 +410,35 @@ async fn run() -> Result<()> {
                     println!("{name}: {} departments imported", depts.len());
                 }
             }
+        }
+        Command::Export {
+            what: ExportWhat::Standards { format, out },
+        } => {
+            let registry = registry_over(open(&settings).await?, &settings);
+            let tree = registry.tree().await?;
+            let all = registry.standards().await?;
+            let bytes = match format.as_str() {
+                "xlsx" => gongfu_standards::export::standards_xlsx(&all, &tree)?,
+                "csv" => gongfu_standards::export::standards_csv(&all, &tree),
+                other => bail!("unknown format '{other}'; use xlsx or csv"),
+            };
+            std::fs::write(&out, bytes)
+                .with_context(|| format!("cannot write {}", out.display()))?;
+            println!("wrote {} standards to {}", all.len(), out.display());
+        }
+        Command::Export {
+            what: ExportWhat::StandardTree { out },
+        } => {
+            let registry = registry_over(open(&settings).await?, &settings);
+            let counts = registry.tree_counts(gongfu_standards::today()).await?;
+            let bytes = gongfu_standards::export::tree_xlsx(&counts)?;
+            std::fs::write(&out, bytes)
+                .with_context(|| format!("cannot write {}", out.display()))?;
+            println!(
+                "wrote the standard system table ({} nodes) to {}",
+                counts.len(),
+                out.display()
+            );
         }
         Command::Export {
             what:

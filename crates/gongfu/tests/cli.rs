@@ -222,3 +222,87 @@ fn standards_parse_prints_the_canonical_form_or_names_the_bad_part() {
         "{e}"
     );
 }
+
+#[test]
+fn standards_import_and_export_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let tree = dir.path().join("tree.csv");
+    std::fs::write(
+        &tree,
+        "节点编号,节点名称,上级节点\n1,通用基础,\n1.1,导则,1\n",
+    )
+    .unwrap();
+    let out = gongfu(
+        dir.path(),
+        &["import", "standard-tree", tree.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("2 nodes"),
+        "{}",
+        text(&out.stdout)
+    );
+    let reg = dir.path().join("reg.csv");
+    std::fs::write(
+        &reg,
+        "标准编号,标准名称,体系节点\nGB/T 1.1—2020,标准化工作导则,1.1\nGB/T 13016-2018,标准体系构建原则和要求,1\n",
+    )
+    .unwrap();
+    let out = gongfu(dir.path(), &["import", "standards", reg.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("2 standards added"),
+        "{}",
+        text(&out.stdout)
+    );
+    let csv = dir.path().join("out.csv");
+    let out = gongfu(
+        dir.path(),
+        &[
+            "export",
+            "standards",
+            "--format",
+            "csv",
+            "--out",
+            csv.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let written = std::fs::read_to_string(&csv).unwrap();
+    assert!(
+        written.contains("GB/T 1.1-2020,标准化工作导则") && written.contains("1.1 导则"),
+        "{written}"
+    );
+    let xlsx = dir.path().join("tree.xlsx");
+    let out = gongfu(
+        dir.path(),
+        &["export", "standard-tree", "--out", xlsx.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // A bad row: nothing imported, the row and column named.
+    std::fs::write(
+        &reg,
+        "标准编号,标准名称,体系节点\nGB/T 7714-2015,文后参考文献著录规则,1\nGB/T 1-20x,坏的,1\n",
+    )
+    .unwrap();
+    let out = gongfu(dir.path(), &["import", "standards", reg.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let e = text(&out.stderr);
+    assert!(
+        e.contains("row 3") && e.contains("A (标准编号)") && e.contains("nothing was imported"),
+        "{e}"
+    );
+    let out = gongfu(
+        dir.path(),
+        &[
+            "export",
+            "standards",
+            "--format",
+            "csv",
+            "--out",
+            csv.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success());
+    assert!(!std::fs::read_to_string(&csv).unwrap().contains("7714"));
+}

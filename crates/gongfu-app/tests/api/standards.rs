@@ -368,3 +368,56 @@ async fn the_system_table_and_detail_table_export_as_xlsx() {
         assert!(bytes.starts_with(b"PK"), "{path} is a zip (xlsx)");
     }
 }
+
+#[tokio::test]
+async fn the_standard_pages_show_tree_coverage_attention_and_texts_of_links() {
+    let app = spawn_demo().await;
+    let (status, html) = app.get_html("/standards").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("服务提供标准子体系") && html.contains("3.5 老有所养"),
+        "the tree with its nodes"
+    );
+    let (_, c) = app.get_json("/api/v1/standards/coverage").await;
+    let pct = format!("{:.1}%", c["overall"].as_f64().unwrap() * 100.0);
+    assert!(
+        html.contains(&pct),
+        "the home of the standard system shows coverage {pct}"
+    );
+    let (status, html) = app.get_html("/standards/coverage").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("增补叶酸"), "uncovered items are listed");
+    let (status, html) = app.get_html("/standards/attention").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("MZ/T 039-2013") && html.contains("GB/T 42195-2022"),
+        "the superseded standard and its replacement"
+    );
+    let (status, html) = app.get_html("/standards/view/MZ%2FT%20039-2013").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("被代替") && html.contains("被以下标准引用"),
+        "stage and referrers"
+    );
+    let (status, html) = app.get_html("/standards/list?node=3.5").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("GB/T 42195—2022"),
+        "the list uses the official form"
+    );
+    let (status, _) = app.get_html("/standards/list?node=nope").await;
+    assert_eq!(status, 404);
+    let (status, _) = app.get_html("/standards/view/GB%2FT%2099999-2020").await;
+    assert_eq!(status, 404);
+    let code = c["uncovered"][0]["code"].as_str().unwrap().to_string();
+    let (_, html) = app.get_html(&format!("/items/{code}")).await;
+    assert!(
+        html.contains("本事项尚无关联标准"),
+        "an uncovered item says so"
+    );
+    let (_, html) = app.get_html("/items/N0101").await;
+    assert!(
+        html.contains("item-standards") && html.contains("/standards/view/"),
+        "a covered item links its standards"
+    );
+}

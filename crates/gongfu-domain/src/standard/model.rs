@@ -299,6 +299,13 @@ impl SystemTree {
         out
     }
 
+    /// Whether the standard sits in node `code` or below it.
+    pub fn places(&self, s: &Standard, code: &str) -> bool {
+        s.node
+            .as_deref()
+            .is_some_and(|c| self.ancestry(c).contains(&code))
+    }
+
     /// Depth of a node: 0 for a top-level sub-system.
     pub fn depth(&self, code: &str) -> usize {
         self.ancestry(code).len().saturating_sub(1)

@@ -118,11 +118,8 @@ pub(super) async fn list(
         .await?
         .iter()
         .filter(|s| {
-            q.node.as_deref().is_none_or(|n| {
-                s.node
-                    .as_deref()
-                    .is_some_and(|c| tree.ancestry(c).contains(&n))
-            }) && level.is_none_or(|l| s.level() == l)
+            q.node.as_deref().is_none_or(|n| tree.places(s, n))
+                && level.is_none_or(|l| s.level() == l)
                 && stage.is_none_or(|st| s.stage == st)
                 && origin.is_none_or(|o| s.origin == o)
                 && q.item
