@@ -1,4 +1,4 @@
--- The standard system: the tree, the registry, its links, and the texts the district holds.
+-- The standard system: the tree, the registry and its links.
 -- Same rules as 0001: one source for every backend, portable types, dates as
 -- 'YYYY-MM-DD' text and times as RFC 3339 text in UTC.
 
@@ -62,20 +62,3 @@ CREATE TABLE standard_items (
     PRIMARY KEY (number, item_code)
 );
 CREATE INDEX standard_items_item ON standard_items (item_code);
-
--- Standard texts and service guides (办事指南) as structured documents (JSON blocks).
-CREATE TABLE documents (
-    id {{id}},
-    kind TEXT NOT NULL,
-    standard_number TEXT REFERENCES standards (number) ON DELETE SET NULL,
-    item_code TEXT NOT NULL DEFAULT '',
-    title TEXT NOT NULL,
-    source_format TEXT NOT NULL,
-    source_name TEXT NOT NULL DEFAULT '',
-    body TEXT NOT NULL,
-    provenance TEXT NOT NULL DEFAULT '',
-    updated_at TEXT NOT NULL,
-    updated_by TEXT NOT NULL
-);
-CREATE INDEX documents_standard ON documents (standard_number);
-CREATE INDEX documents_item ON documents (item_code);

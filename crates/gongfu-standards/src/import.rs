@@ -83,9 +83,13 @@ pub fn read_tree(file: &str, bytes: &[u8]) -> Result<SystemTree, ImportFailure> 
             "the file has no nodes; add one row per node under the header",
         ));
     }
-    if errors.is_empty() {
-        if let Err(es) = SystemTree::parse(nodes.clone()) {
-            for e in es {
+    if !errors.is_empty() {
+        return Err(failure(file, errors));
+    }
+    SystemTree::parse(nodes).map_err(|es| {
+        let errors = es
+            .into_iter()
+            .map(|e| {
                 let row = rows.get(e.index - 1).copied();
                 let col = if e.message.contains("parent") {
                     cols[2]
@@ -94,14 +98,11 @@ pub fn read_tree(file: &str, bytes: &[u8]) -> Result<SystemTree, ImportFailure> 
                 } else {
                     cols[0]
                 };
-                errors.push(t.error_at(row, col, e.message));
-            }
-        }
-    }
-    if !errors.is_empty() {
-        return Err(failure(file, errors));
-    }
-    SystemTree::parse(nodes).map_err(|_| failure(file, vec![]))
+                t.error_at(row, col, e.message)
+            })
+            .collect();
+        failure(file, errors)
+    })
 }
 
 /// What must hold of the file's rows beyond each row on its own.

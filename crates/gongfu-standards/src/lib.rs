@@ -40,12 +40,14 @@ pub fn today() -> Date {
 #[derive(Debug, thiserror::Error)]
 pub enum RegistryError {
     /// A standard or node does not exist.
-    #[error("{what} {key} does not exist")]
+    #[error("{what} {key} does not exist; {hint}")]
     NotFound {
         /// Kind of thing.
         what: &'static str,
         /// Its key.
         key: String,
+        /// Where to look instead.
+        hint: &'static str,
     },
     /// The actor's role does not allow this.
     #[error("{0}")]
@@ -257,6 +259,7 @@ impl Registry {
             return Err(RegistryError::NotFound {
                 what: "standard",
                 key: number.to_string(),
+                hint: "GET /api/v1/standards lists the registry; add it with `gongfu import standards FILE`",
             });
         };
         let tree = self.tree().await?;
@@ -342,6 +345,7 @@ impl Registry {
                 key: version
                     .map(|v| v.to_string())
                     .unwrap_or_else(|| "(newest)".into()),
+                hint: "GET /api/v1/versions lists the published versions; publish one with `gongfu import items FILE --publish`",
             });
         };
         let standards = self.standards().await?;

@@ -151,6 +151,12 @@ impl From<gongfu_catalog::CatalogError> for WebError {
     }
 }
 
+impl From<gongfu_standards::RegistryError> for WebError {
+    fn from(e: gongfu_standards::RegistryError) -> Self {
+        gongfu_http::ApiError::from(e).into()
+    }
+}
+
 impl From<gongfu_http::ApiError> for WebError {
     fn from(api: gongfu_http::ApiError) -> Self {
         Self::new(api.code.status(), api.code.zh(), api.detail)

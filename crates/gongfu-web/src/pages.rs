@@ -305,7 +305,7 @@ pub(crate) async fn item(
         .standards
         .for_item(&it.code)
         .await
-        .map_err(|e| WebError::from(gongfu_http::ApiError::from(e)).with_page(&page))?
+        .map_err(|e| WebError::from(e).with_page(&page))?
         .iter()
         .map(|s| {
             (

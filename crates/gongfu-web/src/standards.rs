@@ -17,7 +17,7 @@ fn page(headers: &HeaderMap, path: &str, user: &CurrentUser) -> PageCtx {
 }
 
 fn fail(page: &PageCtx) -> impl Fn(RegistryError) -> WebError + '_ {
-    move |e| WebError::from(gongfu_http::ApiError::from(e)).with_page(page)
+    move |e| WebError::from(e).with_page(page)
 }
 
 fn percent(r: f64) -> String {

@@ -276,12 +276,6 @@ impl SystemTree {
         }
     }
 
-    /// The children of a node (of the root for None), in order.
-    pub fn children(&self, parent: Option<&str>) -> impl Iterator<Item = &SystemNode> {
-        let parent = parent.map(str::to_string);
-        self.nodes.iter().filter(move |n| n.parent == parent)
-    }
-
     /// The node and its ancestors' codes, nearest first.
     pub fn ancestry(&self, code: &str) -> Vec<&str> {
         let mut out = vec![];
@@ -448,65 +442,44 @@ pub const STANDARD_COLUMNS: &[StandardColumn] = &[
     },
 ];
 
-impl StandardDraft {
-    /// A field by its column key ("" for an unknown key).
-    pub fn get(&self, key: &str) -> &str {
-        match key {
-            "number" => &self.number,
-            "title" => &self.title,
-            "title_en" => &self.title_en,
-            "level" => &self.level,
-            "issued_by" => &self.issued_by,
-            "stage" => &self.stage,
-            "origin" => &self.origin,
-            "node" => &self.node,
-            "published_on" => &self.published_on,
-            "effective_on" => &self.effective_on,
-            "reviewed_on" => &self.reviewed_on,
-            "withdrawn_on" => &self.withdrawn_on,
-            "review_cycle_years" => &self.review_cycle_years,
-            "supersedes" => &self.supersedes,
-            "superseded_by" => &self.superseded_by,
-            "references" => &self.references,
-            "items" => &self.items,
-            "notes" => &self.notes,
-            "source" => &self.source,
-            _ => "",
-        }
-    }
+/// Names every field of [`StandardDraft`] once, for reading and writing by column key.
+macro_rules! draft_fields {
+    ($($f:ident),+ $(,)?) => {
+        impl StandardDraft {
+            /// A field by its column key ("" for an unknown key).
+            pub fn get(&self, key: &str) -> &str {
+                match key { $(stringify!($f) => &self.$f,)+ _ => "" }
+            }
 
-    /// Sets a field by its column key; unknown keys are ignored.
-    pub fn set(&mut self, key: &str, value: String) {
-        if let Some(f) = self.field(key) {
-            *f = value;
+            /// Sets a field by its column key; unknown keys are ignored.
+            pub fn set(&mut self, key: &str, value: String) {
+                match key { $(stringify!($f) => self.$f = value,)+ _ => {} }
+            }
         }
-    }
-
-    fn field(&mut self, key: &str) -> Option<&mut String> {
-        Some(match key {
-            "number" => &mut self.number,
-            "title" => &mut self.title,
-            "title_en" => &mut self.title_en,
-            "level" => &mut self.level,
-            "issued_by" => &mut self.issued_by,
-            "stage" => &mut self.stage,
-            "origin" => &mut self.origin,
-            "node" => &mut self.node,
-            "published_on" => &mut self.published_on,
-            "effective_on" => &mut self.effective_on,
-            "reviewed_on" => &mut self.reviewed_on,
-            "withdrawn_on" => &mut self.withdrawn_on,
-            "review_cycle_years" => &mut self.review_cycle_years,
-            "supersedes" => &mut self.supersedes,
-            "superseded_by" => &mut self.superseded_by,
-            "references" => &mut self.references,
-            "items" => &mut self.items,
-            "notes" => &mut self.notes,
-            "source" => &mut self.source,
-            _ => return None,
-        })
-    }
+    };
 }
+
+draft_fields!(
+    number,
+    title,
+    title_en,
+    level,
+    issued_by,
+    stage,
+    origin,
+    node,
+    published_on,
+    effective_on,
+    reviewed_on,
+    withdrawn_on,
+    review_cycle_years,
+    supersedes,
+    superseded_by,
+    references,
+    items,
+    notes,
+    source,
+);
 
 /// One thing wrong with one field of a registry row.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize)]

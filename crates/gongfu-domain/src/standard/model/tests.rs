@@ -390,3 +390,15 @@ fn supersession_cycles_are_found() {
         "superseded_by counts as an edge too"
     );
 }
+
+#[test]
+fn every_column_key_reads_and_writes_its_draft_field() {
+    let mut d = StandardDraft::default();
+    for c in STANDARD_COLUMNS {
+        d.set(c.key, format!("v-{}", c.key));
+    }
+    for c in STANDARD_COLUMNS {
+        assert_eq!(d.get(c.key), format!("v-{}", c.key), "{}", c.key);
+    }
+    assert_eq!(d.get("colour"), "");
+}
