@@ -12,6 +12,7 @@ pub mod accounts;
 pub mod adjustments;
 pub mod audit;
 pub mod catalog;
+pub mod documents;
 pub mod regions;
 pub mod standards;
 #[cfg(feature = "testing")]
@@ -114,6 +115,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         2,
         "0002_standards.sql",
         include_str!("../migrations/0002_standards.sql"),
+    ),
+    (
+        3,
+        "0003_documents.sql",
+        include_str!("../migrations/0003_documents.sql"),
     ),
 ];
 

@@ -233,3 +233,74 @@ async fn postgres_connections_can_be_encrypted() {
         .unwrap();
     assert!(!plain.connection_is_encrypted().await.unwrap());
 }
+
+fn doc(kind: &str, key: &str, title: &str) -> gongfu_db::documents::StoredDocument {
+    gongfu_db::documents::StoredDocument {
+        kind: kind.into(),
+        key: key.into(),
+        title: title.into(),
+        source_name: format!("{key}.md"),
+        source_format: "markdown".into(),
+        body: r#"{"title":"t","number":null,"blocks":[]}"#.into(),
+        plain_text: "正文".into(),
+        demo: kind == "guide",
+        updated_at: String::new(),
+        updated_by: String::new(),
+    }
+}
+
+#[tokio::test]
+async fn documents_are_saved_replaced_listed_and_removed_with_an_audit_entry() {
+    use gongfu_db::documents;
+    let t = testing::fresh().await;
+    documents::save(
+        &t.db,
+        &[
+            doc("standard", "GB/T 1.1-2020", "导则"),
+            doc("guide", "N0101", "指南"),
+        ],
+        &[],
+        "tester",
+        "documents.import",
+    )
+    .await
+    .unwrap();
+    let all = documents::list(&t.db, None).await.unwrap();
+    assert_eq!(all.len(), 2);
+    let guides = documents::list(&t.db, Some("guide")).await.unwrap();
+    assert_eq!(guides.len(), 1);
+    assert!(guides[0].demo);
+    // Saving the same key replaces, it does not duplicate.
+    documents::save(
+        &t.db,
+        &[doc("guide", "N0101", "新指南")],
+        &[],
+        "tester",
+        "documents.import",
+    )
+    .await
+    .unwrap();
+    let g = documents::get_document(&t.db, "guide", "N0101")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(g.title, "新指南");
+    assert_eq!(g.updated_by, "tester");
+    assert!(!g.updated_at.is_empty());
+    documents::save(
+        &t.db,
+        &[],
+        &[("standard".into(), "GB/T 1.1-2020".into())],
+        "tester",
+        "documents.remove",
+    )
+    .await
+    .unwrap();
+    assert_eq!(documents::all(&t.db).await.unwrap().len(), 1);
+    assert!(documents::get_document(&t.db, "standard", "GB/T 1.1-2020")
+        .await
+        .unwrap()
+        .is_none());
+    let log = audit::list(&t.db, Some("document"), 10).await.unwrap();
+    assert_eq!(log.len(), 3);
+}

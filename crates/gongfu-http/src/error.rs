@@ -152,6 +152,16 @@ impl From<gongfu_standards::RegistryError> for ApiError {
             R::NotFound { .. } => ApiError::new(ErrorCode::NotFound, e.to_string()),
             R::Forbidden(m) => ApiError::new(ErrorCode::Forbidden, m),
             R::Invalid(m) => ApiError::new(ErrorCode::Unprocessable, m),
+            R::Fields { ref errors } => ApiError {
+                code: ErrorCode::Unprocessable,
+                detail: e.to_string(),
+                field: errors.first().map(|f| f.field.to_string()),
+                errors: errors
+                    .iter()
+                    .map(|f| serde_json::json!({"field": f.field, "header": f.header, "message": f.message}))
+                    .collect(),
+                english: false,
+            },
             R::Import(f) => CatalogError::Import(f).into(),
             R::Number(n) => n.into(),
             R::Catalog(c) => c.into(),

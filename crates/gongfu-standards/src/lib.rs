@@ -21,7 +21,9 @@ use std::sync::Arc;
 use gongfu_catalog::import::ImportFailure;
 use gongfu_catalog::{Actor, Catalog, CatalogError};
 use gongfu_db::{standards as store, Db, DbError};
-use gongfu_domain::standard::{supersession_cycle, Attention, Coverage, Standard, SystemTree};
+use gongfu_domain::standard::{
+    supersession_cycle, Attention, Coverage, FieldError, Standard, StandardDraft, SystemTree,
+};
 pub use gongfu_domain::standard::{InternalPattern, NumberError, NumberRules, StandardNumber};
 use gongfu_domain::{ItemCode, Role};
 use time::Date;
@@ -55,6 +57,12 @@ pub enum RegistryError {
     /// The change breaks a rule of the registry; nothing was changed.
     #[error("{0}")]
     Invalid(String),
+    /// A standard entered in a form breaks the registry's rules; nothing was changed.
+    #[error("{} (nothing was saved)", errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; "))]
+    Fields {
+        /// Each field at fault, with how to fix it.
+        errors: Vec<FieldError>,
+    },
     /// An import file was rejected; nothing was changed.
     #[error(transparent)]
     Import(#[from] ImportFailure),
@@ -225,9 +233,33 @@ impl Registry {
             items: codes.as_ref().map(|(v, set)| (*v, set)),
         };
         let rows = import::read_standards(file, bytes, &cx)?;
+        let updated = self
+            .merge_and_save(&rows, &[], actor, "standards.import", file)
+            .await?;
+        Ok(ImportOutcome {
+            added: rows.len() - updated,
+            updated,
+        })
+    }
+
+    /// Saves `rows` over the registry and removes `remove`, after checking that no chain of
+    /// replacements loops in the registry that results. Returns how many rows replaced a
+    /// registered standard.
+    async fn merge_and_save(
+        &self,
+        rows: &[Standard],
+        remove: &[StandardNumber],
+        actor: &Actor,
+        action: &str,
+        source: &str,
+    ) -> Result<usize, RegistryError> {
         let existing = self.standards().await?;
         let known: BTreeSet<String> = existing.iter().map(|s| s.number.to_string()).collect();
-        let incoming: BTreeSet<String> = rows.iter().map(|s| s.number.to_string()).collect();
+        let incoming: BTreeSet<String> = rows
+            .iter()
+            .map(|s| s.number.to_string())
+            .chain(remove.iter().map(|n| n.to_string()))
+            .collect();
         let mut merged: Vec<Standard> = existing
             .into_iter()
             .filter(|s| !incoming.contains(&s.number.to_string()))
@@ -236,7 +268,7 @@ impl Registry {
         if let Some(cycle) = supersession_cycle(&merged) {
             let path: Vec<String> = cycle.iter().map(|n| n.to_string()).collect();
             return Err(RegistryError::Invalid(format!(
-                "{file}: the replacements form a cycle: {} (each replaces the next); correct 代替标准 or 被代替标准 so that a newer standard replaces an older one (nothing was imported)",
+                "{source}: the replacements form a cycle: {} (each replaces the next); correct 代替标准 or 被代替标准 so that a newer standard replaces an older one (nothing was saved)",
                 path.join(" replaces ")
             )));
         }
@@ -244,11 +276,100 @@ impl Registry {
             .iter()
             .filter(|s| known.contains(&s.number.to_string()))
             .count();
-        store::save_standards(&self.db, &rows, &[], &actor.name, "standards.import").await?;
-        Ok(ImportOutcome {
-            added: rows.len() - updated,
-            updated,
-        })
+        store::save_standards(&self.db, rows, remove, &actor.name, action).await?;
+        Ok(updated)
+    }
+
+    /// Adds or edits one standard from a form. `previous` is the number it had when the form
+    /// was opened (None for a new one): a changed number renames the standard, and a new
+    /// standard may not take the number of a registered one. Field errors come back together.
+    pub async fn save_draft(
+        &self,
+        actor: &Actor,
+        draft: &StandardDraft,
+        previous: Option<&str>,
+    ) -> Result<Standard, RegistryError> {
+        Self::require_admin(actor, "editing the registry")?;
+        let tree = self.tree().await?;
+        let standard = Standard::parse(draft, &self.rules, &tree)
+            .map_err(|errors| RegistryError::Fields { errors })?;
+        let snapshot = self.catalog.snapshot(None).await?;
+        let mut errors = vec![];
+        for code in &standard.items {
+            let message = match &snapshot {
+                Some(s) if s.items.iter().any(|i| &i.code == code) => continue,
+                Some(s) => format!(
+                    "item {code} is not in list version {}; link standards to the items of the published list",
+                    s.version.number
+                ),
+                None => format!(
+                    "item {code} cannot be linked: no list version is published yet; import the list first"
+                ),
+            };
+            errors.push(FieldError::new("items", message));
+        }
+        let previous = previous
+            .filter(|p| !p.trim().is_empty())
+            .map(|p| self.parse_number(p))
+            .transpose()?;
+        let existing = self.standards().await?;
+        let taken = existing.iter().any(|s| s.number == standard.number);
+        if taken && previous.as_ref() != Some(&standard.number) {
+            errors.push(FieldError::new(
+                "number",
+                format!(
+                    "{} is already registered; edit that standard instead, or give this one its own number",
+                    standard.number
+                ),
+            ));
+        }
+        if let Some(p) = &previous {
+            if !existing.iter().any(|s| &s.number == p) {
+                return Err(RegistryError::NotFound {
+                    what: "standard",
+                    key: p.to_string(),
+                    hint: "it may have been removed meanwhile; reload the registry",
+                });
+            }
+        }
+        if !errors.is_empty() {
+            return Err(RegistryError::Fields { errors });
+        }
+        let remove: Vec<StandardNumber> = previous
+            .clone()
+            .filter(|p| *p != standard.number)
+            .into_iter()
+            .collect();
+        let action = if previous.is_some() {
+            "standards.edit"
+        } else {
+            "standards.add"
+        };
+        self.merge_and_save(
+            std::slice::from_ref(&standard),
+            &remove,
+            actor,
+            action,
+            "the form",
+        )
+        .await?;
+        Ok(standard)
+    }
+
+    /// Removes a standard from the registry (its links go with it; standards that cite it
+    /// keep their references, which the watch then reports as unregistered).
+    pub async fn remove_standard(&self, actor: &Actor, raw: &str) -> Result<(), RegistryError> {
+        Self::require_admin(actor, "removing a standard")?;
+        let number = self.parse_number(raw)?;
+        if !self.standards().await?.iter().any(|s| s.number == number) {
+            return Err(RegistryError::NotFound {
+                what: "standard",
+                key: number.to_string(),
+                hint: "GET /api/v1/standards lists the registry",
+            });
+        }
+        store::save_standards(&self.db, &[], &[number], &actor.name, "standards.remove").await?;
+        Ok(())
     }
 
     /// One standard with its links.

@@ -18,15 +18,15 @@ use gongfu_http::auth::{actor, session_cookie};
 use gongfu_http::{AppState, CurrentUser};
 use std::collections::HashMap;
 
-type FormMap = HashMap<String, String>;
+pub(crate) type FormMap = HashMap<String, String>;
 
 /// The session, or a redirect to the login page that comes back here.
-fn require(user: CurrentUser, path: &str) -> Result<Session, WebError> {
+pub(crate) fn require(user: CurrentUser, path: &str) -> Result<Session, WebError> {
     user.0
         .ok_or_else(|| WebError::redirect(format!("/login?next={}", urlencode(path))))
 }
 
-fn urlencode(s: &str) -> String {
+pub(crate) fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| {
             if b.is_ascii_alphanumeric() || b"/-_.~".contains(&b) {
@@ -38,7 +38,7 @@ fn urlencode(s: &str) -> String {
         .collect()
 }
 
-fn check_csrf(s: &Session, form: &FormMap, page: &PageCtx) -> Result<(), WebError> {
+pub(crate) fn check_csrf(s: &Session, form: &FormMap, page: &PageCtx) -> Result<(), WebError> {
     if gongfu_accounts::csrf_matches(s, form.get("csrf").map(String::as_str).unwrap_or("")) {
         Ok(())
     } else {
@@ -46,13 +46,13 @@ fn check_csrf(s: &Session, form: &FormMap, page: &PageCtx) -> Result<(), WebErro
     }
 }
 
-fn ctx(headers: &HeaderMap, path: &str, s: &Session) -> PageCtx {
+pub(crate) fn ctx(headers: &HeaderMap, path: &str, s: &Session) -> PageCtx {
     PageCtx::new(headers, path, Some(s))
 }
 
 /// What every staff form POST starts with: a session (else the login page) whose CSRF
 /// token the form echoes, and the page context for rendering errors.
-fn staff_form(
+pub(crate) fn staff_form(
     user: CurrentUser,
     headers: &HeaderMap,
     path: &str,

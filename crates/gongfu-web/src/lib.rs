@@ -9,6 +9,7 @@
 mod admin;
 mod pages;
 mod standards;
+mod standards_admin;
 
 use askama::Template;
 use axum::http::{header, HeaderMap, StatusCode};
@@ -59,6 +60,18 @@ pub fn router(state: AppState) -> Router {
                 axum::extract::DefaultBodyLimit::max(gongfu_http::api::IMPORT_LIMIT),
             ),
         )
+        .route("/admin/standards", get(standards_admin::page))
+        .route(
+            "/admin/standards/upload",
+            post(standards_admin::upload).layer(axum::extract::DefaultBodyLimit::max(
+                gongfu_http::api::IMPORT_LIMIT,
+            )),
+        )
+        .route(
+            "/admin/standards/edit",
+            get(standards_admin::edit_form).post(standards_admin::edit),
+        )
+        .route("/admin/standards/remove", post(standards_admin::remove))
         .fallback(not_found)
         .with_state(state)
 }

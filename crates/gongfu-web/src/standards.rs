@@ -229,6 +229,13 @@ struct StandardPage {
     items: Vec<(String, String)>,
     referenced_by: Vec<String>,
     replaced_by: Vec<String>,
+    notice: String,
+    can_edit: bool,
+}
+
+#[derive(Deserialize, Default)]
+pub(crate) struct NoticeQuery {
+    notice: Option<String>,
 }
 
 pub(crate) async fn one(
@@ -236,8 +243,13 @@ pub(crate) async fn one(
     headers: HeaderMap,
     user: CurrentUser,
     Path(number): Path<String>,
+    Query(q): Query<NoticeQuery>,
 ) -> Result<Response, WebError> {
     let page = page(&headers, &format!("/standards/view/{number}"), &user);
+    let can_edit = user
+        .0
+        .as_ref()
+        .is_some_and(|s| s.user.role == gongfu_domain::Role::Administrator);
     let d = state
         .standards
         .standard(&number)
@@ -254,6 +266,8 @@ pub(crate) async fn one(
             .collect(),
         referenced_by: d.referenced_by.iter().map(|n| n.to_string()).collect(),
         replaced_by: d.replaced_by.iter().map(|n| n.to_string()).collect(),
+        notice: q.notice.unwrap_or_default(),
+        can_edit,
         page,
     }))
 }

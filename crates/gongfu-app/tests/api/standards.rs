@@ -421,3 +421,240 @@ async fn the_standard_pages_show_tree_coverage_attention_and_texts_of_links() {
         "a covered item links its standards"
     );
 }
+
+async fn send(
+    app: &crate::helpers::TestApp,
+    method: reqwest::Method,
+    path: &str,
+    csrf: &str,
+    body: Option<serde_json::Value>,
+) -> (u16, serde_json::Value) {
+    let mut r = app
+        .client
+        .request(method, app.url(path))
+        .header("x-csrf-token", csrf);
+    if let Some(b) = body {
+        r = r.json(&b);
+    }
+    let r = r.send().await.unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or_default())
+}
+
+#[tokio::test]
+async fn one_standard_is_added_edited_renamed_and_removed_through_the_api() {
+    let app = spawn_demo().await;
+    let csrf = app.login("admin", "gongfu-demo-admin").await;
+    let (_, before) = app.get_json("/api/v1/standards").await;
+    let put = reqwest::Method::PUT;
+    let path = format!("/api/v1/standards/{}", enc("SLQ/NB 500-2025"));
+    let (status, v) = send(
+        &app,
+        put.clone(),
+        &path,
+        &csrf,
+        Some(serde_json::json!({
+            "title": "（示例）长者饭堂服务规范", "stage": "现行", "origin": "自建",
+            "node": "3.5", "effective_on": "2025-03-01", "items": ["N0101"],
+            "references": "GB/T 1.1",
+        })),
+    )
+    .await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["created"], true);
+    assert_eq!(v["standard"]["number"], "SLQ/NB 500-2025");
+    let (_, one) = app.get_json(&path).await;
+    assert_eq!(one["items"][0]["code"], "N0101", "{one}");
+    // Every field at fault comes back at once, and nothing is saved.
+    let (status, v) = send(
+        &app,
+        put.clone(),
+        &path,
+        &csrf,
+        Some(
+            serde_json::json!({"title": "改", "stage": "生效中", "node": "9.9", "items": "NOPE1"}),
+        ),
+    )
+    .await;
+    assert_eq!(status, 422, "{v}");
+    let fields: Vec<&str> = v["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    for f in ["stage", "node"] {
+        assert!(fields.contains(&f), "{f} is named: {v}");
+    }
+    let (_, still) = app.get_json(&path).await;
+    assert_eq!(still["standard"]["title"], "（示例）长者饭堂服务规范");
+    // A new standard may not take a registered number; an unknown field is named.
+    let (status, v) = send(
+        &app,
+        put.clone(),
+        &format!("/api/v1/standards/{}", enc("SLQ/NB 501-2025")),
+        &csrf,
+        Some(serde_json::json!({"number": "GB/T 1.1-2020", "title": "重复"})),
+    )
+    .await;
+    assert_eq!(status, 422, "{v}");
+    assert!(v.to_string().contains("already registered"), "{v}");
+    let (status, v) = send(
+        &app,
+        put.clone(),
+        &path,
+        &csrf,
+        Some(serde_json::json!({"colour": "red"})),
+    )
+    .await;
+    assert_eq!((status, v["field"].as_str()), (400, Some("colour")), "{v}");
+    // Renaming moves the standard and its links.
+    let (status, v) = send(
+        &app,
+        put.clone(),
+        &path,
+        &csrf,
+        Some(serde_json::json!({"number": "SLQ/NB 502-2025", "title": "（示例）长者饭堂服务规范", "stage": "现行", "origin": "自建", "node": "3.5", "items": "N0101"})),
+    )
+    .await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(app.get_json(&path).await.0, 404);
+    let renamed = format!("/api/v1/standards/{}", enc("SLQ/NB 502-2025"));
+    assert_eq!(app.get_json(&renamed).await.0, 200);
+    let (status, _) = send(&app, reqwest::Method::DELETE, &renamed, &csrf, None).await;
+    assert_eq!(status, 204);
+    let (_, after) = app.get_json("/api/v1/standards").await;
+    assert_eq!(after["total"], before["total"]);
+    let (status, _) = send(&app, reqwest::Method::DELETE, &renamed, &csrf, None).await;
+    assert_eq!(status, 404);
+    // Without a session, writes are refused.
+    let r = reqwest::Client::new()
+        .request(put, app.url(&path))
+        .json(&serde_json::json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+}
+
+fn csrf_of(html: &str) -> String {
+    html.split("name=\"csrf\" value=\"")
+        .nth(1)
+        .expect("a form with a csrf field")
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test]
+async fn the_admin_form_adds_a_standard_and_shows_field_errors_in_place() {
+    let app = spawn_demo().await;
+    app.login("admin", "gongfu-demo-admin").await;
+    let (status, form) = app.get_html("/admin/standards/edit").await;
+    assert_eq!(status, 200);
+    let csrf = csrf_of(&form);
+    let mut fields = vec![
+        ("csrf", csrf.clone()),
+        ("previous", String::new()),
+        ("std_number", "SLQ/NB 600-2025".into()),
+        ("std_title", "（示例）社区助餐服务规范".into()),
+        ("std_stage", "现行".into()),
+        ("std_origin", "自建".into()),
+        ("std_node", "3.5 老有所养".into()),
+        ("std_effective_on", "2025-1-2".into()),
+    ];
+    let bad: Vec<(&str, String)> = fields
+        .iter()
+        .map(|(k, v)| {
+            (
+                *k,
+                if *k == "std_effective_on" {
+                    "2025-13-40".to_string()
+                } else {
+                    v.clone()
+                },
+            )
+        })
+        .collect();
+    let r = app
+        .client
+        .post(app.url("/admin/standards/edit"))
+        .form(&bad)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("id=\"error_effective_on\""), "{html}");
+    assert!(
+        html.contains("value=\"（示例）社区助餐服务规范\""),
+        "what was typed stays in the form"
+    );
+    fields.push(("std_items", "N0101".into()));
+    let r = app
+        .client
+        .post(app.url("/admin/standards/edit"))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let to = r.headers()["location"].to_str().unwrap().to_string();
+    assert!(
+        to.starts_with("/standards/view/SLQ%2FNB%20600-2025"),
+        "{to}"
+    );
+    let (_, page) = app.get_html(&to).await;
+    assert!(page.contains("（示例）社区助餐服务规范") && page.contains("已保存"));
+    assert!(page.contains("id=\"edit-standard\""));
+    let (_, v) = app
+        .get_json(&format!("/api/v1/standards/{}", enc("SLQ/NB 600-2025")))
+        .await;
+    assert_eq!(v["standard"]["effective_on"], "2025-01-02", "{v}");
+}
+
+#[tokio::test]
+async fn the_upload_page_imports_a_registry_or_lists_every_row_at_fault() {
+    let app = spawn_demo().await;
+    app.login("admin", "gongfu-demo-admin").await;
+    let (status, html) = app.get_html("/admin/standards").await;
+    assert_eq!(status, 200);
+    let csrf = csrf_of(&html);
+    let upload = |body: &'static str| {
+        reqwest::multipart::Form::new()
+            .text("csrf", csrf.clone())
+            .text("what", "registry")
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(body.as_bytes().to_vec()).file_name("r.csv"),
+            )
+    };
+    let r = app
+        .client
+        .post(app.url("/admin/standards/upload"))
+        .multipart(upload(
+            "标准编号,标准名称,体系节点\nGB/T 1-20222,甲,3.1\nGB/T 2-2020,乙,9.9.9\n",
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("id=\"import-errors\""));
+    assert!(html.contains("9.9.9"), "the unknown node's row is listed");
+    let r = app
+        .client
+        .post(app.url("/admin/standards/upload"))
+        .multipart(upload(
+            "标准编号,标准名称,体系节点\nGB/T 7777-2020,甲,3.1\n",
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let (status, _) = app
+        .get_json(&format!("/api/v1/standards/{}", enc("GB/T 7777-2020")))
+        .await;
+    assert_eq!(status, 200);
+}

@@ -493,6 +493,13 @@ pub struct FieldError {
     pub message: String,
 }
 
+impl FieldError {
+    /// An error on the column with JSON key `key` (its Chinese header is looked up).
+    pub fn new(key: &'static str, message: impl Into<String>) -> Self {
+        field_error(key, message)
+    }
+}
+
 fn field_error(key: &'static str, message: impl Into<String>) -> FieldError {
     let header = STANDARD_COLUMNS
         .iter()

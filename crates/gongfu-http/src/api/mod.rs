@@ -64,7 +64,12 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/standards/tree", get(standards::tree))
         .route("/api/v1/standards/coverage", get(standards::coverage))
         .route("/api/v1/standards/attention", get(standards::attention))
-        .route("/api/v1/standards/{number}", get(standards::one))
+        .route(
+            "/api/v1/standards/{number}",
+            get(standards::one)
+                .put(standards::save)
+                .delete(standards::remove),
+        )
         .route(
             "/api/v1/imports/standards",
             post(standards::import_standards)
@@ -117,6 +122,8 @@ pub fn routes() -> Router<AppState> {
         standards::coverage,
         standards::attention,
         standards::one,
+        standards::save,
+        standards::remove,
         standards::import_standards,
         standards::import_tree,
         standards::export_standards,

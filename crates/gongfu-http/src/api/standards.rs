@@ -156,6 +156,103 @@ pub(super) async fn one(
     })))
 }
 
+/// Adds or edits one standard. The body is an object keyed by the registry's column keys
+/// (`number`, `title`, `level`, `stage`, `origin`, `node`, `effective_on`, `references`,
+/// `items`, ...; see `GET /api/v1/exports/standards` for all of them), each a string.
+/// A standard registered under the path's number is edited (a different `number` in the
+/// body renames it); otherwise one is added, with the path's number unless the body gives
+/// one. Field errors come back together as a 422 whose `errors` name each field.
+/// Administrators only.
+#[utoipa::path(put, path = "/api/v1/standards/{number}",
+    params(("number" = String, Path, description = "the number, e.g. SLQ%2FNB%20001-2024")),
+    request_body(content = Object, description = "the standard's fields by column key"),
+    responses((status = 200, description = "saved"), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub(super) async fn save(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(number): Path<String>,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let fields: serde_json::Map<String, Value> = serde_json::from_slice(&body).map_err(|e| {
+        ApiError::new(
+            ErrorCode::InvalidBody,
+            format!("the body is not a JSON object of the standard's fields: {e}; send e.g. {{\"title\": \"…\", \"stage\": \"现行\"}}"),
+        )
+    })?;
+    let mut draft = gongfu_domain::standard::StandardDraft::default();
+    let keys: Vec<&str> = gongfu_domain::standard::STANDARD_COLUMNS
+        .iter()
+        .map(|c| c.key)
+        .collect();
+    for (k, v) in fields {
+        let Some(key) = keys.iter().find(|c| **c == k) else {
+            return Err(ApiError::new(
+                ErrorCode::InvalidInput,
+                format!("unknown field '{k}'; the fields are {}", keys.join(", ")),
+            )
+            .field(&k));
+        };
+        let text = match v {
+            Value::String(s) => s,
+            Value::Null => String::new(),
+            Value::Number(n) => n.to_string(),
+            Value::Array(a) => a
+                .iter()
+                .map(|x| {
+                    x.as_str()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| x.to_string())
+                })
+                .collect::<Vec<_>>()
+                .join("；"),
+            other => {
+                return Err(ApiError::new(
+                    ErrorCode::InvalidInput,
+                    format!("field '{k}' must be a string, not {other}"),
+                )
+                .field(&k))
+            }
+        };
+        draft.set(key, text);
+    }
+    if draft.number.trim().is_empty() {
+        draft.number = number.clone();
+    }
+    let registered = match state.standards.standard(&number).await {
+        Ok(_) => true,
+        Err(gongfu_standards::RegistryError::NotFound { .. }) => false,
+        Err(e) => return Err(e.into()),
+    };
+    let saved = state
+        .standards
+        .save_draft(
+            &staff.actor(),
+            &draft,
+            registered.then_some(number.as_str()),
+        )
+        .await?;
+    Ok(Json(json!({
+        "standard": StandardView::new(&saved, gongfu_standards::today()),
+        "created": !registered,
+    })))
+}
+
+/// Removes a standard from the registry, with its links to items. Administrators only.
+#[utoipa::path(delete, path = "/api/v1/standards/{number}",
+    params(("number" = String, Path, description = "the number")),
+    responses((status = 204, description = "removed"), (status = 404, body = ErrorBody)))]
+pub(super) async fn remove(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(number): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    state
+        .standards
+        .remove_standard(&staff.actor(), &number)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// The system tree with counts per node (descendants included): total, in force, cited,
 /// self-built, by level and by stage.
 #[utoipa::path(get, path = "/api/v1/standards/tree",
