@@ -1,4 +1,4 @@
-//! Developer tasks. `cargo run --release -p xtask -- bench api|import|all`.
+//! Developer tasks. `cargo run --release -p xtask -- bench api|import|search|all`.
 //!
 //! Benchmarks run end to end against the real server and real databases and print a
 //! Markdown table for BENCHMARKS.md. They are never part of `cargo test`: a timing is a
@@ -11,17 +11,21 @@ use gongfu_catalog::{Actor, Catalog};
 use gongfu_db::Db;
 use std::time::{Duration, Instant};
 
+mod search_bench;
+
 #[tokio::main]
 async fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
         ["bench", "api"] => bench_api().await,
         ["bench", "import"] => bench_import().await,
+        ["bench", "search"] => search_bench::bench_search().await,
         ["bench"] | ["bench", "all"] => {
             bench_api().await?;
-            bench_import().await
+            bench_import().await?;
+            search_bench::bench_search().await
         }
-        _ => bail!("usage: cargo run --release -p xtask -- bench [api|import|all]\n  PostgreSQL runs use GONGFU_BENCH_POSTGRES_URL (a server where the bench may create databases)"),
+        _ => bail!("usage: cargo run --release -p xtask -- bench [api|import|search|all]\n  PostgreSQL runs use GONGFU_BENCH_POSTGRES_URL (a server where the bench may create databases)"),
     }
 }
 

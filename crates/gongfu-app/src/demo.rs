@@ -9,6 +9,7 @@ use gongfu_catalog::{Actor, Catalog, ProposalInput};
 use gongfu_db::Db;
 use gongfu_domain::standard::{InternalPattern, NumberRules};
 use gongfu_domain::{Decision, Role};
+use gongfu_standards::texts::{TextKind, TextUpload};
 use gongfu_standards::Registry;
 use std::sync::Arc;
 
@@ -19,6 +20,8 @@ const ITEMS_V1: &[u8] = include_bytes!("../../../data/demo/items-v1.csv");
 const ADJUSTMENT_V2: &[u8] = include_bytes!("../../../data/demo/adjustment-v2.json");
 const SYSTEM_TREE: &[u8] = include_bytes!("../../../data/standards/system-9plus1.csv");
 const STANDARDS: &[u8] = include_bytes!("../../../data/demo/standards.csv");
+// DEMO_TEXTS: the standard texts and guides of data/demo/texts (see build.rs).
+include!(concat!(env!("OUT_DIR"), "/demo_texts.rs"));
 
 /// The demo accounts: (user name, password, role, departments). Demo only: the passwords
 /// are public, so never load the demo into a database that faces the internet.
@@ -150,23 +153,40 @@ pub async fn load(db: &Db) -> Result<DemoSummary, AppError> {
     summary(&catalog, true).await
 }
 
-/// Loads the standard system tree and the registry, unless the registry holds standards.
+/// Loads the standard system tree and the registry, unless the registry holds standards,
+/// and the texts, unless texts are held.
 async fn load_standards(db: &Db) -> Result<(), AppError> {
     let pattern = InternalPattern::parse(INTERNAL_NORM_PATTERN).map_err(demo_err)?;
     let rules = NumberRules::default().with_internal(pattern);
     let registry = Registry::new(db.clone(), rules, Arc::new(Catalog::new(db.clone())));
-    if !registry.standards().await.map_err(demo_err)?.is_empty() {
-        return Ok(());
-    }
     let actor = Actor::system("demo");
-    registry
-        .import_tree(&actor, "system-9plus1.csv", SYSTEM_TREE)
-        .await
-        .map_err(demo_err)?;
-    registry
-        .import_standards(&actor, "standards.csv", STANDARDS)
-        .await
-        .map_err(demo_err)?;
+    if registry.standards().await.map_err(demo_err)?.is_empty() {
+        registry
+            .import_tree(&actor, "system-9plus1.csv", SYSTEM_TREE)
+            .await
+            .map_err(demo_err)?;
+        registry
+            .import_standards(&actor, "standards.csv", STANDARDS)
+            .await
+            .map_err(demo_err)?;
+    }
+    if registry.texts(None).await.map_err(demo_err)?.is_empty() {
+        let uploads: Vec<TextUpload> = DEMO_TEXTS
+            .iter()
+            .map(|(kind, key, file, bytes)| {
+                Ok(TextUpload {
+                    kind: TextKind::parse(kind).map_err(demo_err)?,
+                    key: key.to_string(),
+                    file: format!("data/demo/texts/{file}"),
+                    bytes: bytes.to_vec(),
+                })
+            })
+            .collect::<Result<_, AppError>>()?;
+        registry
+            .import_texts(&actor, &uploads, true)
+            .await
+            .map_err(demo_err)?;
+    }
     Ok(())
 }
 

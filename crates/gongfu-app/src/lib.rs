@@ -29,6 +29,9 @@ pub enum AppError {
     /// The demo data could not be loaded.
     #[error("loading the demo data failed: {0}")]
     Demo(String),
+    /// A setting's value is wrong (checked again when the server starts).
+    #[error(transparent)]
+    Settings(#[from] settings::SettingsError),
 }
 
 /// Sets up logging once; later calls are ignored (tests call it repeatedly).
@@ -64,6 +67,7 @@ impl Application {
     /// Binds a server over an already open database, with the rest of `settings`
     /// (`database_url` is ignored).
     pub async fn with_db(db: Db, settings: &Settings) -> Result<Self, AppError> {
+        let synonyms = settings.synonyms()?;
         let listen = settings.listen.as_str();
         let listener = tokio::net::TcpListener::bind(listen)
             .await
@@ -78,7 +82,12 @@ impl Application {
         Ok(Self {
             listener,
             addr,
-            state: AppState::new(db, settings.secure_cookies, settings.number_rules()),
+            state: AppState::new(
+                db,
+                settings.secure_cookies,
+                settings.number_rules(),
+                synonyms,
+            ),
         })
     }
 
@@ -100,6 +109,14 @@ impl Application {
     /// Serves until Ctrl-C (or SIGTERM), then drains and closes the database.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let db = self.state.db.clone();
+        // Build the search index while the first visitors browse, so the first search does
+        // not wait for it; a failure here is logged and retried by that search.
+        let search = self.state.search.clone();
+        tokio::spawn(async move {
+            if let Err(e) = search.warm().await {
+                tracing::warn!(error = %e, "warming the search index failed");
+            }
+        });
         let app = router(self.state);
         axum::serve(self.listener, app)
             .with_graceful_shutdown(shutdown_signal())

@@ -6,6 +6,7 @@
 //! Precedence, highest first: flag, environment variable, TOML file (`--config`), default.
 
 use gongfu_domain::standard::{InternalPattern, NumberRules};
+use gongfu_search::Synonyms;
 use std::collections::BTreeMap;
 
 /// One setting.
@@ -35,6 +36,7 @@ pub const SETTINGS: &[Spec] = &[
     Spec { key: "data_dir", env: "GONGFU_DATA_DIR", default: "./gongfu-demo", help: "Directory of the demo's SQLite database (demo only)" },
     Spec { key: "secure_cookies", env: "GONGFU_SECURE_COOKIES", default: "false", help: "Mark login cookies Secure; set to true when served over HTTPS" },
     Spec { key: "internal_norm_patterns", env: "GONGFU_INTERNAL_NORM_PATTERNS", default: "", help: "Number patterns of the district's internal norms (内部规范), separated by ';': literal code, {seq} and {year}, e.g. FTNB {seq}-{year}" },
+    Spec { key: "search_synonyms", env: "GONGFU_SEARCH_SYNONYMS", default: "", help: "A synonyms file (CSV, header 同义词组, one group per line, words separated by |) replacing the shipped groups of data/search/synonyms.csv; empty for the shipped ones" },
     Spec { key: "log", env: "GONGFU_LOG", default: "info", help: "Log filter, e.g. info or gongfu=debug,sqlx=warn" },
 ];
 
@@ -53,6 +55,8 @@ pub struct Settings {
     pub log: String,
     /// Patterns of the district's internal-norm numbers.
     pub internal_norm_patterns: Vec<InternalPattern>,
+    /// The synonyms file that replaces the shipped groups; empty for the shipped ones.
+    pub search_synonyms: String,
 }
 
 impl Settings {
@@ -63,6 +67,31 @@ impl Settings {
             .iter()
             .fold(NumberRules::default(), |r, p| r.with_internal(p.clone()))
     }
+
+    /// The synonym groups search expands queries with: the configured file's, else the
+    /// shipped ones.
+    pub fn synonyms(&self) -> Result<Synonyms, SettingsError> {
+        read_synonyms(&self.search_synonyms, "settings")
+    }
+}
+
+fn read_synonyms(path: &str, source_name: &str) -> Result<Synonyms, SettingsError> {
+    if path.trim().is_empty() {
+        return Ok(Synonyms::shipped());
+    }
+    let value = |detail: String| SettingsError::Value {
+        key: "search_synonyms",
+        value: path.to_string(),
+        source_name: source_name.to_string(),
+        detail,
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        value(format!(
+            "cannot read the file ({e}); give the path of a UTF-8 CSV file"
+        ))
+    })?;
+    Synonyms::parse(&text)
+        .map_err(|e| value(format!("{e}; see data/search/README.md for the format")))
 }
 
 /// A setting that could not be read.
@@ -185,8 +214,11 @@ impl Settings {
                 source_name: src,
                 detail: e.to_string(),
             })?;
+        let (search_synonyms, src) = get("search_synonyms");
+        read_synonyms(&search_synonyms, &src)?;
         Ok(Self {
             internal_norm_patterns,
+            search_synonyms,
             database_url: get("database_url").0,
             listen,
             data_dir: get("data_dir").0,
@@ -247,6 +279,33 @@ mod tests {
         assert!(e.to_string().contains("GONGFU_SECURE_COOKIES"), "{e}");
         let e = read_file("g.toml", "colour = \"red\"").unwrap_err();
         assert!(e.to_string().contains("unknown setting 'colour'"), "{e}");
+    }
+
+    #[test]
+    fn a_synonyms_file_replaces_the_shipped_groups_or_names_its_bad_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let good = dir.path().join("syn.csv");
+        std::fs::write(&good, "同义词组\n长者|老年人|老人\n").unwrap();
+        let flags = BTreeMap::from([("search_synonyms".to_string(), good.display().to_string())]);
+        let s = Settings::resolve(&flags, |_| None, &BTreeMap::new()).unwrap();
+        assert_eq!(s.synonyms().unwrap().groups().len(), 1);
+        let shipped = Settings::resolve(&BTreeMap::new(), |_| None, &BTreeMap::new()).unwrap();
+        assert!(shipped.synonyms().unwrap().groups().len() > 10);
+        let bad = dir.path().join("bad.csv");
+        std::fs::write(&bad, "同义词组\n长者|老年人\n孤单\n").unwrap();
+        let flags = BTreeMap::from([("search_synonyms".to_string(), bad.display().to_string())]);
+        let e = Settings::resolve(&flags, |_| None, &BTreeMap::new()).unwrap_err();
+        let msg = e.to_string();
+        assert!(
+            msg.contains("search_synonyms") && msg.contains("bad.csv") && msg.contains("line 3"),
+            "{msg}"
+        );
+        let flags = BTreeMap::from([(
+            "search_synonyms".to_string(),
+            "/nonexistent/syn.csv".to_string(),
+        )]);
+        let e = Settings::resolve(&flags, |_| None, &BTreeMap::new()).unwrap_err();
+        assert!(e.to_string().contains("cannot read"), "{e}");
     }
 
     /// Lemmy's rule: the documented defaults are the code's defaults.

@@ -91,3 +91,15 @@ pub async fn list(db: &Db, entity: Option<&str>, limit: i64) -> Result<Vec<Audit
         })
         .collect()
 }
+
+/// The newest entry's id (0 when the log is empty). Every change writes its entry in the
+/// same transaction as the change, so this number moves exactly when the data does: caches
+/// built from the data (the search index) compare it to know whether they are stale, and
+/// it is right across server processes sharing one database.
+pub async fn last_id(db: &Db) -> Result<i64, DbError> {
+    let row = sqlx::query("SELECT COALESCE(MAX(id), 0) AS last FROM audit_log")
+        .fetch_one(db.pool())
+        .await
+        .ctx("reading the audit log's newest entry")?;
+    get(&row, "last")
+}

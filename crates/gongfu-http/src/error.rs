@@ -50,6 +50,8 @@ catalogue! {
     ImportFailed = ("import_failed", UNPROCESSABLE_ENTITY, "导入失败，未导入任何数据", "Import failed; nothing was imported"),
     /// A standard number does not parse; `errors` names the part at fault.
     InvalidStandardNumber = ("invalid_standard_number", BAD_REQUEST, "标准编号格式有误", "The standard number is malformed"),
+    /// An uploaded document (.docx or Markdown) cannot be read; nothing was saved.
+    InvalidDocument = ("invalid_document", UNPROCESSABLE_ENTITY, "文档无法读取", "The document cannot be read"),
     /// Proposed content breaks the list's rules.
     Unprocessable = ("unprocessable", UNPROCESSABLE_ENTITY, "内容不符合清单规则", "The content breaks the list's rules"),
     /// Something failed on the server.
@@ -164,6 +166,7 @@ impl From<gongfu_standards::RegistryError> for ApiError {
             },
             R::Import(f) => CatalogError::Import(f).into(),
             R::Number(n) => n.into(),
+            R::Text { .. } => ApiError::new(ErrorCode::InvalidDocument, e.to_string()).field("file"),
             R::Catalog(c) => c.into(),
             R::Export(x) => ApiError::new(ErrorCode::Internal, x.to_string()),
             R::Db(d) => d.into(),

@@ -6,7 +6,7 @@
 //! drift apart (Meilisearch's rule).
 //!
 //! It must never hold business rules: handlers parse the request into domain types, call
-//! gongfu-catalog, gongfu-standards or gongfu-accounts, and shape the answer. No SQL here.
+//! gongfu-catalog, gongfu-standards, gongfu-search or gongfu-accounts, and shape the answer. No SQL here.
 
 pub mod api;
 pub mod auth;
@@ -17,6 +17,7 @@ pub use error::{ApiError, ErrorCode};
 
 use gongfu_catalog::Catalog;
 use gongfu_db::Db;
+use gongfu_search::{SiteSearch, Synonyms};
 use gongfu_standards::{NumberRules, Registry};
 use std::sync::Arc;
 
@@ -29,16 +30,25 @@ pub struct AppState {
     pub catalog: Arc<Catalog>,
     /// The standard system capability.
     pub standards: Arc<Registry>,
+    /// Search over items, standards and guides.
+    pub search: Arc<SiteSearch>,
     /// Whether cookies are marked Secure (behind HTTPS).
     pub secure_cookies: bool,
 }
 
 impl AppState {
-    /// State over a database; standard numbers are read with `rules`.
-    pub fn new(db: Db, secure_cookies: bool, rules: NumberRules) -> Self {
+    /// State over a database; standard numbers are read with `rules`, search queries
+    /// expanded with `synonyms`.
+    pub fn new(db: Db, secure_cookies: bool, rules: NumberRules, synonyms: Synonyms) -> Self {
         let catalog = Arc::new(Catalog::new(db.clone()));
+        let standards = Arc::new(Registry::new(db.clone(), rules, catalog.clone()));
         Self {
-            standards: Arc::new(Registry::new(db.clone(), rules, catalog.clone())),
+            search: Arc::new(SiteSearch::with_synonyms(
+                catalog.clone(),
+                standards.clone(),
+                synonyms,
+            )),
+            standards,
             catalog,
             db,
             secure_cookies,

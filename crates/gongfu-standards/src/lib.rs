@@ -13,6 +13,7 @@
 
 pub mod export;
 pub mod import;
+pub mod texts;
 pub mod view;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -66,6 +67,14 @@ pub enum RegistryError {
     /// An import file was rejected; nothing was changed.
     #[error(transparent)]
     Import(#[from] ImportFailure),
+    /// A text could not be read.
+    #[error("{file}: {source}")]
+    Text {
+        /// The file.
+        file: String,
+        /// Why.
+        source: gongfu_texts::TextError,
+    },
     /// A malformed standard number.
     #[error(transparent)]
     Number(#[from] NumberError),

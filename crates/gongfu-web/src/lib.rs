@@ -8,8 +8,10 @@
 
 mod admin;
 mod pages;
+mod search;
 mod standards;
 mod standards_admin;
+mod texts;
 
 use askama::Template;
 use axum::http::{header, HeaderMap, StatusCode};
@@ -26,6 +28,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/", get(pages::home))
         .route("/items", get(pages::items))
+        .route("/search", get(search::search))
         .route("/items/{code}", get(pages::item))
         .route("/regions", get(pages::regions))
         .route("/regions/{code}", get(pages::region))
@@ -59,6 +62,21 @@ pub fn router(state: AppState) -> Router {
             get(admin::import_form).post(admin::import).layer(
                 axum::extract::DefaultBodyLimit::max(gongfu_http::api::IMPORT_LIMIT),
             ),
+        )
+        .route("/guides/{code}", get(texts::guide))
+        .route(
+            "/standards/check",
+            get(texts::check_form)
+                .post(texts::check)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    gongfu_http::api::IMPORT_LIMIT,
+                )),
+        )
+        .route(
+            "/admin/texts/upload",
+            post(texts::upload).layer(axum::extract::DefaultBodyLimit::max(
+                gongfu_http::api::IMPORT_LIMIT,
+            )),
         )
         .route("/admin/standards", get(standards_admin::page))
         .route(

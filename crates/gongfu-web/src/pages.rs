@@ -263,6 +263,7 @@ struct ItemPage {
     can_propose: bool,
     /// (number, title, stage, in force) of the standards serving the item.
     standards: Vec<(String, String, String, bool)>,
+    guide: Option<String>,
 }
 
 pub(crate) async fn item(
@@ -316,7 +317,14 @@ pub(crate) async fn item(
             )
         })
         .collect();
+    let guide = state
+        .standards
+        .text(gongfu_standards::texts::TextKind::Guide, it.code.as_str())
+        .await
+        .map_err(|e| WebError::from(e).with_page(&page))?
+        .map(|t| t.title);
     Ok(render(&ItemPage {
+        guide,
         standards,
         item: ItemView::new(it, &s.taxonomy),
         demo: it.is_illustrative(),

@@ -231,6 +231,9 @@ struct StandardPage {
     replaced_by: Vec<String>,
     notice: String,
     can_edit: bool,
+    text: Option<gongfu_standards::texts::Text>,
+    doc: Option<crate::texts::DocView>,
+    findings: Vec<crate::texts::FindingView>,
 }
 
 #[derive(Deserialize, Default)]
@@ -255,7 +258,27 @@ pub(crate) async fn one(
         .standard(&number)
         .await
         .map_err(fail(&page))?;
+    let text = state
+        .standards
+        .text(gongfu_standards::texts::TextKind::Standard, &number)
+        .await
+        .map_err(fail(&page))?;
+    let findings = match &text {
+        Some(t) => crate::texts::finding_views(
+            &state
+                .standards
+                .check_document(&t.document)
+                .await
+                .map_err(fail(&page))?,
+        ),
+        None => vec![],
+    };
     Ok(render(&StandardPage {
+        doc: text
+            .as_ref()
+            .map(|t| crate::texts::DocView::new(&t.document)),
+        text,
+        findings,
         s: StandardView::new(&d.standard, gongfu_standards::today()),
         demo: d.standard.is_demo(),
         node_path: d.node_path,

@@ -42,6 +42,35 @@ pub(crate) async fn page(
     }))
 }
 
+/// A staff upload form, read and checked: who sent it, the page to answer on, its text
+/// fields and its one file.
+pub(crate) struct StaffUpload {
+    pub session: gongfu_accounts::Session,
+    pub page: PageCtx,
+    pub form: FormMap,
+    pub file: Option<(String, Vec<u8>)>,
+}
+
+/// Reads an upload posted from the admin page at `path`: login required (else a redirect
+/// to the login page), then the fields and the file, then the CSRF token.
+pub(crate) async fn staff_upload(
+    user: CurrentUser,
+    headers: &HeaderMap,
+    path: &str,
+    mp: &mut Multipart,
+) -> Result<StaffUpload, WebError> {
+    let session = require(user, path)?;
+    let page = ctx(headers, path, &session);
+    let (form, file) = read_multipart(mp, &page).await?;
+    check_csrf(&session, &form, &page)?;
+    Ok(StaffUpload {
+        session,
+        page,
+        form,
+        file,
+    })
+}
+
 /// Reads a multipart form: the text fields and the one file (name, bytes).
 pub(crate) async fn read_multipart(
     mp: &mut Multipart,
@@ -71,10 +100,12 @@ pub(crate) async fn upload(
     user: CurrentUser,
     mut mp: Multipart,
 ) -> Result<Response, WebError> {
-    let s = require(user, "/admin/standards")?;
-    let page = ctx(&headers, "/admin/standards", &s);
-    let (f, file) = read_multipart(&mut mp, &page).await?;
-    check_csrf(&s, &f, &page)?;
+    let StaffUpload {
+        session: s,
+        page,
+        form: f,
+        file,
+    } = staff_upload(user, &headers, "/admin/standards", &mut mp).await?;
     let what = f.get("what").map(String::as_str).unwrap_or("");
     let again = |status: StatusCode, errors: Vec<ImportError>, notice: String| {
         (

@@ -118,6 +118,24 @@ enum ImportWhat {
         /// The file (.csv or .xlsx).
         file: PathBuf,
     },
+    /// One text: a registered standard's text or an item's service guide (.docx or
+    /// Markdown), replacing the text held for it.
+    Text {
+        /// The file.
+        file: PathBuf,
+        /// `standard` or `guide`.
+        #[arg(long)]
+        kind: String,
+        /// The standard number or the item code.
+        #[arg(long)]
+        key: String,
+    },
+    /// Many texts at once, all or nothing: a folder with a manifest.csv (类型, 编号, 文件:
+    /// standard or guide, the number or item code, the file's path inside the folder).
+    Texts {
+        /// The folder (or its manifest.csv).
+        dir: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -179,6 +197,16 @@ enum StandardsWhat {
     Parse {
         /// The number, e.g. "DB4403/T 300.1—2022".
         number: String,
+        /// Print JSON (the API's shape) instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check a standard's text (.docx or Markdown) against GB/T 1.1-2020 and the registry.
+    /// Prints one line per finding (file:line: severity[rule] clause: message); exits 1
+    /// when any finding is an error.
+    Check {
+        /// The file.
+        file: PathBuf,
         /// Print JSON (the API's shape) instead of text.
         #[arg(long)]
         json: bool,
@@ -294,6 +322,11 @@ async fn run() -> Result<()> {
             );
             println!();
             println!("  open      http://{}/", app.addr());
+            println!("  standards http://{}/standards", app.addr());
+            println!(
+                "  search    http://{}/search?q=%E8%80%81%E5%B9%B4%E4%BA%BA%E4%BD%93%E6%A3%80  (老年人体检)",
+                app.addr()
+            );
             println!("  admin     http://{}/admin", app.addr());
             for (user, pass, role, _) in gongfu_app::demo::DEMO_ACCOUNTS {
                 println!("  login     {user} / {pass}  ({})", role.label());
@@ -401,6 +434,35 @@ async fn run() -> Result<()> {
                     let registry = registry_over(open(&settings).await?, &settings);
                     let n = registry.import_tree(&cli_actor, &name, &bytes).await?;
                     println!("{name}: the standard system tree now has {n} nodes");
+                }
+                ImportWhat::Text { file, kind, key } => {
+                    let (name, bytes) = read(&file)?;
+                    let registry = registry_over(open(&settings).await?, &settings);
+                    let upload = gongfu_standards::texts::TextUpload {
+                        kind: gongfu_standards::texts::TextKind::parse(&kind)?,
+                        key: key.clone(),
+                        file: name.clone(),
+                        bytes,
+                    };
+                    registry.import_texts(&cli_actor, &[upload], false).await?;
+                    println!("{name}: imported as the {kind} text of {key}");
+                }
+                ImportWhat::Texts { dir } => {
+                    let (dir, manifest) = if dir.is_dir() {
+                        (dir.clone(), dir.join("manifest.csv"))
+                    } else {
+                        (
+                            dir.parent().map(PathBuf::from).unwrap_or_default(),
+                            dir.clone(),
+                        )
+                    };
+                    let (mname, mbytes) = read(&manifest)?;
+                    let uploads = gongfu_standards::texts::read_manifest(&mname, &mbytes, |f| {
+                        std::fs::read(dir.join(f)).map_err(|e| e.to_string())
+                    })?;
+                    let registry = registry_over(open(&settings).await?, &settings);
+                    let n = registry.import_texts(&cli_actor, &uploads, false).await?;
+                    println!("{mname}: {n} texts imported");
                 }
                 ImportWhat::Departments { file } => {
                     let (name, bytes) = read(&file)?;
@@ -535,6 +597,27 @@ async fn run() -> Result<()> {
                     Some(y) => println!("year       {y}"),
                     None => println!("year       (undated: refers to the latest edition)"),
                 }
+            }
+        }
+        Command::Standards {
+            what: StandardsWhat::Check { file, json },
+        } => {
+            let (name, bytes) = read(&file)?;
+            let registry = registry_over(open(&settings).await?, &settings);
+            let (doc, findings) = registry.check(&name, &bytes).await?;
+            if json {
+                let v = serde_json::json!({
+                    "file": name, "title": doc.title, "number": doc.number, "findings": findings,
+                });
+                println!("{}", serde_json::to_string_pretty(&v)?);
+            } else {
+                print!("{}", gongfu_texts::render_text(&findings, &name));
+            }
+            if findings
+                .iter()
+                .any(|f| f.severity == gongfu_texts::Severity::Error)
+            {
+                std::process::exit(1);
             }
         }
         Command::Config {

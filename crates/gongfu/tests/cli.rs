@@ -306,3 +306,139 @@ fn standards_import_and_export_from_the_command_line() {
     assert!(out.status.success());
     assert!(!std::fs::read_to_string(&csv).unwrap().contains("7714"));
 }
+
+const CLEAN: &str = "# 示例服务规范\n\n## 前言\n\n本文件按照GB/T 1.1—2020《标准化工作导则　第1部分：标准化文件的结构和起草规则》的规定起草。\n\n## 1 范围\n\n本文件规定了示例服务的服务要求。\n\n## 2 规范性引用文件\n\n本文件没有规范性引用文件。\n\n## 3 术语和定义\n\n本文件没有需要界定的术语和定义。\n\n## 4 服务要求\n\n### 4.1 人员\n\n服务人员应经培训。\n\n### 4.2 场所\n\n服务场所应整洁。\n";
+
+#[test]
+fn standards_check_reports_findings_as_text_or_json_and_exits_1_on_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let clean = dir.path().join("clean.md");
+    std::fs::write(&clean, CLEAN).unwrap();
+    let out = gongfu(dir.path(), &["standards", "check", clean.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    assert!(
+        !text(&out.stdout).contains("error["),
+        "{}",
+        text(&out.stdout)
+    );
+    // No 前言 and 必须 for 应: errors, each with file:line and the rule.
+    let bad = dir.path().join("草案.md");
+    std::fs::write(
+        &bad,
+        CLEAN
+            .replace("## 前言\n\n本文件按照GB/T 1.1—2020《标准化工作导则　第1部分：标准化文件的结构和起草规则》的规定起草。\n\n", "")
+            .replace("服务人员应经培训", "服务人员必须经培训"),
+    )
+    .unwrap();
+    let out = gongfu(dir.path(), &["standards", "check", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let report = text(&out.stdout);
+    assert!(
+        report.contains("草案.md:") && report.contains("error["),
+        "{report}"
+    );
+    assert!(report.contains("必须"), "{report}");
+    let out = gongfu(
+        dir.path(),
+        &["standards", "check", bad.to_str().unwrap(), "--json"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let findings = v["findings"].as_array().unwrap();
+    assert!(findings.len() >= 2, "{v}");
+    assert!(findings
+        .iter()
+        .all(|f| f["location"]["line"].as_u64().unwrap() > 0));
+    // An unreadable file: a clear error, exit 2-ish (not a panic).
+    let broken = dir.path().join("broken.docx");
+    std::fs::write(&broken, b"PK\x03\x04junk").unwrap();
+    let out = gongfu(
+        dir.path(),
+        &["standards", "check", broken.to_str().unwrap()],
+    );
+    assert!(!out.status.success());
+    let e = text(&out.stderr);
+    assert!(e.contains("broken.docx") && !e.contains("panicked"), "{e}");
+}
+
+#[test]
+fn texts_import_one_by_one_or_from_a_manifest_all_or_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let tree = dir.path().join("tree.csv");
+    std::fs::write(&tree, "节点编号,节点名称,上级节点\n1,通用基础,\n").unwrap();
+    assert!(gongfu(
+        dir.path(),
+        &["import", "standard-tree", tree.to_str().unwrap()]
+    )
+    .status
+    .success());
+    let reg = dir.path().join("reg.csv");
+    std::fs::write(
+        &reg,
+        "标准编号,标准名称,体系节点\nGB/T 1.1-2020,标准化工作导则,1\nGB/T 13016-2018,标准体系构建原则和要求,1\n",
+    )
+    .unwrap();
+    assert!(
+        gongfu(dir.path(), &["import", "standards", reg.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let md = dir.path().join("t.md");
+    std::fs::write(&md, CLEAN).unwrap();
+    let out = gongfu(
+        dir.path(),
+        &[
+            "import",
+            "text",
+            md.to_str().unwrap(),
+            "--kind",
+            "standard",
+            "--key",
+            "GB/T 1.1—2020",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // A manifest naming a file that is missing: nothing imported, the file named.
+    let texts = dir.path().join("texts");
+    std::fs::create_dir(&texts).unwrap();
+    std::fs::write(texts.join("a.md"), CLEAN).unwrap();
+    std::fs::write(
+        texts.join("manifest.csv"),
+        "类型,编号,文件\nstandard,GB/T 13016-2018,a.md\nstandard,GB/T 1.1-2020,missing.md\n",
+    )
+    .unwrap();
+    let out = gongfu(dir.path(), &["import", "texts", texts.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let e = text(&out.stderr);
+    assert!(e.contains("missing.md"), "{e}");
+    // A text for a standard the registry does not hold.
+    std::fs::write(
+        texts.join("manifest.csv"),
+        "类型,编号,文件\nstandard,GB/T 13016-2018,a.md\nstandard,GB/T 7714-2015,a.md\n",
+    )
+    .unwrap();
+    let out = gongfu(dir.path(), &["import", "texts", texts.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("GB/T 7714-2015"),
+        "{}",
+        text(&out.stderr)
+    );
+    std::fs::write(
+        texts.join("manifest.csv"),
+        "类型,编号,文件\nstandard,GB/T 13016-2018,a.md\nstandard,GB/T 1.1-2020,a.md\n",
+    )
+    .unwrap();
+    let out = gongfu(dir.path(), &["import", "texts", texts.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("2 texts imported"),
+        "{}",
+        text(&out.stdout)
+    );
+}

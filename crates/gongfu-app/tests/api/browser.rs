@@ -212,7 +212,8 @@ async fn a_resident_browses_searches_and_switches_to_elderly_mode() {
     // Search from the box on the page.
     b.type_into("form.search input[name=q]", "抚恤").await;
     b.click_to_page("form.search button").await;
-    assert!(b.text("#result-count").await.contains("抚恤"));
+    assert!(b.text("#search-total").await.contains("抚恤"));
+    assert_eq!(b.text("#search-results mark").await, "抚恤");
     b.click_to_page("a[href^='/items/N2001']").await;
     assert!(b.text("#target_population").await.contains("现役军人"));
     // Elderly mode: larger type, remembered across pages.
@@ -269,5 +270,62 @@ async fn staff_log_in_and_publish_an_adjustment_from_the_pages() {
     assert_eq!(b.text("#removed-count").await, "1");
     let (_, vs) = app.get_json("/api/v1/versions").await;
     assert_eq!(vs["versions"].as_array().unwrap().len(), 3);
+    b.close().await;
+}
+
+#[tokio::test]
+async fn a_resident_walks_the_standard_system_down_to_a_text_and_finds_it_by_search() {
+    let Some((app, b)) = setup().await else {
+        return;
+    };
+    // The tree, with counts, down to a node's standards.
+    b.goto(&app.url("/standards")).await;
+    let total: usize = b.text("#total").await.parse().expect("a number");
+    assert!(total > 250, "{total}");
+    b.click_to_page("#tree a[href^='/standards/list?node=']")
+        .await;
+    b.click_to_page("#standards a[href^='/standards/view/']")
+        .await;
+    assert!(!b.text("#number").await.is_empty());
+    // A standard that has a text: the text with its outline, and the self-check.
+    let (_, texts) = app.get_json("/api/v1/texts?kind=standard").await;
+    let number = texts["texts"][0]["key"]
+        .as_str()
+        .expect("a text")
+        .to_string();
+    let (_, s) = app
+        .get_json(&format!(
+            "/api/v1/standards/{}",
+            number.replace('/', "%2F").replace(' ', "%20")
+        ))
+        .await;
+    let title = s["standard"]["title"].as_str().unwrap().to_string();
+    b.goto(&app.url(&format!(
+        "/standards/view/{}",
+        number.replace('/', "%2F").replace(' ', "%20")
+    )))
+    .await;
+    assert!(b.text("#document").await.contains("范围"));
+    b.click("nav.toc a[href='#c-1']").await;
+    let at = b.js("return location.hash").await;
+    assert_eq!(at, "#c-1");
+    assert!(b.text("#text-check summary").await.contains("GB/T 1.1"));
+    // Found again from the search box, by its number, as staff type it.
+    assert!(b.text("h1").await.contains(&title));
+    b.type_into("form.search input[name=q]", &number).await;
+    b.click_to_page("form.search button").await;
+    let found = b
+        .js(&format!(
+            "return [...document.querySelectorAll('#search-results li')].slice(0, 3).some(li => li.dataset.key === {number:?})"
+        ))
+        .await;
+    assert_eq!(
+        found, true,
+        "{number} among the first three results for its number"
+    );
+    let overflow = b
+        .js("return document.documentElement.scrollWidth > window.innerWidth + 1")
+        .await;
+    assert_eq!(overflow, false);
     b.close().await;
 }

@@ -8,5 +8,7 @@ mod browser;
 mod helpers;
 mod items;
 mod pages;
+mod search;
 mod standards;
+mod texts;
 mod writes;

@@ -1,7 +1,9 @@
 //! The handlers of `/api/v1`, the route table and the OpenAPI document. The service
 //! list's handlers are here; other capabilities have a module each.
 
+pub mod search;
 mod standards;
+mod texts;
 
 use crate::auth::{session_cookie, Staff};
 use crate::error::Query;
@@ -84,6 +86,22 @@ pub fn routes() -> Router<AppState> {
             get(standards::export_standards),
         )
         .route("/api/v1/exports/standard-tree", get(standards::export_tree))
+        .route(
+            "/api/v1/standards/check",
+            post(texts::check).layer(axum::extract::DefaultBodyLimit::max(IMPORT_LIMIT)),
+        )
+        .route("/api/v1/standards/check/rules", get(texts::rules))
+        .route("/api/v1/texts", get(texts::list))
+        .route("/api/v1/search", get(search::search))
+        .route("/api/v1/texts/{kind}/{key}/docx", get(texts::docx))
+        .route(
+            "/api/v1/texts/{kind}/{key}",
+            get(texts::one).delete(texts::remove),
+        )
+        .route(
+            "/api/v1/imports/texts",
+            post(texts::import).layer(axum::extract::DefaultBodyLimit::max(IMPORT_LIMIT)),
+        )
         .layer(axum::middleware::from_fn(etag))
 }
 
@@ -124,6 +142,14 @@ pub fn routes() -> Router<AppState> {
         standards::one,
         standards::save,
         standards::remove,
+        texts::list,
+        texts::one,
+        texts::import,
+        texts::remove,
+        texts::check,
+        texts::rules,
+        search::search,
+        texts::docx,
         standards::import_standards,
         standards::import_tree,
         standards::export_standards,

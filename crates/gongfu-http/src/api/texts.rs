@@ -1,0 +1,239 @@
+//! `/api/v1/texts` and `/api/v1/standards/check`: standard texts, service guides and the
+//! GB/T 1.1-2020 checker.
+
+use super::ErrorBody;
+use crate::error::Query;
+use crate::{ApiError, AppState, ErrorCode, Staff};
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use gongfu_standards::texts::{TextKind, TextUpload};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use utoipa::IntoParams;
+
+/// `standard` or `guide`, or a 400 naming the `kind` parameter.
+fn kind_param(raw: &str) -> Result<TextKind, ApiError> {
+    TextKind::parse(raw)
+        .map_err(|e| ApiError::new(ErrorCode::InvalidInput, e.to_string()).field("kind"))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(super) struct TextsQuery {
+    /// `standard` or `guide`; both when absent.
+    kind: Option<String>,
+}
+
+/// The texts the district holds, without their bodies: `{"texts": [...], "total": N}`.
+#[utoipa::path(get, path = "/api/v1/texts", params(TextsQuery),
+    responses((status = 200, description = "texts"), (status = 400, body = ErrorBody)))]
+pub(super) async fn list(
+    State(state): State<AppState>,
+    Query(q): Query<TextsQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let kind = q
+        .kind
+        .as_deref()
+        .filter(|k| !k.is_empty())
+        .map(kind_param)
+        .transpose()?;
+    let texts = state.standards.texts(kind).await?;
+    Ok(Json(json!({
+        "total": texts.len(),
+        "texts": texts.iter().map(|t| json!({
+            "kind": t.kind, "key": t.key, "title": t.title, "source_format": t.source_format,
+            "demo": t.demo, "updated_at": t.updated_at,
+        })).collect::<Vec<_>>(),
+    })))
+}
+
+/// One text with its structure: `document` holds `title`, `number` and `blocks` (headings
+/// with level and clause number, paragraphs, list items, tables, each with its line).
+#[utoipa::path(get, path = "/api/v1/texts/{kind}/{key}",
+    params(("kind" = String, Path, description = "standard or guide"),
+           ("key" = String, Path, description = "the standard number (`/` as %2F) or the item code")),
+    responses((status = 200, description = "the text"), (status = 404, body = ErrorBody)))]
+pub(super) async fn one(
+    State(state): State<AppState>,
+    Path((kind, key)): Path<(String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    let kind = kind_param(&kind)?;
+    let Some(t) = state.standards.text(kind, &key).await? else {
+        return Err(gongfu_standards::RegistryError::NotFound {
+            what: "text",
+            key,
+            hint: "GET /api/v1/texts lists the texts held; import one with POST /api/v1/imports/texts",
+        }
+        .into());
+    };
+    Ok(Json(json!({
+        "kind": t.kind, "key": t.key, "title": t.title, "source_name": t.source_name,
+        "source_format": t.source_format, "demo": t.demo, "updated_at": t.updated_at,
+        "updated_by": t.updated_by, "document": t.document,
+    })))
+}
+
+/// One text as a Word document (.docx) written from its stored structure: the title,
+/// headings with their clause numbers, paragraphs, list items and tables.
+#[utoipa::path(get, path = "/api/v1/texts/{kind}/{key}/docx",
+    params(("kind" = String, Path, description = "standard or guide"),
+           ("key" = String, Path, description = "the standard number (`/` as %2F) or the item code")),
+    responses((status = 200, description = "the .docx"), (status = 404, body = ErrorBody)))]
+pub(super) async fn docx(
+    State(state): State<AppState>,
+    Path((kind, key)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let kind = kind_param(&kind)?;
+    let Some(t) = state.standards.text(kind, &key).await? else {
+        return Err(gongfu_standards::RegistryError::NotFound {
+            what: "text",
+            key,
+            hint: "GET /api/v1/texts lists the texts held",
+        }
+        .into());
+    };
+    let bytes = gongfu_texts::write_docx(&t.document)
+        .map_err(|e| ApiError::new(crate::ErrorCode::Internal, e.to_string()))?;
+    // File names travel as ASCII: the key with its slashes and spaces made safe.
+    let name: String = t
+        .key
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    Ok(super::standards::attachment(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        &format!("{name}.docx"),
+        bytes,
+    ))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(super) struct TextImportQuery {
+    /// `standard` (the text of a registered standard) or `guide` (an item's service guide).
+    kind: String,
+    /// The standard number or the item code.
+    key: String,
+    /// The file name (tells .docx from .md when the body does not).
+    file: Option<String>,
+}
+
+/// A file name for the body: the one given, else one the content type implies, so that
+/// format detection has a hint.
+fn file_name(given: Option<String>, headers: &HeaderMap) -> String {
+    if let Some(f) = given.filter(|f| !f.trim().is_empty()) {
+        return f;
+    }
+    let ct = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if ct.contains("wordprocessingml") {
+        "upload.docx".into()
+    } else {
+        "upload.md".into()
+    }
+}
+
+/// Imports one text (the body: a .docx file, or Markdown as UTF-8). It replaces the text
+/// held for the same standard or item. An unreadable file is a 422 naming the file and what
+/// is wrong with it; nothing is saved. Administrators only.
+#[utoipa::path(post, path = "/api/v1/imports/texts", params(TextImportQuery),
+    request_body(content = Vec<u8>, description = "the .docx or Markdown file"),
+    responses((status = 201, description = "imported"), (status = 422, body = ErrorBody)))]
+pub(super) async fn import(
+    State(state): State<AppState>,
+    staff: Staff,
+    headers: HeaderMap,
+    Query(q): Query<TextImportQuery>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let kind = kind_param(&q.kind)?;
+    let upload = TextUpload {
+        kind,
+        key: q.key,
+        file: file_name(q.file, &headers),
+        bytes: body.to_vec(),
+    };
+    let n = state
+        .standards
+        .import_texts(&staff.actor(), &[upload], false)
+        .await?;
+    Ok((StatusCode::CREATED, Json(json!({"imported": n}))).into_response())
+}
+
+/// Removes a text. Administrators only.
+#[utoipa::path(delete, path = "/api/v1/texts/{kind}/{key}",
+    params(("kind" = String, Path, description = "standard or guide"),
+           ("key" = String, Path, description = "the standard number or the item code")),
+    responses((status = 204, description = "removed"), (status = 404, body = ErrorBody)))]
+pub(super) async fn remove(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((kind, key)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    let kind = kind_param(&kind)?;
+    state
+        .standards
+        .remove_text(&staff.actor(), kind, &key)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(super) struct CheckQuery {
+    /// The file name, used in locations and to tell the format when the content type does
+    /// not.
+    file: Option<String>,
+}
+
+/// Checks a document against GB/T 1.1-2020 (structure, numbering, lead-in sentences, lists,
+/// terms, normative references, wording) and against the registry (references that are
+/// superseded or withdrawn). The body is the document: Markdown with
+/// `Content-Type: text/markdown`, or .docx bytes. Nothing is stored. Answers
+/// `{"findings": [{"rule", "severity", "location": {"clause", "line"}, "message"}], "summary"}`.
+#[utoipa::path(post, path = "/api/v1/standards/check", params(CheckQuery),
+    request_body(content = Vec<u8>, description = "the document (.docx or Markdown)"),
+    responses((status = 200, description = "findings"), (status = 422, body = ErrorBody)))]
+pub(super) async fn check(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<CheckQuery>,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let file = file_name(q.file, &headers);
+    let (document, findings) = state.standards.check(&file, &body).await?;
+    let count = |sev: gongfu_texts::Severity| findings.iter().filter(|f| f.severity == sev).count();
+    Ok(Json(json!({
+        "file": file,
+        "title": document.title,
+        "number": document.number,
+        "summary": {
+            "errors": count(gongfu_texts::Severity::Error),
+            "warnings": count(gongfu_texts::Severity::Warning),
+            "infos": count(gongfu_texts::Severity::Info),
+        },
+        "findings": findings,
+    })))
+}
+
+/// The checker's rules: id, severity, Chinese title and what each checks.
+#[utoipa::path(get, path = "/api/v1/standards/check/rules",
+    responses((status = 200, description = "rules")))]
+pub(super) async fn rules() -> Json<Value> {
+    Json(json!({
+        "rules": gongfu_texts::RULES.iter().map(|r| json!({
+            "id": r.id, "severity": r.severity, "title": r.title, "explanation": r.explanation,
+        })).collect::<Vec<_>>(),
+    }))
+}

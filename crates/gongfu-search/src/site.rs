@@ -1,0 +1,293 @@
+//! The installation's search: the index fed from the newest list version, the registry and
+//! the stored texts, kept current by comparing the audit log's newest id.
+//!
+//! This is the one part of the crate that reads data (through `Catalog`, `Registry` and
+//! gongfu-db's documents queries, never SQL of its own). Every change to the list, the
+//! registry or the texts writes an audit entry in the same transaction, so "the newest
+//! audit id moved" is exactly "the data may have changed". The index is rebuilt whole,
+//! lazily, on the first search after a change: the user dictionary (item and standard
+//! names) is fixed when an index is built, so a renamed item needs a new index anyway, and
+//! a district's few thousand documents index in well under a second.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, Mutex};
+
+use gongfu_catalog::{Catalog, CatalogError};
+use gongfu_db::{audit, documents, Db, DbError};
+use gongfu_standards::{today, Registry, RegistryError};
+
+use crate::{
+    DocKind, SearchConfig, SearchDoc, SearchError, SearchIndex, SearchPage, SearchQuery, Synonyms,
+};
+
+/// Why a site search failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SiteSearchError {
+    /// The query itself is wrong (empty, unknown kind); the resident can fix it.
+    #[error(transparent)]
+    Query(SearchError),
+    /// `area` names no area of the newest list.
+    #[error("unknown area `{0}`: give an area number (1-9 in the national list) or its name, e.g. 幼有所育")]
+    UnknownArea(String),
+    /// Reading the documents failed.
+    #[error("reading the {what} to index failed: {message}")]
+    Load {
+        /// What was being read.
+        what: &'static str,
+        /// The underlying error.
+        message: String,
+    },
+    /// The engine failed while indexing.
+    #[error(transparent)]
+    Index(SearchError),
+}
+
+impl From<DbError> for SiteSearchError {
+    fn from(e: DbError) -> Self {
+        SiteSearchError::Load {
+            what: "database",
+            message: e.to_string(),
+        }
+    }
+}
+
+impl From<CatalogError> for SiteSearchError {
+    fn from(e: CatalogError) -> Self {
+        SiteSearchError::Load {
+            what: "service list",
+            message: e.to_string(),
+        }
+    }
+}
+
+impl From<RegistryError> for SiteSearchError {
+    fn from(e: RegistryError) -> Self {
+        SiteSearchError::Load {
+            what: "standard registry",
+            message: e.to_string(),
+        }
+    }
+}
+
+/// Ranking weights per kind: residents come for services, so an item outranks a standard
+/// with the same words; a standard no longer in force sinks below the current ones.
+const ITEM_BOOST: f32 = 1.5;
+const GUIDE_BOOST: f32 = 1.2;
+const STANDARD_BOOST: f32 = 1.0;
+const GONE_STANDARD_BOOST: f32 = 0.4;
+
+struct Built {
+    generation: i64,
+    index: Arc<SearchIndex>,
+}
+
+/// Search over the installation's items, standards and guides.
+pub struct SiteSearch {
+    catalog: Arc<Catalog>,
+    registry: Arc<Registry>,
+    synonyms: Synonyms,
+    current: Mutex<Option<Arc<Built>>>,
+    /// Held while rebuilding, so concurrent searches after a change build once.
+    rebuilding: tokio::sync::Mutex<()>,
+}
+
+impl SiteSearch {
+    /// A search over `catalog` and `registry` with the shipped synonyms.
+    pub fn new(catalog: Arc<Catalog>, registry: Arc<Registry>) -> Self {
+        Self::with_synonyms(catalog, registry, Synonyms::shipped())
+    }
+
+    /// A search with the given synonym groups.
+    pub fn with_synonyms(
+        catalog: Arc<Catalog>,
+        registry: Arc<Registry>,
+        synonyms: Synonyms,
+    ) -> Self {
+        SiteSearch {
+            catalog,
+            registry,
+            synonyms,
+            current: Mutex::new(None),
+            rebuilding: tokio::sync::Mutex::new(()),
+        }
+    }
+
+    fn db(&self) -> &Db {
+        self.catalog.db()
+    }
+
+    /// Runs `query`. `area` may be an area number or name of the newest list.
+    pub async fn search(&self, mut query: SearchQuery) -> Result<SearchPage, SiteSearchError> {
+        if let Some(area) = query.area.take() {
+            query.area = Some(self.area_number(&area).await?);
+        }
+        let index = self.fresh_index().await?;
+        index.search(&query).map_err(|e| match e {
+            SearchError::EmptyQuery | SearchError::UnknownKind(_) => SiteSearchError::Query(e),
+            other => SiteSearchError::Index(other),
+        })
+    }
+
+    /// Builds the index if the data changed since it was built, and says how many documents
+    /// it holds: call it at start-up so the first resident's search does not wait.
+    pub async fn warm(&self) -> Result<usize, SiteSearchError> {
+        Ok(self.fresh_index().await?.len())
+    }
+
+    async fn area_number(&self, raw: &str) -> Result<String, SiteSearchError> {
+        let raw = raw.trim();
+        let taxonomy = self.catalog.current_taxonomy().await?;
+        if let Ok(n) = raw.parse::<u32>() {
+            if taxonomy.area(n).is_some() {
+                return Ok(n.to_string());
+            }
+        } else if let Some(a) = taxonomy.area_by_name(raw) {
+            return Ok(a.no.to_string());
+        }
+        Err(SiteSearchError::UnknownArea(raw.to_string()))
+    }
+
+    fn cached(&self) -> Option<Arc<Built>> {
+        self.current.lock().map(|c| c.clone()).unwrap_or(None)
+    }
+
+    /// The index for the data as it is now: the cached one if no audit entry was written
+    /// since it was built, else a new one.
+    async fn fresh_index(&self) -> Result<Arc<SearchIndex>, SiteSearchError> {
+        let generation = audit::last_id(self.db()).await?;
+        if let Some(b) = self.cached().filter(|b| b.generation == generation) {
+            return Ok(b.index.clone());
+        }
+        let _guard = self.rebuilding.lock().await;
+        // Another search may have rebuilt while this one waited; re-read the generation so
+        // a change that landed meanwhile is not missed.
+        let generation = audit::last_id(self.db()).await?;
+        if let Some(b) = self.cached().filter(|b| b.generation == generation) {
+            return Ok(b.index.clone());
+        }
+        let (config, docs) = self.gather().await?;
+        let started = std::time::Instant::now();
+        let count = docs.len();
+        let index = tokio::task::spawn_blocking(move || SearchIndex::build(config, docs))
+            .await
+            .map_err(|e| SiteSearchError::Load {
+                what: "search index build",
+                message: e.to_string(),
+            })?
+            .map_err(SiteSearchError::Index)?;
+        tracing::info!(
+            documents = count,
+            generation,
+            ms = started.elapsed().as_millis() as u64,
+            "search index built"
+        );
+        let index = Arc::new(index);
+        if let Ok(mut c) = self.current.lock() {
+            *c = Some(Arc::new(Built {
+                generation,
+                index: index.clone(),
+            }));
+        }
+        Ok(index)
+    }
+
+    /// Every document to index and the words to teach the segmenter.
+    async fn gather(&self) -> Result<(SearchConfig, Vec<SearchDoc>), SiteSearchError> {
+        let mut docs = vec![];
+        let mut words: BTreeSet<String> = BTreeSet::new();
+        // item code -> (area no, name), for standards' areas and guides.
+        let mut items: BTreeMap<String, (u32, String)> = BTreeMap::new();
+        if let Some(snap) = self.catalog.snapshot(None).await? {
+            let tax = &snap.taxonomy;
+            for a in &tax.areas {
+                words.insert(a.name.clone());
+            }
+            for c in &tax.categories {
+                words.insert(c.name.clone());
+            }
+            for it in &snap.items {
+                words.insert(it.name.clone());
+                items.insert(it.code.to_string(), (it.area_no, it.name.clone()));
+                let area = tax.area(it.area_no).map(|a| a.name.as_str()).unwrap_or("");
+                let category = tax
+                    .category(it.category_no)
+                    .map(|c| c.name.as_str())
+                    .unwrap_or("");
+                let departments: Vec<&str> =
+                    it.lead_departments.iter().map(|d| d.as_str()).collect();
+                let body = [
+                    area,
+                    category,
+                    &it.target_population,
+                    &it.content,
+                    &it.standard,
+                    it.expenditure_responsibility.text(),
+                    &departments.join("、"),
+                    &it.policy_basis,
+                    &it.process,
+                ]
+                .iter()
+                .filter(|s| !s.is_empty())
+                .copied()
+                .collect::<Vec<_>>()
+                .join("\n");
+                let mut d = SearchDoc::new(DocKind::Item, it.code.to_string(), &it.name, body);
+                d.areas = vec![it.area_no.to_string()];
+                d.boost = ITEM_BOOST;
+                docs.push(d);
+            }
+        }
+        let standards = self.registry.standards().await?;
+        let stored = documents::all(self.db()).await?;
+        let texts: BTreeMap<(&str, &str), &documents::StoredDocument> = stored
+            .iter()
+            .map(|d| ((d.kind.as_str(), d.key.as_str()), d))
+            .collect();
+        let day = today();
+        for s in &standards {
+            words.insert(s.title.clone());
+            let key = s.number.to_string();
+            let areas: BTreeSet<String> = s
+                .items
+                .iter()
+                .filter_map(|c| items.get(c.as_str()).map(|(a, _)| a.to_string()))
+                .collect();
+            let served: Vec<&str> = s
+                .items
+                .iter()
+                .filter_map(|c| items.get(c.as_str()).map(|(_, n)| n.as_str()))
+                .collect();
+            let mut body = format!(
+                "{key} {}\n{}\n{}",
+                s.number.official(),
+                s.issued_by,
+                served.join("、")
+            );
+            if let Some(t) = texts.get(&("standard", key.as_str())) {
+                body.push('\n');
+                body.push_str(&t.plain_text);
+            }
+            let mut d = SearchDoc::new(DocKind::Standard, key, &s.title, body);
+            d.areas = areas.into_iter().collect();
+            d.boost = if s.stage.is_gone() || !s.in_force(day) {
+                GONE_STANDARD_BOOST
+            } else {
+                STANDARD_BOOST
+            };
+            docs.push(d);
+        }
+        for t in stored.iter().filter(|t| t.kind == "guide") {
+            let mut d = SearchDoc::new(DocKind::Guide, &t.key, &t.title, &t.plain_text);
+            if let Some((area, _)) = items.get(&t.key) {
+                d.areas = vec![area.to_string()];
+            }
+            d.boost = GUIDE_BOOST;
+            docs.push(d);
+        }
+        let config = SearchConfig {
+            user_words: words.into_iter().filter(|w| !w.trim().is_empty()).collect(),
+            synonyms: self.synonyms.clone(),
+        };
+        Ok((config, docs))
+    }
+}

@@ -1,0 +1,186 @@
+//! The search page (`/search`), behind the search box on every public page: items,
+//! standards and guides in one ranked list, narrowed by type and area.
+
+use crate::{render, PageCtx, WebError};
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use gongfu_http::api::search::hit_url;
+use gongfu_http::{AppState, CurrentUser};
+use gongfu_search::{DocKind, SearchQuery, SiteSearchError};
+use serde::Deserialize;
+
+/// Results per page.
+const PER_PAGE: usize = 10;
+
+/// Everyday questions shown on an empty search page.
+const EXAMPLES: &[&str] = &[
+    "老年人体检",
+    "孕妇",
+    "残疾人补贴",
+    "退役军人",
+    "预防接种",
+    "社康",
+];
+
+#[derive(Deserialize)]
+pub(crate) struct SearchParams {
+    q: Option<String>,
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    area: Option<String>,
+    page: Option<usize>,
+}
+
+struct ResultView {
+    kind: &'static str,
+    kind_label: &'static str,
+    key: String,
+    url: String,
+    title_html: String,
+    snippet: String,
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+struct SearchPage {
+    page: PageCtx,
+    kind: String,
+    area: String,
+    kinds: Vec<(&'static str, &'static str)>,
+    areas: Vec<(u32, String)>,
+    results: Vec<ResultView>,
+    total: usize,
+    error: String,
+    examples: &'static [&'static str],
+    page_no: usize,
+    pages: usize,
+    prev_url: String,
+    next_url: String,
+}
+
+fn label(kind: DocKind) -> &'static str {
+    match kind {
+        DocKind::Item => "服务项目",
+        DocKind::Standard => "标准",
+        DocKind::Guide => "办事指南",
+    }
+}
+
+fn link(q: &str, kind: &str, area: &str, page: usize) -> String {
+    let mut s = format!("/search?q={}", urlencoding(q));
+    if !kind.is_empty() {
+        s.push_str(&format!("&type={kind}"));
+    }
+    if !area.is_empty() {
+        s.push_str(&format!("&area={}", urlencoding(area)));
+    }
+    if page > 1 {
+        s.push_str(&format!("&page={page}"));
+    }
+    s
+}
+
+fn urlencoding(s: &str) -> String {
+    crate::admin::urlencode(s)
+}
+
+pub(crate) async fn search(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    user: CurrentUser,
+    Query(p): Query<SearchParams>,
+) -> Result<Response, WebError> {
+    let mut page = PageCtx::new(&headers, "/search", user.0.as_ref());
+    let q = p.q.unwrap_or_default();
+    page.q = q.clone();
+    let kind_raw = p.kind.unwrap_or_default();
+    let kind = kind_raw.parse::<DocKind>().ok();
+    let area = p.area.unwrap_or_default();
+    let page_no = p.page.unwrap_or(1).max(1);
+    let taxonomy = state
+        .catalog
+        .current_taxonomy()
+        .await
+        .map_err(|e| WebError::from(e).with_page(&page))?;
+    let mut view = SearchPage {
+        kind: kind.map(|k| k.as_str().to_string()).unwrap_or_default(),
+        area: area.clone(),
+        kinds: DocKind::ALL
+            .iter()
+            .map(|k| (k.as_str(), label(*k)))
+            .collect(),
+        areas: taxonomy
+            .areas
+            .iter()
+            .map(|a| (a.no, a.name.clone()))
+            .collect(),
+        results: vec![],
+        total: 0,
+        error: String::new(),
+        examples: EXAMPLES,
+        page_no,
+        pages: 0,
+        prev_url: String::new(),
+        next_url: String::new(),
+        page,
+    };
+    if q.trim().is_empty() {
+        return Ok(render(&view));
+    }
+    let offset = (page_no - 1) * PER_PAGE;
+    let query = SearchQuery {
+        text: q.clone(),
+        kind,
+        area: Some(area.clone()).filter(|a| !a.trim().is_empty()),
+        limit: PER_PAGE,
+        offset: offset.min(gongfu_search::MAX_OFFSET),
+    };
+    match state.search.search(query).await {
+        Ok(found) => {
+            view.total = found.total;
+            view.pages = found
+                .total
+                .div_ceil(PER_PAGE)
+                .min(gongfu_search::MAX_OFFSET / PER_PAGE + 1);
+            let k = view.kind.clone();
+            if page_no > 1 {
+                view.prev_url = link(&q, &k, &area, page_no - 1);
+            }
+            if page_no < view.pages {
+                view.next_url = link(&q, &k, &area, page_no + 1);
+            }
+            view.results = found
+                .results
+                .iter()
+                .map(|h| ResultView {
+                    kind: h.kind.as_str(),
+                    kind_label: label(h.kind),
+                    key: h.key.clone(),
+                    url: hit_url(h),
+                    title_html: h.title_html.clone(),
+                    snippet: h.snippet.clone(),
+                })
+                .collect();
+            Ok(render(&view))
+        }
+        Err(SiteSearchError::Query(_)) => {
+            view.error = "请输入要查找的文字，例如“老年人体检”。".into();
+            Ok((StatusCode::BAD_REQUEST, render(&view)).into_response())
+        }
+        Err(e @ SiteSearchError::UnknownArea(_)) => {
+            view.error = format!("领域“{area}”不存在，请从列表中选择领域。（{e}）");
+            Ok((StatusCode::BAD_REQUEST, render(&view)).into_response())
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "search failed");
+            Err(WebError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "搜索暂时不可用",
+                e.to_string(),
+            )
+            .with_page(&view.page))
+        }
+    }
+}
