@@ -12,6 +12,9 @@
 
 pub mod account;
 pub mod catalog;
+pub mod facility;
+pub mod geo;
+pub mod hours;
 pub mod region;
 pub mod standard;
 pub mod text;
