@@ -1,8 +1,17 @@
-//! .docx (Office Open XML) to [`Document`]: the zip is opened, `word/document.xml` read as
-//! XML; paragraph styles (from `word/styles.xml`) tell the title and headings, numbering
-//! properties tell list items, tables keep their rows. GB/T templates often number clauses
-//! in the text itself ("5.1 人员") without a heading style: such short numbered paragraphs
-//! are headings too. `line` is the paragraph's 1-based position in the body.
+//! .docx (Office Open XML) to [`Document`], and back.
+//!
+//! Reading: the zip is opened (an old .doc or a password-protected file is an OLE compound
+//! file and is named as such), `word/document.xml` is read as XML; paragraph styles (from
+//! `word/styles.xml`, following `basedOn`) tell the title, headings and table-of-contents
+//! lines; numbering definitions (`word/numbering.xml`) give the labels Word prints before a
+//! paragraph ("5.1", "a)", "——"), which templates use for clause numbers and list markers
+//! alike; tables keep their rows. GB/T templates also often number clauses in the text itself
+//! ("5.1 人员") without a heading style: such short numbered paragraphs are headings too, and
+//! "5.1.2　服务人员应……" is an untitled clause. Tracked-change history (`w:pPrChange`,
+//! `w:moveFrom`) and the fallback copy of drawings (`mc:Fallback`) are skipped, so nothing is
+//! read twice. `line` is the paragraph's 1-based position in the body, table cells included.
+//!
+//! Every part is capped at [`MAX_PART_BYTES`] decompressed, whatever its header claims.
 
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
@@ -10,56 +19,95 @@ use std::io::{Cursor, Read};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
-use crate::classify::{level_of, push_paragraph, split_number};
-use crate::{Block, Document, TextError};
+use crate::classify::{
+    heading_title, is_element_title, is_toc_line, level_of, list_marker, plain, push_clause,
+    push_paragraph, split_number,
+};
+use crate::numbering::Numbering;
+use crate::{Block, Document, TextError, OLE_SIGNATURE};
 
-/// The most a part may decompress to: a real standard's document.xml is a few MiB; a zip
-/// bomb is not read.
-const MAX_PART: u64 = 64 * 1024 * 1024;
+/// The most one part of a .docx may decompress to: a 200-page standard's document.xml is a
+/// few MiB; a zip bomb is refused before it is inflated past this.
+pub const MAX_PART_BYTES: u64 = 64 * 1024 * 1024;
 
-fn err(reason: impl Into<String>) -> TextError {
+const DOCUMENT: &str = "word/document.xml";
+
+type Archive<'a> = zip::ZipArchive<Cursor<&'a [u8]>>;
+
+fn other(reason: impl Into<String>) -> TextError {
     TextError::Docx {
         reason: reason.into(),
     }
 }
 
-fn read_part(
-    zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
-    name: &str,
-) -> Result<Option<String>, TextError> {
+/// Reads one part as text, or None when the archive has no such part.
+fn read_part(zip: &mut Archive<'_>, name: &str) -> Result<Option<String>, TextError> {
     let file = match zip.by_name(name) {
         Ok(f) => f,
         Err(zip::result::ZipError::FileNotFound) => return Ok(None),
-        Err(e) => return Err(err(format!("cannot open {name} in the archive ({e})"))),
+        Err(
+            zip::result::ZipError::UnsupportedArchive(zip::result::ZipError::PASSWORD_REQUIRED)
+            | zip::result::ZipError::InvalidPassword,
+        ) => {
+            return Err(TextError::Encrypted {
+                part: name.to_string(),
+            })
+        }
+        Err(e) => {
+            return Err(other(format!(
+                "{name} cannot be opened in the archive ({e})"
+            )))
+        }
     };
-    if file.size() > MAX_PART {
-        return Err(err(format!(
-            "{name} would decompress to {} bytes, more than the {MAX_PART} allowed",
-            file.size()
-        )));
+    let too_large = || TextError::TooLarge {
+        part: name.to_string(),
+        limit: MAX_PART_BYTES,
+    };
+    if file.size() > MAX_PART_BYTES {
+        return Err(too_large());
     }
+    // The header's size may lie: never inflate more than the limit, whatever it says.
     let mut bytes = Vec::new();
-    file.take(MAX_PART + 1)
+    file.take(MAX_PART_BYTES + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| err(format!("cannot decompress {name} ({e})")))?;
-    if bytes.len() as u64 > MAX_PART {
-        return Err(err(format!(
-            "{name} decompresses to more than {MAX_PART} bytes"
-        )));
+        .map_err(|e| other(format!("{name} cannot be decompressed ({e})")))?;
+    if bytes.len() as u64 > MAX_PART_BYTES {
+        return Err(too_large());
     }
-    String::from_utf8(bytes)
+    decode(&bytes)
         .map(Some)
-        .map_err(|_| err(format!("{name} is not UTF-8 XML")))
+        .ok_or_else(|| other(format!("{name} is neither UTF-8 nor UTF-16 text")))
 }
 
-fn attr(e: &BytesStart<'_>, local: &[u8]) -> Option<String> {
+/// XML parts are UTF-8, or UTF-16 with a byte-order mark.
+fn decode(bytes: &[u8]) -> Option<String> {
+    let utf16 = |b: &[u8], be: bool| {
+        let units: Vec<u16> = b
+            .chunks_exact(2)
+            .map(|c| {
+                if be {
+                    u16::from_be_bytes([c[0], c[1]])
+                } else {
+                    u16::from_le_bytes([c[0], c[1]])
+                }
+            })
+            .collect();
+        String::from_utf16(&units).ok()
+    };
+    match bytes {
+        [0xEF, 0xBB, 0xBF, rest @ ..] => String::from_utf8(rest.to_vec()).ok(),
+        [0xFF, 0xFE, rest @ ..] => utf16(rest, false),
+        [0xFE, 0xFF, rest @ ..] => utf16(rest, true),
+        _ => String::from_utf8(bytes.to_vec()).ok(),
+    }
+}
+
+/// An attribute's value by local name, unescaped.
+pub(crate) fn attr(e: &BytesStart<'_>, local: &[u8]) -> Option<String> {
     e.attributes()
         .flatten()
         .find(|a| a.key.local_name().as_ref() == local)
         .and_then(|a| {
-            // Attribute values here are style ids and numbers: plain ASCII in practice, so
-            // a lossy decode is exact; unescape_value is not available with every feature
-            // set of quick-xml in the workspace.
             let raw = String::from_utf8_lossy(&a.value).into_owned();
             quick_xml::escape::unescape(&raw)
                 .map(|v| v.into_owned())
@@ -67,259 +115,561 @@ fn attr(e: &BytesStart<'_>, local: &[u8]) -> Option<String> {
         })
 }
 
-/// What a style means for structure.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum StyleRole {
-    Title,
-    Heading(u8),
-}
-
-fn role_of(name: &str) -> Option<StyleRole> {
-    let n = name.trim().to_ascii_lowercase().replace(' ', "");
-    if n == "title" || n == "标题" {
-        return Some(StyleRole::Title);
+/// Where the main document part is: `word/document.xml`, or wherever `_rels/.rels` points
+/// (a few converters name it otherwise).
+fn main_part(zip: &mut Archive<'_>) -> Result<String, TextError> {
+    if zip.index_for_name(DOCUMENT).is_some() {
+        return Ok(DOCUMENT.to_string());
     }
-    for prefix in ["heading", "标题"] {
-        if let Some(rest) = n.strip_prefix(prefix) {
-            if let Ok(l) = rest.parse::<u8>() {
-                if (1..=9).contains(&l) {
-                    return Some(StyleRole::Heading(l));
+    let rels = read_part(zip, "_rels/.rels")?.unwrap_or_default();
+    let mut reader = Reader::from_str(&rels);
+    while let Ok(event) = reader.read_event() {
+        match event {
+            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == b"Relationship" => {
+                let main = attr(&e, b"Type").is_some_and(|t| t.ends_with("/officeDocument"));
+                if let Some(target) = attr(&e, b"Target").filter(|_| main) {
+                    let target = target.trim_start_matches('/').to_string();
+                    if zip.index_for_name(&target).is_some() {
+                        return Ok(target);
+                    }
                 }
             }
+            Event::Eof => break,
+            _ => {}
         }
+    }
+    Err(TextError::NoDocument)
+}
+
+/// What a style means for structure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Title,
+    Heading(u8),
+    /// A table-of-contents line: never a heading, whatever its text.
+    Toc,
+}
+
+/// A style name's role: the built-in names in English and Chinese Word and WPS, and the
+/// names of the GB/T drafting templates (章标题, 一级条标题 ...).
+fn role_of(name: &str) -> Option<Role> {
+    let n: String = name
+        .to_lowercase()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    if n == "title" || n == "标题" || n.contains("标准名称") {
+        return Some(Role::Title);
+    }
+    for prefix in ["heading", "标题"] {
+        if let Some(l) = n.strip_prefix(prefix).and_then(|r| r.parse::<u8>().ok()) {
+            return (1..=9).contains(&l).then_some(Role::Heading(l));
+        }
+    }
+    if n.starts_with("toc") || n.starts_with("目录") {
+        return Some(Role::Toc);
+    }
+    for (i, level) in [
+        "一级条标题",
+        "二级条标题",
+        "三级条标题",
+        "四级条标题",
+        "五级条标题",
+    ]
+    .iter()
+    .enumerate()
+    {
+        if n.contains(level) {
+            return Some(Role::Heading(i as u8 + 2));
+        }
+    }
+    let element = [
+        "章标题",
+        "前言、引言标题",
+        "前言标题",
+        "引言标题",
+        "附录标识",
+    ];
+    if element.iter().any(|e| n.contains(e)) || n.contains("参考文献、索引标题") {
+        return Some(Role::Heading(1));
     }
     None
 }
 
-fn styles(xml: &str) -> HashMap<String, StyleRole> {
-    let mut out = HashMap::new();
-    let mut reader = Reader::from_str(xml);
-    let mut current: Option<String> = None;
-    loop {
-        match reader.read_event() {
-            Ok(Event::Start(e)) if e.local_name().as_ref() == b"style" => {
-                current = attr(&e, b"styleId")
-            }
-            Ok(Event::Empty(e)) if e.local_name().as_ref() == b"name" => {
-                if let (Some(id), Some(name)) = (&current, attr(&e, b"val")) {
-                    if let Some(r) = role_of(&name) {
-                        out.insert(id.clone(), r);
+/// A paragraph style as `styles.xml` defines it.
+#[derive(Debug, Default, Clone)]
+struct Style {
+    name: Option<String>,
+    based_on: Option<String>,
+    num_id: Option<String>,
+    ilvl: Option<u8>,
+    outline: Option<u8>,
+}
+
+/// Paragraph styles by id, with what they inherit resolved.
+#[derive(Default)]
+struct Styles(HashMap<String, Style>);
+
+impl Styles {
+    fn parse(xml: &str) -> Self {
+        let mut out = HashMap::new();
+        let mut reader = Reader::from_str(xml);
+        let mut current: Option<(String, Style)> = None;
+        loop {
+            let event = match reader.read_event() {
+                Ok(Event::Eof) | Err(_) => break,
+                Ok(e) => e,
+            };
+            match event {
+                Event::Start(e) | Event::Empty(e) => {
+                    let local = e.local_name();
+                    if local.as_ref() == b"style" {
+                        let paragraph = attr(&e, b"type").is_none_or(|t| t == "paragraph");
+                        current = attr(&e, b"styleId")
+                            .filter(|_| paragraph)
+                            .map(|id| (id, Style::default()));
+                        continue;
+                    }
+                    let Some((_, s)) = current.as_mut() else {
+                        continue;
+                    };
+                    let val = || attr(&e, b"val");
+                    match local.as_ref() {
+                        b"name" => s.name = val(),
+                        b"basedOn" => s.based_on = val(),
+                        b"numId" => s.num_id = val(),
+                        b"ilvl" => s.ilvl = val().and_then(|v| v.parse().ok()),
+                        b"outlineLvl" => s.outline = val().and_then(|v| v.parse().ok()),
+                        _ => {}
                     }
                 }
+                Event::End(e) if e.local_name().as_ref() == b"style" => {
+                    if let Some((id, s)) = current.take() {
+                        out.insert(id, s);
+                    }
+                }
+                _ => {}
             }
-            Ok(Event::End(e)) if e.local_name().as_ref() == b"style" => current = None,
-            Ok(Event::Eof) | Err(_) => break,
-            _ => {}
         }
+        Styles(out)
     }
-    out
+
+    /// The chain from `id` up through `basedOn`, at most 16 deep (a cycle ends it).
+    fn chain(&self, id: &str) -> Vec<&Style> {
+        let mut out = vec![];
+        let mut next = Some(id);
+        while let Some(i) = next {
+            let Some(s) = self.0.get(i).filter(|_| out.len() < 16) else {
+                break;
+            };
+            out.push(s);
+            next = s.based_on.as_deref();
+        }
+        out
+    }
+
+    /// The role of style `id`: its own name, else its outline level, else what it is based
+    /// on; an id that is not defined is read as a name ("Heading1", "Title").
+    fn role(&self, id: &str) -> Option<Role> {
+        let chain = self.chain(id);
+        if chain.is_empty() {
+            return role_of(id);
+        }
+        chain.iter().find_map(|s| {
+            s.name.as_deref().and_then(role_of).or_else(|| {
+                s.outline
+                    .filter(|l| *l < 9)
+                    .map(|l| Role::Heading(l.saturating_add(1)))
+            })
+        })
+    }
+
+    /// The numbering a style gives its paragraphs: (numId, ilvl).
+    fn numbering(&self, id: &str) -> (Option<String>, Option<u8>) {
+        let chain = self.chain(id);
+        let num = chain.iter().find_map(|s| s.num_id.clone());
+        let ilvl = chain.iter().find_map(|s| s.ilvl);
+        (num, ilvl)
+    }
 }
 
 #[derive(Default)]
 struct Para {
     style: Option<String>,
-    list_level: Option<u8>,
+    num_id: Option<String>,
+    ilvl: Option<u8>,
+    outline: Option<u8>,
     text: String,
+    line: u32,
+}
+
+struct Table {
+    rows: Vec<Vec<String>>,
+    line: u32,
+    cell: Option<String>,
+}
+
+/// Elements whose content is not part of the document as it reads now.
+fn skipped(local: &[u8]) -> bool {
+    matches!(
+        local,
+        b"pPrChange"
+            | b"rPrChange"
+            | b"sectPrChange"
+            | b"tblPrChange"
+            | b"moveFrom"
+            | b"del"
+            | b"Fallback"
+            | b"instrText"
+    )
 }
 
 /// Parses a .docx file.
 pub fn parse_docx(bytes: &[u8]) -> Result<Document, TextError> {
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| err(format!("it is not a zip archive, as every .docx is ({e})")))?;
-    let Some(xml) = read_part(&mut zip, "word/document.xml")? else {
-        return Err(err(
-            "the archive has no word/document.xml, so it is not a Word document",
-        ));
-    };
-    let styles = read_part(&mut zip, "word/styles.xml")?
-        .map(|s| styles(&s))
+    if bytes.starts_with(OLE_SIGNATURE) {
+        return Err(TextError::LegacyOrEncrypted);
+    }
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| TextError::NotZip {
+        reason: e.to_string(),
+    })?;
+    let part = main_part(&mut zip)?;
+    let xml = read_part(&mut zip, &part)?.ok_or(TextError::NoDocument)?;
+    let dir = part.rsplit_once('/').map(|(d, _)| d).unwrap_or("word");
+    let styles = read_part(&mut zip, &format!("{dir}/styles.xml"))?
+        .map(|s| Styles::parse(&s))
         .unwrap_or_default();
-    let role = |id: &str| styles.get(id).copied().or_else(|| role_of(id));
+    let numbering = read_part(&mut zip, &format!("{dir}/numbering.xml"))?
+        .map(|s| Numbering::parse(&s))
+        .unwrap_or_default();
+    Body::new(&part, styles, numbering).read(&xml)
+}
 
-    let mut doc = Document {
-        title: String::new(),
-        number: None,
-        blocks: vec![],
-    };
-    let mut reader = Reader::from_str(&xml);
-    let mut para: Option<Para> = None;
-    let mut in_text = false;
-    let mut paragraphs: u32 = 0;
-    // Open tables, innermost last: rows of cells.
-    let mut tables: Vec<(Vec<Vec<String>>, u32)> = vec![];
-    let mut cell: Option<String> = None;
-    loop {
-        let event = reader.read_event().map_err(|e| {
-            err(format!(
-                "word/document.xml is not well-formed XML near byte {} ({e})",
-                reader.buffer_position()
-            ))
-        })?;
-        match event {
-            Event::Start(e) | Event::Empty(e) if !matches!(event_kind(&e), Kind::Other) => {
-                match event_kind(&e) {
-                    Kind::P => {
-                        paragraphs += 1;
-                        para = Some(Para::default());
-                    }
-                    Kind::PStyle => {
-                        if let Some(p) = para.as_mut() {
-                            p.style = attr(&e, b"val");
-                        }
-                    }
-                    Kind::NumPr => {
-                        if let Some(p) = para.as_mut() {
-                            p.list_level.get_or_insert(1);
-                        }
-                    }
-                    Kind::Ilvl => {
-                        if let Some(p) = para.as_mut() {
-                            let l = attr(&e, b"val")
-                                .and_then(|v| v.parse::<u8>().ok())
-                                .unwrap_or(0);
-                            p.list_level = Some(l.saturating_add(1));
-                        }
-                    }
-                    Kind::T => in_text = true,
-                    Kind::Tab => push_text(&mut para, "\t"),
-                    Kind::Br => push_text(&mut para, "\n"),
-                    Kind::Tbl => tables.push((vec![], paragraphs + 1)),
-                    Kind::Tr => {
-                        if let Some((rows, _)) = tables.last_mut() {
-                            rows.push(vec![]);
-                        }
-                    }
-                    Kind::Tc => cell = Some(String::new()),
-                    Kind::Other => {}
-                }
-            }
-            Event::Text(t) if in_text => {
-                let s = t
-                    .decode()
-                    .map_err(|e| err(format!("bad text in word/document.xml ({e})")))?;
-                push_text(&mut para, &s);
-            }
-            Event::GeneralRef(r) if in_text => {
-                let name = r.decode().unwrap_or_default();
-                let c = match name.as_ref() {
-                    "amp" => "&",
-                    "lt" => "<",
-                    "gt" => ">",
-                    "quot" => "\"",
-                    "apos" => "'",
-                    _ => "",
-                };
-                push_text(&mut para, c);
-            }
-            Event::End(e) => match e.local_name().as_ref() {
-                b"t" => in_text = false,
-                b"p" => {
-                    if let Some(p) = para.take() {
-                        match cell.as_mut() {
-                            Some(c) => {
-                                if !c.is_empty() && !p.text.trim().is_empty() {
-                                    c.push('\n');
-                                }
-                                c.push_str(p.text.trim());
-                            }
-                            None => emit(&mut doc, p, paragraphs, &role),
-                        }
-                    }
-                }
-                b"tc" => {
-                    if let (Some(c), Some((rows, _))) = (cell.take(), tables.last_mut()) {
-                        if let Some(row) = rows.last_mut() {
-                            row.push(c);
-                        }
-                    }
-                }
-                b"tbl" => {
-                    if let Some((rows, line)) = tables.pop() {
-                        if !rows.is_empty() {
-                            doc.blocks.push(Block::Table { rows, line });
-                        }
-                    }
-                }
-                _ => {}
+struct Body<'a> {
+    part: &'a str,
+    styles: Styles,
+    numbering: Numbering,
+    doc: Document,
+    /// Open paragraphs, innermost last (a text box puts a paragraph inside a paragraph).
+    paras: Vec<Para>,
+    tables: Vec<Table>,
+    paragraphs: u32,
+}
+
+impl<'a> Body<'a> {
+    fn new(part: &'a str, styles: Styles, numbering: Numbering) -> Self {
+        Body {
+            part,
+            styles,
+            numbering,
+            doc: Document {
+                title: String::new(),
+                number: None,
+                blocks: vec![],
             },
-            Event::Eof => break,
+            paras: vec![],
+            tables: vec![],
+            paragraphs: 0,
+        }
+    }
+
+    fn read(mut self, xml: &str) -> Result<Document, TextError> {
+        let mut reader = Reader::from_str(xml);
+        let mut in_text = false;
+        let mut depth: usize = 0;
+        let mut skip_at: Option<usize> = None;
+        loop {
+            let event = reader.read_event().map_err(|e| TextError::Xml {
+                part: self.part.to_string(),
+                position: reader.error_position(),
+                reason: e.to_string(),
+            })?;
+            match event {
+                Event::Start(e) => {
+                    depth += 1;
+                    if skip_at.is_some() {
+                        continue;
+                    }
+                    if skipped(e.local_name().as_ref()) {
+                        skip_at = Some(depth);
+                        continue;
+                    }
+                    if e.local_name().as_ref() == b"t" {
+                        in_text = true;
+                    }
+                    self.open(&e);
+                }
+                // `<w:p/>`, `<w:tc/>`: opened and closed at once.
+                Event::Empty(e) if skip_at.is_none() => {
+                    self.open(&e);
+                    self.close(e.local_name().as_ref());
+                }
+                Event::Text(t) if in_text && skip_at.is_none() => {
+                    let s = t.decode().map_err(|e| TextError::Xml {
+                        part: self.part.to_string(),
+                        position: reader.buffer_position(),
+                        reason: e.to_string(),
+                    })?;
+                    self.push_text(&s);
+                }
+                Event::GeneralRef(r) if in_text && skip_at.is_none() => {
+                    let c = match r.resolve_char_ref() {
+                        Ok(Some(c)) => Some(c),
+                        _ => match r.decode().unwrap_or_default().as_ref() {
+                            "amp" => Some('&'),
+                            "lt" => Some('<'),
+                            "gt" => Some('>'),
+                            "quot" => Some('"'),
+                            "apos" => Some('\''),
+                            _ => None,
+                        },
+                    };
+                    if let Some(c) = c {
+                        self.push_text(c.encode_utf8(&mut [0; 4]));
+                    }
+                }
+                Event::End(e) => {
+                    let at = depth;
+                    depth = depth.saturating_sub(1);
+                    if let Some(s) = skip_at {
+                        if s == at {
+                            skip_at = None;
+                        }
+                        continue;
+                    }
+                    self.close(e.local_name().as_ref());
+                    if e.local_name().as_ref() == b"t" {
+                        in_text = false;
+                    }
+                }
+                Event::Eof => break,
+                _ => {}
+            }
+        }
+        // A document cut off inside a paragraph or a table still gives what it has.
+        while !self.paras.is_empty() {
+            self.close(b"p");
+        }
+        while !self.tables.is_empty() {
+            self.close(b"tbl");
+        }
+        Ok(self.doc)
+    }
+
+    fn push_text(&mut self, s: &str) {
+        if let Some(p) = self.paras.last_mut() {
+            p.text.push_str(s);
+        }
+    }
+
+    fn open(&mut self, e: &BytesStart<'_>) {
+        let val = || attr(e, b"val");
+        match e.local_name().as_ref() {
+            b"p" => {
+                self.paragraphs = self.paragraphs.saturating_add(1);
+                self.paras.push(Para {
+                    line: self.paragraphs,
+                    ..Para::default()
+                });
+            }
+            b"pStyle" => {
+                if let Some(p) = self.paras.last_mut() {
+                    p.style = val();
+                }
+            }
+            b"numId" => {
+                if let Some(p) = self.paras.last_mut() {
+                    p.num_id = val();
+                }
+            }
+            b"ilvl" => {
+                if let Some(p) = self.paras.last_mut() {
+                    p.ilvl = val().and_then(|v| v.parse().ok());
+                }
+            }
+            b"outlineLvl" => {
+                if let Some(p) = self.paras.last_mut() {
+                    p.outline = val().and_then(|v| v.parse().ok());
+                }
+            }
+            b"tab" if !self.paras.is_empty() => self.push_text("\t"),
+            b"br" | b"cr" => self.push_text("\n"),
+            b"noBreakHyphen" => self.push_text("-"),
+            b"tbl" => self.tables.push(Table {
+                rows: vec![],
+                line: self.paragraphs.saturating_add(1),
+                cell: None,
+            }),
+            b"tr" => {
+                if let Some(t) = self.tables.last_mut() {
+                    t.rows.push(vec![]);
+                }
+            }
+            b"tc" => {
+                if let Some(t) = self.tables.last_mut() {
+                    t.cell = Some(String::new());
+                }
+            }
             _ => {}
         }
     }
-    Ok(doc)
-}
 
-enum Kind {
-    P,
-    PStyle,
-    NumPr,
-    Ilvl,
-    T,
-    Tab,
-    Br,
-    Tbl,
-    Tr,
-    Tc,
-    Other,
-}
-
-fn event_kind(e: &BytesStart<'_>) -> Kind {
-    match e.local_name().as_ref() {
-        b"p" => Kind::P,
-        b"pStyle" => Kind::PStyle,
-        b"numPr" => Kind::NumPr,
-        b"ilvl" => Kind::Ilvl,
-        b"t" => Kind::T,
-        b"tab" => Kind::Tab,
-        b"br" | b"cr" => Kind::Br,
-        b"tbl" => Kind::Tbl,
-        b"tr" => Kind::Tr,
-        b"tc" => Kind::Tc,
-        _ => Kind::Other,
-    }
-}
-
-fn push_text(para: &mut Option<Para>, s: &str) {
-    if let Some(p) = para.as_mut() {
-        p.text.push_str(s);
-    }
-}
-
-fn emit(doc: &mut Document, p: Para, line: u32, role: &dyn Fn(&str) -> Option<StyleRole>) {
-    let text = p.text.trim();
-    if text.is_empty() {
-        return;
-    }
-    match p.style.as_deref().and_then(role) {
-        Some(StyleRole::Title) if doc.title.is_empty() => doc.title = text.to_string(),
-        Some(StyleRole::Heading(l)) => {
-            let (number, title) = split_number(text);
-            let level = number.as_deref().map(level_of).unwrap_or(l);
-            doc.blocks.push(Block::Heading {
-                level,
-                number,
-                title,
-                line,
-            });
-        }
-        _ => match p.list_level {
-            Some(level) => {
-                let (marker, rest) = crate::classify::list_marker(text).unwrap_or_default();
-                let body = if marker.is_empty() {
-                    text.to_string()
+    fn close(&mut self, local: &[u8]) {
+        match local {
+            b"p" => {
+                if let Some(p) = self.paras.pop() {
+                    self.paragraph(p);
+                }
+            }
+            b"tc" => {
+                if let Some(t) = self.tables.last_mut() {
+                    if let Some(c) = t.cell.take() {
+                        match t.rows.last_mut() {
+                            Some(row) => row.push(c),
+                            None => t.rows.push(vec![c]),
+                        }
+                    }
+                }
+            }
+            b"tbl" => {
+                let Some(t) = self.tables.pop() else { return };
+                if t.rows.is_empty() {
+                    return;
+                }
+                // A table in a table cell is text of that cell.
+                if let Some(cell) = self.tables.last_mut().and_then(|o| o.cell.as_mut()) {
+                    let text: Vec<String> = t.rows.iter().map(|r| r.join(" ")).collect();
+                    if !cell.is_empty() {
+                        cell.push('\n');
+                    }
+                    cell.push_str(&text.join("\n"));
                 } else {
-                    rest
+                    self.doc.blocks.push(Block::Table {
+                        rows: t.rows,
+                        line: t.line,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// A finished paragraph: counted by its numbering, then added to a table cell or to the
+    /// document as what it is.
+    fn paragraph(&mut self, p: Para) {
+        let style = p.style.as_deref();
+        let role = style
+            .and_then(|s| self.styles.role(s))
+            .or_else(|| p.outline.filter(|l| *l < 9).map(|l| Role::Heading(l + 1)));
+        let (style_num, style_ilvl) = style.map(|s| self.styles.numbering(s)).unwrap_or_default();
+        let num_id = p.num_id.clone().or(style_num).filter(|n| n != "0");
+        let ilvl = p.ilvl.or(style_ilvl).unwrap_or(0);
+        let label = num_id
+            .as_deref()
+            .and_then(|n| self.numbering.next_label(n, usize::from(ilvl)));
+        let text = p.text.trim();
+        // In a table cell: the cell's text, with the label Word prints.
+        if let Some(cell) = self.tables.last_mut().and_then(|t| t.cell.as_mut()) {
+            if !text.is_empty() {
+                if !cell.is_empty() {
+                    cell.push('\n');
+                }
+                if let Some(l) = &label {
+                    cell.push_str(l);
+                    cell.push('\u{3000}');
+                }
+                cell.push_str(text);
+            }
+            return;
+        }
+        if text.is_empty() {
+            return;
+        }
+        let doc = &mut self.doc;
+        let line = p.line;
+        let labelled = || match &label {
+            Some(l) => format!("{l} {text}"),
+            None => text.to_string(),
+        };
+        match role {
+            Some(Role::Title) if doc.title.is_empty() => doc.title = labelled(),
+            Some(Role::Toc) => {
+                let t = plain(text);
+                if t == "目次" || t == "目录" {
+                    doc.blocks.push(Block::Heading {
+                        level: 1,
+                        number: None,
+                        title: t,
+                        line,
+                    });
+                } else {
+                    doc.blocks.push(Block::Paragraph {
+                        text: text.to_string(),
+                        line,
+                    });
+                }
+            }
+            Some(Role::Heading(l)) if !is_toc_line(text) => {
+                let full = labelled();
+                let (number, title) = split_number(&full);
+                let level = match &number {
+                    Some(n) => level_of(n),
+                    None if is_element_title(&full) => 1,
+                    None => l,
                 };
-                doc.blocks.push(Block::ListItem {
-                    marker,
+                doc.blocks.push(Block::Heading {
                     level,
-                    text: body,
+                    number,
+                    title: heading_title(&title),
                     line,
                 });
             }
-            None => push_paragraph(doc, text, line, true),
-        },
+            _ => match (num_id, label) {
+                // A clause numbered by a list ("5.1" before "人员"), as templates do.
+                (Some(_), Some(l)) if is_clause_number(&l) => {
+                    if !push_clause(doc, l.clone(), text, line, true) {
+                        push_paragraph(doc, &format!("{l} {text}"), line, true);
+                    }
+                }
+                (Some(_), Some(l)) => doc.blocks.push(Block::ListItem {
+                    level: ilvl.saturating_add(1),
+                    marker: l,
+                    text: text.to_string(),
+                    line,
+                }),
+                // A list without numbering definitions: the marker, if any, is in the text.
+                (Some(_), None) => {
+                    let (marker, rest) = list_marker(text).unwrap_or_default();
+                    let body = if marker.is_empty() {
+                        text.to_string()
+                    } else {
+                        rest
+                    };
+                    doc.blocks.push(Block::ListItem {
+                        marker,
+                        level: ilvl.saturating_add(1),
+                        text: body,
+                        line,
+                    });
+                }
+                (None, _) => push_paragraph(doc, text, line, true),
+            },
+        }
     }
+}
+
+/// "5", "5.1", "A.1": a label that numbers a clause, not a list item ("a)", "1.", "——").
+fn is_clause_number(label: &str) -> bool {
+    let mut parts = label.split('.');
+    let first = parts.next().unwrap_or("");
+    let first_ok =
+        (!first.is_empty() && first.len() <= 3 && first.bytes().all(|b| b.is_ascii_digit()))
+            || (first.len() == 1 && first.bytes().all(|b| b.is_ascii_uppercase()));
+    let rest: Vec<&str> = parts.collect();
+    first_ok
+        && rest
+            .iter()
+            .all(|p| !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()))
+        && (first.bytes().all(|b| b.is_ascii_digit()) || !rest.is_empty())
 }
 
 fn xml_text(s: &str) -> String {
@@ -396,8 +746,12 @@ pub fn write_docx(doc: &Document) -> Result<Vec<u8>, TextError> {
     let document = format!(
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
     );
-    let write = |e: std::io::Error| err(format!("cannot write the archive ({e})"));
-    let zip_err = |e: zip::result::ZipError| err(format!("cannot write the archive ({e})"));
+    let write = |e: std::io::Error| TextError::Write {
+        reason: e.to_string(),
+    };
+    let zip_err = |e: zip::result::ZipError| TextError::Write {
+        reason: e.to_string(),
+    };
     let mut out = Cursor::new(Vec::new());
     {
         let mut z = zip::ZipWriter::new(&mut out);

@@ -1,26 +1,41 @@
 //! Structured documents (standard texts and service guides) and the GB/T 1.1-2020 checker.
 //!
-//! It owns reading .docx (a zip of WordprocessingML) and Markdown into a [`Document`]: title,
-//! cover number, headings with their clause numbers and levels, paragraphs, list items with
-//! their markers as written, tables, each with its source line; and [`check`], which reports
-//! where a document departs from GB/T 1.1-2020 (required elements and their fixed
-//! sentences, order, clause numbering, hanging paragraphs, list markers, terms, normative
-//! references, references the registry knows are superseded or withdrawn, 必须 for 应).
+//! What it owns:
+//! - reading Markdown ([`parse_markdown`]) and .docx ([`parse_docx`], a zip of
+//!   WordprocessingML: styles, numbering definitions, tables) into one [`Document`]: the
+//!   title, the cover number, and blocks in reading order (headings with their clause
+//!   numbers and levels, paragraphs, list items with their markers as written, tables), each
+//!   with its source line; and writing a document back as .docx ([`write_docx`]);
+//! - [`check`], the GB/T 1.1-2020 structure checker: required elements and their fixed
+//!   sentences, element order, clause numbering, hanging paragraphs, list markers, terms,
+//!   normative references (listed against cited), references the registry knows are
+//!   superseded or withdrawn, and 必须/需要 where 应 is meant. Every rule is listed with its
+//!   id, severity and explanation in [`RULES`]; [`render_text`] prints findings for a
+//!   terminal.
 //!
-//! It must never touch a database, the file system or the network (the registry is asked
-//! through [`ReferenceLookup`]), and never panic on any input: its parsers are fuzzed
-//! (`fuzz/`) and property-tested. A zip part that would decompress past 64 MiB is refused.
+//! What it must never do:
+//! - touch a database, the file system, the network or the clock: it reads only the bytes it
+//!   is given, and asks the registry about references through [`ReferenceLookup`];
+//! - panic, on any input: its parsers and the checker are fuzzed (`fuzz/`) and
+//!   property-tested; unreadable input is a [`TextError`] that says what failed and what to
+//!   do. A zip part that would decompress past [`MAX_PART_BYTES`] is refused, so a zip bomb
+//!   costs nothing;
+//! - take more than linear time in its input: texts are uploaded by anyone who may check a
+//!   draft, so a hostile one must not stall the server (`benches/check.rs` times two).
 
 mod check;
 mod classify;
 mod docx;
 mod markdown;
+mod numbering;
+mod render;
 
 pub use check::{
     check, NO_REFERENCES, NO_TERMS, PREFACE_SENTENCE, REFERENCES_LEAD_IN, RULES, TERMS_LEAD_IN,
 };
-pub use docx::{parse_docx, write_docx};
+pub use docx::{parse_docx, write_docx, MAX_PART_BYTES};
 pub use markdown::parse_markdown;
+pub use render::render_text;
 
 use std::fmt;
 
@@ -119,11 +134,21 @@ pub enum Format {
     Docx,
 }
 
+/// The signature of an OLE compound file: an old Word .doc, or a .docx that Word encrypted
+/// with a password (it wraps the zip in one).
+pub(crate) const OLE_SIGNATURE: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
+
 impl Format {
-    /// A zip signature or a `.docx` name means docx; anything else is Markdown.
+    /// A zip signature, an OLE compound file (an old .doc or an encrypted .docx: reading it
+    /// as .docx gives the error that says so) or a `.docx`/`.doc` name means docx; anything
+    /// else is Markdown.
     pub fn detect(bytes: &[u8], name: Option<&str>) -> Format {
+        let name = name.map(str::to_ascii_lowercase);
         if bytes.starts_with(b"PK\x03\x04")
-            || name.is_some_and(|n| n.to_ascii_lowercase().ends_with(".docx"))
+            || bytes.starts_with(OLE_SIGNATURE)
+            || name
+                .as_deref()
+                .is_some_and(|n| n.ends_with(".docx") || n.ends_with(".doc"))
         {
             Format::Docx
         } else {
@@ -132,20 +157,63 @@ impl Format {
     }
 }
 
-/// A document that cannot be read.
+/// A document that cannot be read. Each message says what failed, in which part of the
+/// file, and what the user can do; the caller adds the file name.
 #[derive(Debug, thiserror::Error)]
 pub enum TextError {
-    /// Not UTF-8.
+    /// Markdown that is not UTF-8.
     #[error("the file is not UTF-8 text (byte {offset}); save it as UTF-8 or upload the .docx")]
     NotUtf8 {
         /// First bad byte.
         offset: usize,
     },
-    /// The docx cannot be read.
+    /// Not a zip archive, so not a .docx.
+    #[error("the .docx cannot be read: it is not a zip archive, as every .docx is ({reason}); open it in Word or WPS and save it again as .docx")]
+    NotZip {
+        /// What the zip reader said.
+        reason: String,
+    },
+    /// An OLE compound file: an old .doc, or a .docx encrypted with a password.
+    #[error("the file is an old Word .doc or a password-protected .docx, which cannot be read; remove the password, or open it in Word or WPS and save it as .docx")]
+    LegacyOrEncrypted,
+    /// A part of the archive is encrypted.
+    #[error("the .docx cannot be read: {part} is encrypted; remove the password in Word or WPS and save it again")]
+    Encrypted {
+        /// The part.
+        part: String,
+    },
+    /// The zip holds no main document part.
+    #[error("the .docx cannot be read: the archive has no word/document.xml, so it is not a Word document; open it in Word or WPS and save it again as .docx")]
+    NoDocument,
+    /// A part that decompresses past [`MAX_PART_BYTES`].
+    #[error("the .docx cannot be read: {part} decompresses to more than {limit} bytes (a real standard needs a few MiB); remove embedded content or split the document")]
+    TooLarge {
+        /// The part.
+        part: String,
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// A part that is not well-formed XML.
+    #[error("the .docx cannot be read: {part} is not well-formed XML near byte {position} ({reason}); open it in Word or WPS and save it again as .docx")]
+    Xml {
+        /// The part.
+        part: String,
+        /// Byte offset in the decompressed part.
+        position: u64,
+        /// What the XML reader said.
+        reason: String,
+    },
+    /// Any other fault in a .docx (a damaged entry, a text encoding that is not Unicode).
     #[error(
         "the .docx cannot be read: {reason}; open it in Word or WPS and save it again as .docx"
     )]
     Docx {
+        /// Why.
+        reason: String,
+    },
+    /// Writing a .docx failed (it is built in memory, so this is a bug).
+    #[error("cannot write the .docx: {reason}; this is a bug in gongfu, please report it with the document")]
+    Write {
         /// Why.
         reason: String,
     },
@@ -258,34 +326,4 @@ pub struct RuleInfo {
     pub title: &'static str,
     /// What the rule checks and why.
     pub explanation: &'static str,
-}
-
-/// Findings as text, ripgrep style: `file:line: severity[rule] clause: message`.
-/// Ends with a summary line.
-pub fn render_text(findings: &[Finding], source: &str) -> String {
-    let mut out = String::new();
-    for f in findings {
-        let clause = f
-            .location
-            .clause
-            .as_deref()
-            .map(|c| format!("{c}: "))
-            .unwrap_or_default();
-        out.push_str(&format!(
-            "{source}:{}: {}[{}] {clause}{}\n",
-            f.location.line, f.severity, f.rule, f.message
-        ));
-    }
-    let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
-    if findings.is_empty() {
-        out.push_str(&format!("{source}: no problems found\n"));
-    } else {
-        out.push_str(&format!(
-            "{source}: {} errors, {} warnings, {} infos\n",
-            count(Severity::Error),
-            count(Severity::Warning),
-            count(Severity::Info)
-        ));
-    }
-    out
 }
