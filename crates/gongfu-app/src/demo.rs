@@ -1,7 +1,8 @@
 //! The demonstration dataset (data/demo, every illustrative row labelled 示例) loaded
 //! through the same paths a district would use: the region and department imports, a
 //! list import published as version 1, then a dynamic adjustment with proposals,
-//! decisions and approval that publishes version 2, so the diff has something to show.
+//! decisions and approval that publishes version 2, so the diff has something to show;
+//! then the standard system, and the service points, boundaries and residential sites.
 
 use crate::AppError;
 use gongfu_catalog::import::registry;
@@ -20,6 +21,9 @@ const ITEMS_V1: &[u8] = include_bytes!("../../../data/demo/items-v1.csv");
 const ADJUSTMENT_V2: &[u8] = include_bytes!("../../../data/demo/adjustment-v2.json");
 const SYSTEM_TREE: &[u8] = include_bytes!("../../../data/standards/system-9plus1.csv");
 const STANDARDS: &[u8] = include_bytes!("../../../data/demo/standards.csv");
+const BOUNDARIES: &[u8] = include_bytes!("../../../data/demo/places/boundaries.geojson");
+const SITES: &[u8] = include_bytes!("../../../data/demo/places/sites.csv");
+const POINTS: &[u8] = include_bytes!("../../../data/demo/places/points.csv");
 // DEMO_TEXTS: the standard texts and guides of data/demo/texts (see build.rs).
 include!(concat!(env!("OUT_DIR"), "/demo_texts.rs"));
 
@@ -89,6 +93,7 @@ pub async fn load(db: &Db) -> Result<DemoSummary, AppError> {
     if !catalog.versions().await.map_err(demo_err)?.is_empty() {
         // A demo database from before the standard system gets its registry now.
         load_standards(db).await?;
+        load_places(db).await?;
         return summary(&catalog, false).await;
     }
     let actor = Actor::system("demo");
@@ -150,7 +155,42 @@ pub async fn load(db: &Db) -> Result<DemoSummary, AppError> {
         .map_err(demo_err)?;
     }
     load_standards(db).await?;
+    load_places(db).await?;
     summary(&catalog, true).await
+}
+
+/// Loads the demo district's boundaries, residential sites and service points (all 示例),
+/// through the same imports a district uses, unless points are held already.
+async fn load_places(db: &Db) -> Result<(), AppError> {
+    let places = gongfu_places::Places::new(db.clone(), Arc::new(Catalog::new(db.clone())));
+    let actor = Actor::system("demo");
+    let held = places.loaded().await.map_err(demo_err)?;
+    if !held.points.is_empty() {
+        return Ok(());
+    }
+    let wgs = gongfu_domain::geo::CoordSystem::Wgs84;
+    if held.boundaries.is_empty() {
+        places
+            .import_boundaries(
+                &actor,
+                "data/demo/places/boundaries.geojson",
+                BOUNDARIES,
+                true,
+            )
+            .await
+            .map_err(demo_err)?;
+    }
+    if held.sites.is_empty() {
+        places
+            .import_sites(&actor, "data/demo/places/sites.csv", SITES, wgs, true)
+            .await
+            .map_err(demo_err)?;
+    }
+    places
+        .import_points(&actor, "data/demo/places/points.csv", POINTS, wgs, true)
+        .await
+        .map_err(demo_err)?;
+    Ok(())
 }
 
 /// Loads the standard system tree and the registry, unless the registry holds standards,

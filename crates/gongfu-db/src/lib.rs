@@ -13,6 +13,7 @@ pub mod adjustments;
 pub mod audit;
 pub mod catalog;
 pub mod documents;
+pub mod places;
 pub mod regions;
 pub mod standards;
 #[cfg(feature = "testing")]
@@ -120,6 +121,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         3,
         "0003_documents.sql",
         include_str!("../migrations/0003_documents.sql"),
+    ),
+    (
+        4,
+        "0004_places.sql",
+        include_str!("../migrations/0004_places.sql"),
     ),
 ];
 

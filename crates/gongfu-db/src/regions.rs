@@ -164,21 +164,29 @@ pub async fn populations(db: &Db, code: &RegionCode) -> Result<Vec<Population>, 
     .fetch_all(db.pool())
     .await
     .ctx("reading populations")?;
-    rows.iter()
-        .map(|r| {
-            let code: String = get(r, "region_code")?;
-            let kind: String = get(r, "kind")?;
-            Ok(Population {
-                region_code: RegionCode::parse(&code)
-                    .map_err(|e| corrupt("population region", e))?,
-                year: get(r, "year")?,
-                kind: PopulationKind::parse(&kind)
-                    .ok_or_else(|| corrupt("population kind", kind))?,
-                count: get(r, "count")?,
-                provenance: get(r, "provenance")?,
-            })
-        })
-        .collect()
+    rows.iter().map(population_from).collect()
+}
+
+/// Every population row of every region, by region, newest year first.
+pub async fn all_populations(db: &Db) -> Result<Vec<Population>, DbError> {
+    let rows =
+        sqlx::query("SELECT * FROM region_populations ORDER BY region_code, year DESC, kind")
+            .fetch_all(db.pool())
+            .await
+            .ctx("reading populations")?;
+    rows.iter().map(population_from).collect()
+}
+
+fn population_from(r: &AnyRow) -> Result<Population, DbError> {
+    let code: String = get(r, "region_code")?;
+    let kind: String = get(r, "kind")?;
+    Ok(Population {
+        region_code: RegionCode::parse(&code).map_err(|e| corrupt("population region", e))?,
+        year: get(r, "year")?,
+        kind: PopulationKind::parse(&kind).ok_or_else(|| corrupt("population kind", kind))?,
+        count: get(r, "count")?,
+        provenance: get(r, "provenance")?,
+    })
 }
 
 /// Every department, by short name.

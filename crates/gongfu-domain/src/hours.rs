@@ -234,6 +234,30 @@ fn spans(s: &str) -> Result<Vec<Span>, String> {
     Ok(out)
 }
 
+/// Lists write "周二至周日 09:00-21:00，法定节假日休息": a comma that separates rules, not time
+/// ranges or days. A comma after the rule's times, followed by something other than a
+/// digit, starts a new rule ("Mo,We 08:00-12:00" keeps its day list).
+fn comma_rules(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut timed = false;
+    for (i, &c) in chars.iter().enumerate() {
+        let next = chars[i + 1..].iter().find(|n| !n.is_whitespace());
+        if matches!(c, ';' | '；' | '\n') {
+            timed = false;
+        } else if c.is_ascii_digit() {
+            timed = true;
+        }
+        if timed && (c == ',' || c == '，') && next.is_some_and(|n| !n.is_ascii_digit()) {
+            out.push(';');
+            timed = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 impl OpeningHours {
     /// Reads the text form (see the module documentation).
     pub fn parse(raw: &str) -> Result<Self, HoursError> {
@@ -255,6 +279,7 @@ impl OpeningHours {
                 holiday,
             });
         }
+        let text = comma_rules(text);
         for rule in text
             .split([';', '；', '\n'])
             .map(str::trim)
@@ -486,5 +511,37 @@ mod tests {
                 proptest::prop_assert_eq!(OpeningHours::parse(&h.to_string()).unwrap(), h);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod facility_list_forms {
+    use super::*;
+
+    /// The phrasings facility lists use (and the demo's points file), each read and printed
+    /// back in a form that reads again to the same hours.
+    #[test]
+    fn the_forms_facility_lists_use_read_and_round_trip() {
+        for raw in [
+            "Mo-Fr 08:30-12:00,14:00-17:30; PH off",
+            "Mo-Su 08:00-21:00",
+            "Mo-Sa 09:00-21:00; Su 09:00-17:00; PH off",
+            "24/7",
+            "Mo-Fr 08:00-17:00; Sa 08:00-12:00; PH off",
+            "周一至周五 08:30-12:00,14:00-17:30",
+            "每天 06:00-22:00",
+            "周二至周日 09:00-21:00，法定节假日休息",
+            "Mo,We 08:00-12:00, Sa 09:00-11:00",
+            "周一、周三 08:00-12:00",
+        ] {
+            let h = OpeningHours::parse(raw).unwrap_or_else(|e| panic!("{raw}: {e}"));
+            let again = OpeningHours::parse(&h.to_string()).expect("canonical form reads");
+            assert_eq!(h, again, "{raw} -> {h}");
+        }
+        let h = OpeningHours::parse("Mo,We 08:00-12:00, Sa 09:00-11:00").expect("reads");
+        assert_eq!(
+            h.to_string(),
+            "Mo 08:00-12:00; We 08:00-12:00; Sa 09:00-11:00"
+        );
     }
 }

@@ -15,6 +15,7 @@ pub mod catalog;
 pub mod facility;
 pub mod geo;
 pub mod hours;
+pub mod place;
 pub mod region;
 pub mod standard;
 pub mod text;

@@ -6,7 +6,7 @@
 //! drift apart (Meilisearch's rule).
 //!
 //! It must never hold business rules: handlers parse the request into domain types, call
-//! gongfu-catalog, gongfu-standards, gongfu-search or gongfu-accounts, and shape the answer. No SQL here.
+//! gongfu-catalog, gongfu-standards, gongfu-places, gongfu-search or gongfu-accounts, and shape the answer. No SQL here.
 
 pub mod api;
 pub mod auth;
@@ -17,6 +17,7 @@ pub use error::{ApiError, ErrorCode};
 
 use gongfu_catalog::Catalog;
 use gongfu_db::Db;
+use gongfu_places::Places;
 use gongfu_search::{SiteSearch, Synonyms};
 use gongfu_standards::{NumberRules, Registry};
 use std::sync::Arc;
@@ -32,6 +33,8 @@ pub struct AppState {
     pub standards: Arc<Registry>,
     /// Search over items, standards and guides.
     pub search: Arc<SiteSearch>,
+    /// Service points, boundaries, service circles.
+    pub places: Arc<Places>,
     /// Whether cookies are marked Secure (behind HTTPS).
     pub secure_cookies: bool,
 }
@@ -43,6 +46,7 @@ impl AppState {
         let catalog = Arc::new(Catalog::new(db.clone()));
         let standards = Arc::new(Registry::new(db.clone(), rules, catalog.clone()));
         Self {
+            places: Arc::new(Places::new(db.clone(), catalog.clone())),
             search: Arc::new(SiteSearch::with_synonyms(
                 catalog.clone(),
                 standards.clone(),

@@ -1,5 +1,5 @@
 //! The server-rendered pages: the public catalogue (home, area > category > item, item
-//! pages, community pages, versions and diffs) and the admin pages (adjustments,
+//! pages, community pages, versions and diffs, services nearby and service circles) and the admin pages (adjustments,
 //! proposals, decisions, approval, import). Chinese first, mobile first, no JavaScript
 //! required; an elderly-friendly mode (长者模式) remembered per browser in a cookie.
 //!
@@ -8,6 +8,7 @@
 
 mod admin;
 mod pages;
+mod places;
 mod search;
 mod standards;
 mod standards_admin;
@@ -34,6 +35,9 @@ pub fn router(state: AppState) -> Router {
         .route("/regions/{code}", get(pages::region))
         .route("/versions", get(pages::versions))
         .route("/versions/diff", get(pages::diff))
+        .route("/nearby", get(places::nearby))
+        .route("/points/{id}", get(places::point))
+        .route("/circles", get(places::circles))
         .route("/standards", get(standards::tree))
         .route("/standards/coverage", get(standards::coverage))
         .route("/standards/attention", get(standards::attention))

@@ -13,6 +13,7 @@ use gongfu_catalog::export::ExportFormat;
 use gongfu_catalog::import::{registry, Format};
 use gongfu_catalog::{Actor, Catalog};
 use gongfu_db::Db;
+use gongfu_domain::geo::CoordSystem;
 use gongfu_domain::Role;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -136,10 +137,58 @@ enum ImportWhat {
         /// The folder (or its manifest.csv).
         dir: PathBuf,
     },
+    /// Service points (编码, 名称, 设施类型, 地址, 纬度, 经度, 坐标系, 电话, 开放时间, 容量,
+    /// 建筑面积, 服务事项, 所属社区, 状态, 数据来源) from .csv, .xlsx or .geojson; a point
+    /// whose code is held is replaced.
+    Points {
+        /// The file.
+        file: PathBuf,
+        /// Coordinate system of rows without a 坐标系: wgs84, gcj02 (Amap, Tencent) or bd09 (Baidu).
+        #[arg(long, default_value = "wgs84")]
+        coord: String,
+    },
+    /// Boundaries of the district, sub-districts and communities (GeoJSON Polygon or
+    /// MultiPolygon features with properties.code); every point's community is derived again.
+    Boundaries {
+        /// The .geojson file.
+        file: PathBuf,
+    },
+    /// Residential sites (编码, 名称, 纬度, 经度, 坐标系, 人口, 所属社区, 数据来源).
+    Sites {
+        /// The file.
+        file: PathBuf,
+        /// Coordinate system of rows without a 坐标系.
+        #[arg(long, default_value = "wgs84")]
+        coord: String,
+    },
 }
 
 #[derive(Subcommand)]
 enum ExportWhat {
+    /// Every service point.
+    Points {
+        /// geojson (WGS84, RFC 7946), hsds (HSDS 3.0 locations and service_at_location) or xlsx.
+        #[arg(long, default_value = "geojson")]
+        format: String,
+        /// Coordinate system of the xlsx positions: wgs84, gcj02 or bd09.
+        #[arg(long, default_value = "wgs84")]
+        coord: String,
+        /// The file to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// The service-circle analysis (coverage, gaps, allocation) as xlsx.
+    Circles {
+        /// Walking distance within reach, metres.
+        #[arg(long, default_value_t = 1000.0)]
+        walk: f64,
+        /// Walking / straight-line distance.
+        #[arg(long, default_value_t = 1.0)]
+        detour: f64,
+        /// The file to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// The registry as the 标准明细表 (imports back unchanged).
     Standards {
         /// xlsx or csv.
@@ -284,6 +333,11 @@ fn registry_over(db: Db, settings: &Settings) -> gongfu_standards::Registry {
     gongfu_standards::Registry::new(db, settings.number_rules(), catalog)
 }
 
+fn places_over(db: Db) -> gongfu_places::Places {
+    let catalog = std::sync::Arc::new(Catalog::new(db.clone()));
+    gongfu_places::Places::new(db, catalog)
+}
+
 fn read(path: &PathBuf) -> Result<(String, Vec<u8>)> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     Ok((path.display().to_string(), bytes))
@@ -323,6 +377,8 @@ async fn run() -> Result<()> {
             println!();
             println!("  open      http://{}/", app.addr());
             println!("  standards http://{}/standards", app.addr());
+            println!("  nearby    http://{}/nearby", app.addr());
+            println!("  circles   http://{}/circles", app.addr());
             println!(
                 "  search    http://{}/search?q=%E8%80%81%E5%B9%B4%E4%BA%BA%E4%BD%93%E6%A3%80  (老年人体检)",
                 app.addr()
@@ -464,6 +520,41 @@ async fn run() -> Result<()> {
                     let n = registry.import_texts(&cli_actor, &uploads, false).await?;
                     println!("{mname}: {n} texts imported");
                 }
+                ImportWhat::Points { file, coord } => {
+                    let coord: CoordSystem = coord.parse().map_err(anyhow::Error::msg)?;
+                    let (name, bytes) = read(&file)?;
+                    let places = places_over(open(&settings).await?);
+                    let c = places
+                        .import_points(&cli_actor, &name, &bytes, coord, false)
+                        .await?;
+                    println!(
+                        "{name}: {} points added, {} replaced",
+                        c.inserted, c.updated
+                    );
+                }
+                ImportWhat::Boundaries { file } => {
+                    let (name, bytes) = read(&file)?;
+                    let places = places_over(open(&settings).await?);
+                    let c = places
+                        .import_boundaries(&cli_actor, &name, &bytes, false)
+                        .await?;
+                    println!(
+                        "{name}: {} boundaries added, {} replaced",
+                        c.inserted, c.updated
+                    );
+                }
+                ImportWhat::Sites { file, coord } => {
+                    let coord: CoordSystem = coord.parse().map_err(anyhow::Error::msg)?;
+                    let (name, bytes) = read(&file)?;
+                    let places = places_over(open(&settings).await?);
+                    let c = places
+                        .import_sites(&cli_actor, &name, &bytes, coord, false)
+                        .await?;
+                    println!(
+                        "{name}: {} residential sites added, {} replaced",
+                        c.inserted, c.updated
+                    );
+                }
                 ImportWhat::Departments { file } => {
                     let (name, bytes) = read(&file)?;
                     let db = open(&settings).await?;
@@ -487,6 +578,51 @@ async fn run() -> Result<()> {
             std::fs::write(&out, bytes)
                 .with_context(|| format!("cannot write {}", out.display()))?;
             println!("wrote {} standards to {}", all.len(), out.display());
+        }
+        Command::Export {
+            what: ExportWhat::Points { format, coord, out },
+        } => {
+            use gongfu_places::export::{self, PointFormat};
+            let format = PointFormat::parse(&format)?;
+            let coord: CoordSystem = coord.parse().map_err(anyhow::Error::msg)?;
+            let places = places_over(open(&settings).await?);
+            let l = places.loaded().await?;
+            let all: Vec<_> = l.points.iter().collect();
+            let bytes = match format {
+                PointFormat::GeoJson => export::geojson(&all, &l, places.types())
+                    .to_string()
+                    .into_bytes(),
+                PointFormat::Hsds => {
+                    serde_json::to_vec_pretty(&export::hsds(&all, places.types()))?
+                }
+                PointFormat::Xlsx => export::xlsx(&all, places.types(), coord)?,
+            };
+            std::fs::write(&out, bytes)
+                .with_context(|| format!("cannot write {}", out.display()))?;
+            println!("wrote {} service points to {}", all.len(), out.display());
+        }
+        Command::Export {
+            what: ExportWhat::Circles { walk, detour, out },
+        } => {
+            let params = gongfu_places::Places::circle_params(Some(walk), Some(detour))?;
+            let places = places_over(open(&settings).await?);
+            let (l, report) = places.circles(params).await?;
+            let (_, alloc) = places.allocation().await?;
+            let bytes = gongfu_places::export::circles_xlsx(
+                &l,
+                &report,
+                &alloc,
+                places.norms(),
+                places.types(),
+            )?;
+            std::fs::write(&out, bytes)
+                .with_context(|| format!("cannot write {}", out.display()))?;
+            println!(
+                "wrote the service-circle analysis ({} residential sites, {} points) to {}",
+                l.sites.len(),
+                l.points.len(),
+                out.display()
+            );
         }
         Command::Export {
             what: ExportWhat::StandardTree { out },

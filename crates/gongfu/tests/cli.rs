@@ -442,3 +442,85 @@ fn texts_import_one_by_one_or_from_a_manifest_all_or_nothing() {
         text(&out.stdout)
     );
 }
+
+#[test]
+fn places_import_and_export_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |f: &str| dir.path().join(f).to_str().unwrap().to_string();
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/demo");
+    let out = gongfu(
+        dir.path(),
+        &["import", "regions", &format!("{root}/regions.csv")],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = gongfu(
+        dir.path(),
+        &[
+            "import",
+            "boundaries",
+            &format!("{root}/places/boundaries.geojson"),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("101 boundaries added"),
+        "{}",
+        text(&out.stdout)
+    );
+    // A swapped row: the import names it and imports nothing.
+    std::fs::write(
+        p("bad.csv"),
+        "编码,名称,设施类型,纬度,经度\nA1,甲,公园,22.55,114.0\nA2,乙,公园,114.0,22.55\n",
+    )
+    .unwrap();
+    let out = gongfu(dir.path(), &["import", "points", &p("bad.csv")]);
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(err.contains("row 3") && err.contains("swapped"), "{err}");
+    // The same point given in GCJ-02 lands where its WGS84 position is.
+    let g = gongfu_domain::geo::wgs84_to_gcj02(gongfu_domain::geo::LatLng {
+        lat: 22.55,
+        lng: 114.0,
+    });
+    std::fs::write(
+        p("good.csv"),
+        format!(
+            "编码,名称,设施类型,纬度,经度\nA1,甲公园,公园,{:.7},{:.7}\n",
+            g.lat, g.lng
+        ),
+    )
+    .unwrap();
+    let out = gongfu(
+        dir.path(),
+        &["import", "points", &p("good.csv"), "--coord", "gcj02"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = gongfu(
+        dir.path(),
+        &[
+            "export",
+            "points",
+            "--format",
+            "geojson",
+            "--out",
+            &p("o.geojson"),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let g: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(p("o.geojson")).unwrap()).unwrap();
+    let c = &g["features"][0]["geometry"]["coordinates"];
+    assert!((c[0].as_f64().unwrap() - 114.0).abs() < 1e-6, "{c}");
+    assert!((c[1].as_f64().unwrap() - 22.55).abs() < 1e-6, "{c}");
+    assert!(g["features"][0]["properties"]["community"].is_string());
+    let out = gongfu(
+        dir.path(),
+        &["export", "circles", "--walk", "10", "--out", &p("c.xlsx")],
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("50 to 5000"),
+        "{}",
+        text(&out.stderr)
+    );
+}

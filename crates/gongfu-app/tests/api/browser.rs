@@ -329,3 +329,60 @@ async fn a_resident_walks_the_standard_system_down_to_a_text_and_finds_it_by_sea
     assert_eq!(overflow, false);
     b.close().await;
 }
+
+#[tokio::test]
+async fn a_resident_finds_services_near_their_community_and_their_position() {
+    let Some((app, b)) = setup().await else {
+        return;
+    };
+    b.goto(&app.url("/nearby")).await;
+    // Without location: choose a community and a ring.
+    b.js("document.getElementById('community').value = '440399002003'; document.getElementById('radius').value = '1000'; return 1")
+        .await;
+    b.click_to_page("#nearby-form button[type=submit]").await;
+    assert!(b.text("#nearby-total").await.contains("1000 米范围内"));
+    let rings = b
+        .js("return document.querySelectorAll('#nearby-map circle.ring').length")
+        .await;
+    assert_eq!(rings, 3, "the 500, 1000 and 1500 m rings");
+    let distances = b
+        .js("return Array.from(document.querySelectorAll('#nearby-results .distance')).map(e => e.textContent)")
+        .await;
+    let metres: Vec<f64> = distances
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let s = d.as_str().unwrap();
+            let n: f64 = s.split_whitespace().next().unwrap().parse().unwrap();
+            if s.contains("公里") {
+                n * 1000.0
+            } else {
+                n
+            }
+        })
+        .collect();
+    assert!(!metres.is_empty());
+    assert!(
+        metres.windows(2).all(|w| w[0] <= w[1] + 5.0),
+        "nearest first: {metres:?}"
+    );
+    assert!(metres.iter().all(|m| *m <= 1000.0));
+    // With location: the button asks the browser (here a stand-in for the phone's GPS).
+    b.js("navigator.geolocation.getCurrentPosition = function (ok) { ok({coords: {latitude: 22.556, longitude: 114.01}}); }; return 1").await;
+    b.click_to_page("#locate").await;
+    assert!(b.text("#nearby-total").await.contains("您的位置"));
+    assert_eq!(
+        b.js("return document.getElementById('lat').value").await,
+        "22.556000"
+    );
+    // The map fits a phone.
+    let overflow = b
+        .js("return document.documentElement.scrollWidth > window.innerWidth + 1")
+        .await;
+    assert_eq!(overflow, false);
+    // Tap the nearest point: its page.
+    b.click_to_page("#nearby-results li a").await;
+    assert!(!b.text("#point-name").await.is_empty());
+    b.close().await;
+}

@@ -8,6 +8,7 @@ mod browser;
 mod helpers;
 mod items;
 mod pages;
+mod places;
 mod search;
 mod standards;
 mod texts;

@@ -1,6 +1,7 @@
 //! The handlers of `/api/v1`, the route table and the OpenAPI document. The service
 //! list's handlers are here; other capabilities have a module each.
 
+pub mod places;
 pub mod search;
 mod standards;
 mod texts;
@@ -102,6 +103,31 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/imports/texts",
             post(texts::import).layer(axum::extract::DefaultBodyLimit::max(IMPORT_LIMIT)),
         )
+        .route("/api/v1/points", get(places::list))
+        .route("/api/v1/points/nearby", get(places::nearby))
+        .route(
+            "/api/v1/points/{id}",
+            get(places::one).delete(places::remove),
+        )
+        .route("/api/v1/facility-types", get(places::facility_types))
+        .route("/api/v1/boundaries", get(places::boundaries))
+        .route("/api/v1/circles", get(places::circles))
+        .route("/api/v1/circles/allocation", get(places::allocation))
+        .route("/api/v1/exports/points", get(places::export_points))
+        .route("/api/v1/exports/circles", get(places::export_circles))
+        .route(
+            "/api/v1/imports/points",
+            post(places::import_points).layer(axum::extract::DefaultBodyLimit::max(IMPORT_LIMIT)),
+        )
+        .route(
+            "/api/v1/imports/sites",
+            post(places::import_sites).layer(axum::extract::DefaultBodyLimit::max(IMPORT_LIMIT)),
+        )
+        .route(
+            "/api/v1/imports/boundaries",
+            post(places::import_boundaries)
+                .layer(axum::extract::DefaultBodyLimit::max(IMPORT_LIMIT)),
+        )
         .layer(axum::middleware::from_fn(etag))
 }
 
@@ -153,7 +179,20 @@ pub fn routes() -> Router<AppState> {
         standards::import_standards,
         standards::import_tree,
         standards::export_standards,
-        standards::export_tree
+        standards::export_tree,
+        places::list,
+        places::nearby,
+        places::one,
+        places::remove,
+        places::facility_types,
+        places::boundaries,
+        places::circles,
+        places::allocation,
+        places::export_points,
+        places::export_circles,
+        places::import_points,
+        places::import_sites,
+        places::import_boundaries
     ),
     components(schemas(ItemView, ItemsPage, ErrorBody, NumberView, StandardView, NodeCount))
 )]
@@ -215,6 +254,26 @@ pub struct ItemsPage {
     per_page: usize,
     /// The version number listed.
     version: i64,
+}
+
+/// `page` (from 1, default 1) and `per_page` (1-500, default 50), or a 400 naming the one
+/// out of range.
+pub(crate) fn page_params(
+    page: Option<usize>,
+    per_page: Option<usize>,
+) -> Result<(usize, usize), ApiError> {
+    let page = page.unwrap_or(1);
+    let per_page = per_page.unwrap_or(50);
+    if page == 0 {
+        return Err(invalid("page", "page starts at 1"));
+    }
+    if !(1..=500).contains(&per_page) {
+        return Err(invalid(
+            "per_page",
+            format!("per_page={per_page} is out of range; use 1 to 500"),
+        ));
+    }
+    Ok((page, per_page))
 }
 
 fn invalid(field: &str, detail: impl Into<String>) -> ApiError {
@@ -324,17 +383,7 @@ async fn items(
         .map(RegionCode::parse)
         .transpose()
         .map_err(|e| invalid("region", e.to_string()))?;
-    let page = q.page.unwrap_or(1);
-    let per_page = q.per_page.unwrap_or(50);
-    if page == 0 {
-        return Err(invalid("page", "page starts at 1"));
-    }
-    if !(1..=500).contains(&per_page) {
-        return Err(invalid(
-            "per_page",
-            format!("per_page={per_page} is out of range; use 1 to 500"),
-        ));
-    }
+    let (page, per_page) = page_params(q.page, q.per_page)?;
     let s = snapshot(&state, q.version).await?;
     let filter = ItemFilter {
         area: q.area,

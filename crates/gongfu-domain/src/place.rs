@@ -1,0 +1,1207 @@
+//! Service points (服务点), residential sites (小区) and boundary polygons: the places the
+//! service-circle analysis works on, parsed from their raw import form once.
+//!
+//! A [`PointDraft`] is what a file row or a form holds (text in every field); parsing it
+//! against a [`PlaceContext`] (facility types, the district's bounds, the list's items, the
+//! known communities and their boundaries) gives a [`ServicePoint`] in WGS84, or every
+//! problem of the row, each naming its column. The same for [`SiteDraft`].
+//!
+//! Polygons are checked the way a GIS checks them before a planner relies on them: closed
+//! rings, enough distinct vertices, no ring crossing itself or another, holes inside.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use crate::catalog::ItemCode;
+use crate::facility::FacilityTypes;
+use crate::geo::{CoordSystem, LatLng};
+use crate::hours::OpeningHours;
+use crate::region::{RegionCode, RegionLevel};
+use crate::text::{clean, fold_width};
+
+/// Metres per degree of latitude on the mean sphere.
+pub const M_PER_DEG_LAT: f64 = crate::geo::EARTH_RADIUS_M * std::f64::consts::PI / 180.0;
+
+/// A latitude/longitude box.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Bounds {
+    /// Southern edge.
+    pub south: f64,
+    /// Western edge.
+    pub west: f64,
+    /// Northern edge.
+    pub north: f64,
+    /// Eastern edge.
+    pub east: f64,
+}
+
+impl Bounds {
+    /// The smallest box holding every position; None for none.
+    pub fn around(points: impl IntoIterator<Item = LatLng>) -> Option<Bounds> {
+        let mut b: Option<Bounds> = None;
+        for p in points {
+            let x = b.get_or_insert(Bounds {
+                south: p.lat,
+                west: p.lng,
+                north: p.lat,
+                east: p.lng,
+            });
+            x.south = x.south.min(p.lat);
+            x.north = x.north.max(p.lat);
+            x.west = x.west.min(p.lng);
+            x.east = x.east.max(p.lng);
+        }
+        b
+    }
+
+    /// Whether a position lies in the box (edges included).
+    pub fn contains(&self, p: LatLng) -> bool {
+        (self.south..=self.north).contains(&p.lat) && (self.west..=self.east).contains(&p.lng)
+    }
+
+    /// The box grown by `m` metres on every side.
+    pub fn grown_m(&self, m: f64) -> Bounds {
+        let dlat = m / M_PER_DEG_LAT;
+        let mid = ((self.south + self.north) / 2.0)
+            .to_radians()
+            .cos()
+            .max(0.01);
+        let dlng = dlat / mid;
+        Bounds {
+            south: self.south - dlat,
+            west: self.west - dlng,
+            north: self.north + dlat,
+            east: self.east + dlng,
+        }
+    }
+
+    /// The union of two boxes.
+    pub fn union(&self, o: &Bounds) -> Bounds {
+        Bounds {
+            south: self.south.min(o.south),
+            west: self.west.min(o.west),
+            north: self.north.max(o.north),
+            east: self.east.max(o.east),
+        }
+    }
+
+    /// Whether two boxes share any position.
+    pub fn intersects(&self, o: &Bounds) -> bool {
+        self.south <= o.north && o.south <= self.north && self.west <= o.east && o.west <= self.east
+    }
+}
+
+impl fmt::Display for Bounds {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "latitude {:.4}..{:.4}, longitude {:.4}..{:.4}",
+            self.south, self.north, self.west, self.east
+        )
+    }
+}
+
+/// What is wrong with a polygon.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PolygonError {
+    /// A ring has fewer than three distinct vertices.
+    #[error("ring {ring} has {count} distinct vertices; a polygon ring needs at least 3 (and 4 positions with the closing one)")]
+    TooFewVertices {
+        /// 0 = outer ring, 1.. = holes.
+        ring: usize,
+        /// Distinct vertices found.
+        count: usize,
+    },
+    /// First and last position differ.
+    #[error("ring {ring} is not closed: its last position must repeat the first (GeoJSON, RFC 7946 §3.1.6)")]
+    NotClosed {
+        /// Ring index.
+        ring: usize,
+    },
+    /// A coordinate is not on the globe.
+    #[error("ring {ring}, position {index}: {source}")]
+    Coordinate {
+        /// Ring index.
+        ring: usize,
+        /// 0-based position.
+        index: usize,
+        /// Cause.
+        source: crate::geo::CoordError,
+    },
+    /// Two edges cross.
+    #[error("the polygon intersects itself near latitude {lat:.6}, longitude {lng:.6} (ring {ring_a} edge {edge_a} crosses ring {ring_b} edge {edge_b}); fix the boundary in a GIS (QGIS: Vector > Geometry Tools > Check Validity) and import again")]
+    SelfIntersection {
+        /// Ring of the first edge.
+        ring_a: usize,
+        /// Its edge index.
+        edge_a: usize,
+        /// Ring of the second edge.
+        ring_b: usize,
+        /// Its edge index.
+        edge_b: usize,
+        /// Where, roughly.
+        lat: f64,
+        /// Where, roughly.
+        lng: f64,
+    },
+    /// A hole is not inside the outer ring.
+    #[error("hole {ring} lies outside the outer ring")]
+    HoleOutside {
+        /// Ring index.
+        ring: usize,
+    },
+    /// The polygon encloses no area.
+    #[error("the polygon encloses no area")]
+    Empty,
+}
+
+/// A simple polygon with optional holes, WGS84. Rings are stored open (without the repeated
+/// closing vertex).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Polygon {
+    outer: Vec<LatLng>,
+    holes: Vec<Vec<LatLng>>,
+    bounds: Bounds,
+}
+
+/// Twice the signed area in the lng/lat plane (positive = counter-clockwise).
+fn signed_area2(ring: &[LatLng]) -> f64 {
+    let n = ring.len();
+    (0..n)
+        .map(|i| {
+            let (a, b) = (ring[i], ring[(i + 1) % n]);
+            a.lng * b.lat - b.lng * a.lat
+        })
+        .sum()
+}
+
+fn orient(a: LatLng, b: LatLng, c: LatLng) -> f64 {
+    (b.lng - a.lng) * (c.lat - a.lat) - (b.lat - a.lat) * (c.lng - a.lng)
+}
+
+fn on_segment(a: LatLng, b: LatLng, p: LatLng) -> bool {
+    p.lng >= a.lng.min(b.lng)
+        && p.lng <= a.lng.max(b.lng)
+        && p.lat >= a.lat.min(b.lat)
+        && p.lat <= a.lat.max(b.lat)
+}
+
+/// Whether segments ab and cd share a point (touching included).
+fn segments_meet(a: LatLng, b: LatLng, c: LatLng, d: LatLng) -> bool {
+    let (d1, d2) = (orient(c, d, a), orient(c, d, b));
+    let (d3, d4) = (orient(a, b, c), orient(a, b, d));
+    if ((d1 > 0.0 && d2 < 0.0) || (d1 < 0.0 && d2 > 0.0))
+        && ((d3 > 0.0 && d4 < 0.0) || (d3 < 0.0 && d4 > 0.0))
+    {
+        return true;
+    }
+    (d1 == 0.0 && on_segment(c, d, a))
+        || (d2 == 0.0 && on_segment(c, d, b))
+        || (d3 == 0.0 && on_segment(a, b, c))
+        || (d4 == 0.0 && on_segment(a, b, d))
+}
+
+fn ring_contains(ring: &[LatLng], p: LatLng) -> bool {
+    // Even-odd ray casting towards +lng; fine at district scale where the lng/lat plane is
+    // a faithful picture of the ground.
+    let mut inside = false;
+    let n = ring.len();
+    let mut j = n - 1;
+    for i in 0..n {
+        let (a, b) = (ring[i], ring[j]);
+        if (a.lat > p.lat) != (b.lat > p.lat) {
+            let x = (b.lng - a.lng) * (p.lat - a.lat) / (b.lat - a.lat) + a.lng;
+            if p.lng < x {
+                inside = !inside;
+            }
+        }
+        j = i;
+    }
+    inside
+}
+
+impl Polygon {
+    /// A polygon from rings of `[lng, lat]` positions in GeoJSON order (outer first, then
+    /// holes), each closed. Checks every property a GIS validity check does that matters here.
+    pub fn from_rings(rings: &[Vec<[f64; 2]>]) -> Result<Polygon, PolygonError> {
+        let mut parsed = Vec::with_capacity(rings.len());
+        for (r, ring) in rings.iter().enumerate() {
+            let mut pts = Vec::with_capacity(ring.len());
+            for (i, [lng, lat]) in ring.iter().enumerate() {
+                let p = LatLng::new_in_china(*lat, *lng).map_err(|source| {
+                    PolygonError::Coordinate {
+                        ring: r,
+                        index: i,
+                        source,
+                    }
+                })?;
+                pts.push(p);
+            }
+            if pts.len() >= 2 && pts.first() != pts.last() {
+                return Err(PolygonError::NotClosed { ring: r });
+            }
+            pts.pop();
+            pts.dedup();
+            let distinct: BTreeSet<(u64, u64)> = pts
+                .iter()
+                .map(|p| (p.lat.to_bits(), p.lng.to_bits()))
+                .collect();
+            if distinct.len() < 3 {
+                return Err(PolygonError::TooFewVertices {
+                    ring: r,
+                    count: distinct.len(),
+                });
+            }
+            parsed.push(pts);
+        }
+        let Some(outer) = parsed.first().cloned() else {
+            return Err(PolygonError::Empty);
+        };
+        check_simple(&parsed)?;
+        if signed_area2(&outer) == 0.0 {
+            return Err(PolygonError::Empty);
+        }
+        for (k, hole) in parsed.iter().enumerate().skip(1) {
+            if !ring_contains(&outer, hole[0]) {
+                return Err(PolygonError::HoleOutside { ring: k });
+            }
+        }
+        let bounds = Bounds::around(outer.iter().copied()).ok_or(PolygonError::Empty)?;
+        Ok(Polygon {
+            holes: parsed.split_off(1),
+            outer,
+            bounds,
+        })
+    }
+
+    /// Whether a position lies inside (on an edge counts as either).
+    pub fn contains(&self, p: LatLng) -> bool {
+        self.bounds.contains(p)
+            && ring_contains(&self.outer, p)
+            && !self.holes.iter().any(|h| ring_contains(h, p))
+    }
+
+    /// The outer ring, open.
+    pub fn outer(&self) -> &[LatLng] {
+        &self.outer
+    }
+
+    /// The holes, open.
+    pub fn holes(&self) -> &[Vec<LatLng>] {
+        &self.holes
+    }
+
+    /// The bounding box.
+    pub fn bounds(&self) -> Bounds {
+        self.bounds
+    }
+
+    /// Area in square metres (equirectangular at the polygon's latitude; exact enough for a
+    /// district).
+    pub fn area_m2(&self) -> f64 {
+        let k = ((self.bounds.south + self.bounds.north) / 2.0)
+            .to_radians()
+            .cos();
+        let ring_area = |r: &[LatLng]| signed_area2(r).abs() / 2.0;
+        let deg2 = ring_area(&self.outer) - self.holes.iter().map(|h| ring_area(h)).sum::<f64>();
+        deg2 * M_PER_DEG_LAT * M_PER_DEG_LAT * k
+    }
+
+    /// The rings as GeoJSON positions (`[lng, lat]`, closed, outer ring counter-clockwise
+    /// and holes clockwise per RFC 7946).
+    pub fn to_geojson_rings(&self) -> Vec<Vec<[f64; 2]>> {
+        let close = |r: &[LatLng], ccw: bool| {
+            let mut v: Vec<[f64; 2]> = r.iter().map(|p| [p.lng, p.lat]).collect();
+            if (signed_area2(r) > 0.0) != ccw {
+                v.reverse();
+            }
+            if let Some(f) = v.first().copied() {
+                v.push(f);
+            }
+            v
+        };
+        std::iter::once(close(&self.outer, true))
+            .chain(self.holes.iter().map(|h| close(h, false)))
+            .collect()
+    }
+}
+
+/// No edge of any ring meets another edge except adjacent edges of one ring at their
+/// shared vertex. Quadratic, with a bounding-box test first: boundaries from a district's
+/// GIS have hundreds to a few thousand vertices, where this takes milliseconds.
+fn check_simple(rings: &[Vec<LatLng>]) -> Result<(), PolygonError> {
+    let edges: Vec<(usize, usize, LatLng, LatLng)> = rings
+        .iter()
+        .enumerate()
+        .flat_map(|(r, ring)| {
+            let n = ring.len();
+            (0..n).map(move |i| (r, i, ring[i], ring[(i + 1) % n]))
+        })
+        .collect();
+    for (x, &(ra, ea, a, b)) in edges.iter().enumerate() {
+        let (alo, ahi) = (a.lng.min(b.lng), a.lng.max(b.lng));
+        let (blo, bhi) = (a.lat.min(b.lat), a.lat.max(b.lat));
+        for &(rb, eb, c, d) in &edges[x + 1..] {
+            if c.lng.max(d.lng) < alo
+                || c.lng.min(d.lng) > ahi
+                || c.lat.max(d.lat) < blo
+                || c.lat.min(d.lat) > bhi
+            {
+                continue;
+            }
+            if ra == rb {
+                let n = rings[ra].len();
+                let adjacent = eb == ea + 1 || (ea == 0 && eb == n - 1);
+                if adjacent {
+                    // Adjacent edges share one vertex; they are bad only if they fold back
+                    // onto each other (collinear and overlapping).
+                    let (u, v, w) = if eb == ea + 1 { (a, b, d) } else { (b, a, c) };
+                    let folds = orient(u, v, w) == 0.0
+                        && ((on_segment(u, v, w) && w != v) || on_segment(v, w, u));
+                    if folds {
+                        return Err(crossing(ra, ea, rb, eb, v));
+                    }
+                    continue;
+                }
+            }
+            if segments_meet(a, b, c, d) {
+                return Err(crossing(ra, ea, rb, eb, c));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn crossing(ring_a: usize, edge_a: usize, ring_b: usize, edge_b: usize, p: LatLng) -> PolygonError {
+    PolygonError::SelfIntersection {
+        ring_a,
+        edge_a,
+        ring_b,
+        edge_b,
+        lat: p.lat,
+        lng: p.lng,
+    }
+}
+
+/// A region's boundary: one or more polygons (a community split by a river is two).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Boundary {
+    /// The region.
+    pub region: RegionCode,
+    /// Name, for maps.
+    pub name: String,
+    /// Its parts.
+    pub polygons: Vec<Polygon>,
+    /// Illustrative (示例) demo data.
+    pub demo: bool,
+}
+
+impl Boundary {
+    /// Whether a position lies inside.
+    pub fn contains(&self, p: LatLng) -> bool {
+        self.polygons.iter().any(|g| g.contains(p))
+    }
+
+    /// The bounding box of every part.
+    pub fn bounds(&self) -> Option<Bounds> {
+        self.polygons
+            .iter()
+            .map(Polygon::bounds)
+            .reduce(|a, b| a.union(&b))
+    }
+
+    /// Area in square metres.
+    pub fn area_m2(&self) -> f64 {
+        self.polygons.iter().map(Polygon::area_m2).sum()
+    }
+}
+
+/// The community a position lies in: the first community boundary containing it.
+pub fn locate_community(boundaries: &[Boundary], p: LatLng) -> Option<&Boundary> {
+    boundaries
+        .iter()
+        .filter(|b| b.region.level() == RegionLevel::Community)
+        .find(|b| b.contains(p))
+}
+
+/// Whether a point is open to the public.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PointStatus {
+    /// 正常: in service.
+    Open,
+    /// 暂停: temporarily closed (renovation, epidemic control).
+    Suspended,
+    /// 停用: closed for good; kept for history, never shown to residents.
+    Closed,
+}
+
+impl PointStatus {
+    /// `open`, `suspended`, `closed`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PointStatus::Open => "open",
+            PointStatus::Suspended => "suspended",
+            PointStatus::Closed => "closed",
+        }
+    }
+
+    /// 正常, 暂停, 停用.
+    pub fn label(self) -> &'static str {
+        match self {
+            PointStatus::Open => "正常",
+            PointStatus::Suspended => "暂停",
+            PointStatus::Closed => "停用",
+        }
+    }
+
+    /// Reads a status in English or Chinese; empty means open.
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        match fold_width(raw).trim().to_lowercase().as_str() {
+            "" | "open" | "正常" | "运营" | "在用" | "开放" | "正常运营" => {
+                Ok(PointStatus::Open)
+            }
+            "suspended" | "暂停" | "暂停服务" | "暂停开放" | "装修" => {
+                Ok(PointStatus::Suspended)
+            }
+            "closed" | "停用" | "关闭" | "撤销" | "已关闭" => Ok(PointStatus::Closed),
+            other => Err(format!(
+                "unknown status '{other}'; use 正常 (open), 暂停 (suspended) or 停用 (closed)"
+            )),
+        }
+    }
+}
+
+/// A place where items are delivered, WGS84.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServicePoint {
+    /// The district's code for it (unique; the key imports match on).
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// Facility type code (`community_health`).
+    pub facility_type: String,
+    /// Street address.
+    pub address: String,
+    /// Position, WGS84.
+    pub position: LatLng,
+    /// Phone number as written.
+    pub phone: String,
+    /// Opening hours, when known.
+    pub hours: Option<OpeningHours>,
+    /// Capacity in the type's unit (beds, places, seats), when known.
+    pub capacity: Option<u32>,
+    /// Floor area in square metres, when known.
+    pub floor_area_m2: Option<f64>,
+    /// Items delivered there.
+    pub items: Vec<ItemCode>,
+    /// The community it lies in.
+    pub community: Option<RegionCode>,
+    /// In service or not.
+    pub status: PointStatus,
+    /// Illustrative (示例) demo data.
+    pub demo: bool,
+}
+
+/// A residential site (小区): where people live, as a centroid with a population.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResidentialSite {
+    /// The district's code for it.
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// Centroid, WGS84.
+    pub position: LatLng,
+    /// Residents.
+    pub population: u32,
+    /// The community it lies in.
+    pub community: Option<RegionCode>,
+    /// Illustrative (示例) demo data.
+    pub demo: bool,
+}
+
+/// The columns of a service-point table, in file order: (header, aliases accepted).
+pub const POINT_COLUMNS: &[(&str, &[&str])] = &[
+    ("编码", &["code", "id", "点位编码", "设施编码"]),
+    ("名称", &["name", "设施名称", "服务点名称"]),
+    ("设施类型", &["type", "facility_type", "类型"]),
+    ("地址", &["address", "详细地址"]),
+    ("纬度", &["lat", "latitude", "y"]),
+    ("经度", &["lng", "lon", "longitude", "x"]),
+    ("坐标系", &["coord", "crs", "坐标系统"]),
+    ("电话", &["phone", "联系电话"]),
+    (
+        "开放时间",
+        &["opening_hours", "hours", "服务时间", "开放时段"],
+    ),
+    ("容量", &["capacity", "床位数", "学位数"]),
+    ("建筑面积", &["floor_area", "面积", "建筑面积(平方米)"]),
+    ("服务事项", &["items", "事项编码"]),
+    ("所属社区", &["community", "社区", "社区代码"]),
+    ("状态", &["status"]),
+    ("数据来源", &["source", "来源"]),
+];
+
+/// The columns of a residential-site table.
+pub const SITE_COLUMNS: &[(&str, &[&str])] = &[
+    ("编码", &["code", "id", "小区编码"]),
+    ("名称", &["name", "小区名称"]),
+    ("纬度", &["lat", "latitude", "y"]),
+    ("经度", &["lng", "lon", "longitude", "x"]),
+    ("坐标系", &["coord", "crs"]),
+    ("人口", &["population", "常住人口", "居住人口"]),
+    ("所属社区", &["community", "社区", "社区代码"]),
+    ("数据来源", &["source", "来源"]),
+];
+
+/// The canonical header a raw header names, for a column table.
+pub fn column_for(columns: &[(&'static str, &[&str])], raw: &str) -> Option<&'static str> {
+    let k = fold_width(raw).trim().to_lowercase();
+    columns
+        .iter()
+        .find(|(h, aliases)| *h == k || aliases.iter().any(|a| a.to_lowercase() == k))
+        .map(|(h, _)| *h)
+}
+
+/// A service point as a row holds it: text in every field, keyed by canonical header.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PointDraft {
+    /// Cells by canonical header (`POINT_COLUMNS`).
+    pub cells: std::collections::BTreeMap<&'static str, String>,
+}
+
+/// A residential site as a row holds it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SiteDraft {
+    /// Cells by canonical header (`SITE_COLUMNS`).
+    pub cells: std::collections::BTreeMap<&'static str, String>,
+}
+
+/// One problem of a row: the column at fault (canonical header) and what to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// Canonical header.
+    pub column: &'static str,
+    /// What is wrong, on which value, what to do.
+    pub message: String,
+}
+
+/// What a row is parsed against.
+pub struct PlaceContext<'a> {
+    /// The facility classification.
+    pub types: &'a FacilityTypes,
+    /// Coordinates are read in this system when a row does not say.
+    pub default_coord: CoordSystem,
+    /// The district's box; positions outside it are refused. None: China only.
+    pub bounds: Option<Bounds>,
+    /// The items a point may name (the newest list version's); None: any code.
+    pub items: Option<&'a BTreeSet<ItemCode>>,
+    /// Communities that exist now; None: any 12-digit community code.
+    pub communities: Option<&'a BTreeSet<RegionCode>>,
+    /// Community boundaries, to derive the community from the position.
+    pub boundaries: &'a [Boundary],
+    /// Whether rows are demo data.
+    pub demo: bool,
+}
+
+fn cell<'d>(cells: &'d std::collections::BTreeMap<&'static str, String>, k: &str) -> &'d str {
+    cells.get(k).map(|s| s.trim()).unwrap_or("")
+}
+
+fn number(raw: &str) -> Option<f64> {
+    let s = fold_width(raw);
+    let s = s.trim().trim_end_matches('°');
+    s.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+/// Reads 纬度/经度/坐标系 into a WGS84 position inside the context's bounds.
+fn position(
+    cells: &std::collections::BTreeMap<&'static str, String>,
+    ctx: &PlaceContext<'_>,
+    errors: &mut Vec<FieldError>,
+) -> Option<LatLng> {
+    let (lat_raw, lng_raw) = (cell(cells, "纬度"), cell(cells, "经度"));
+    let mut bad = |column, message: String| errors.push(FieldError { column, message });
+    let lat = number(lat_raw);
+    let lng = number(lng_raw);
+    if lat.is_none() {
+        bad(
+            "纬度",
+            if lat_raw.is_empty() {
+                "is empty; give the latitude in decimal degrees, e.g. 22.5431".into()
+            } else {
+                format!("'{lat_raw}' is not a number; give decimal degrees, e.g. 22.5431")
+            },
+        );
+    }
+    if lng.is_none() {
+        bad(
+            "经度",
+            if lng_raw.is_empty() {
+                "is empty; give the longitude in decimal degrees, e.g. 114.0579".into()
+            } else {
+                format!("'{lng_raw}' is not a number; give decimal degrees, e.g. 114.0579")
+            },
+        );
+    }
+    let (lat, lng) = (lat?, lng?);
+    let system = match cell(cells, "坐标系") {
+        "" => ctx.default_coord,
+        raw => match raw.parse::<CoordSystem>() {
+            Ok(s) => s,
+            Err(m) => {
+                bad("坐标系", m);
+                return None;
+            }
+        },
+    };
+    let given = match LatLng::new_in_china(lat, lng) {
+        Ok(p) => p,
+        Err(e) => {
+            bad("纬度", e.to_string());
+            return None;
+        }
+    };
+    let p = system.to_wgs84(given);
+    if let Some(b) = ctx.bounds {
+        if !b.contains(p) {
+            bad("纬度", format!(
+                "position {lat}, {lng} ({system}) lies outside the district ({b}); check the numbers, that latitude and longitude are in the right columns, and the 坐标系 column"
+            ));
+            return None;
+        }
+    }
+    Some(p)
+}
+
+fn community(
+    cells: &std::collections::BTreeMap<&'static str, String>,
+    ctx: &PlaceContext<'_>,
+    at: Option<LatLng>,
+    errors: &mut Vec<FieldError>,
+) -> Option<RegionCode> {
+    let raw = cell(cells, "所属社区");
+    let given = if raw.is_empty() {
+        None
+    } else {
+        match RegionCode::parse(raw) {
+            Ok(c) if c.level() != RegionLevel::Community => {
+                errors.push(FieldError {
+                    column: "所属社区",
+                    message: format!("{c} is a {} code, not a community's; give the 12-digit code of the 社区 or leave it empty", c.level().label()),
+                });
+                None
+            }
+            Ok(c) => match ctx.communities {
+                Some(known) if !known.contains(&c) => {
+                    errors.push(FieldError {
+                        column: "所属社区",
+                        message: format!("community {c} is not a current community of the district; import it first (regions) or correct the code"),
+                    });
+                    None
+                }
+                _ => Some(c),
+            },
+            Err(e) => {
+                errors.push(FieldError {
+                    column: "所属社区",
+                    message: e.to_string(),
+                });
+                None
+            }
+        }
+    };
+    let derived = at.and_then(|p| locate_community(ctx.boundaries, p));
+    match (given, derived) {
+        (Some(g), Some(d)) if g != d.region => {
+            errors.push(FieldError {
+                column: "所属社区",
+                message: format!(
+                    "says {g} but the position lies in {} {}; correct the coordinates, or leave 所属社区 empty to take it from the boundaries",
+                    d.region, d.name
+                ),
+            });
+            None
+        }
+        (_, Some(d)) => Some(d.region.clone()),
+        (g, None) => g,
+    }
+}
+
+fn code(raw: &str, what: &str) -> Result<String, String> {
+    let s = clean(raw);
+    if s.is_empty() {
+        return Err(format!(
+            "is empty; every {what} needs a code unique in the district, e.g. SP00001"
+        ));
+    }
+    if s.chars().count() > 64 || s.chars().any(char::is_control) {
+        return Err(format!(
+            "'{s}' is not a usable code: at most 64 characters, no control characters"
+        ));
+    }
+    Ok(s)
+}
+
+fn name(raw: &str, errors: &mut Vec<FieldError>) -> String {
+    let s = clean(raw);
+    if s.is_empty() {
+        errors.push(FieldError {
+            column: "名称",
+            message: "is empty; every place needs a name".into(),
+        });
+    } else if s.chars().count() > 200 {
+        errors.push(FieldError {
+            column: "名称",
+            message: "is longer than 200 characters".into(),
+        });
+    }
+    s
+}
+
+fn optional_number(
+    cells: &std::collections::BTreeMap<&'static str, String>,
+    column: &'static str,
+    max: f64,
+    errors: &mut Vec<FieldError>,
+) -> Option<f64> {
+    let raw = cell(cells, column);
+    if raw.is_empty() {
+        return None;
+    }
+    match number(
+        raw.trim_end_matches(['㎡', '张', '个', '人'])
+            .trim_end_matches("平方米"),
+    ) {
+        Some(v) if (0.0..=max).contains(&v) => Some(v),
+        _ => {
+            errors.push(FieldError {
+                column,
+                message: format!(
+                    "'{raw}' is not a number from 0 to {max}; leave it empty when unknown"
+                ),
+            });
+            None
+        }
+    }
+}
+
+impl PointDraft {
+    /// A draft from (header, value) pairs; headers may be aliases.
+    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        let mut d = PointDraft::default();
+        for (h, v) in pairs {
+            if let Some(k) = column_for(POINT_COLUMNS, h) {
+                d.cells.insert(k, v.to_string());
+            }
+        }
+        d
+    }
+
+    /// Parses the row, or says everything wrong with it.
+    pub fn parse(&self, ctx: &PlaceContext<'_>) -> Result<ServicePoint, Vec<FieldError>> {
+        let c = &self.cells;
+        let mut errors = vec![];
+        let code = code(cell(c, "编码"), "service point").unwrap_or_else(|m| {
+            errors.push(FieldError {
+                column: "编码",
+                message: m,
+            });
+            String::new()
+        });
+        let name = name(cell(c, "名称"), &mut errors);
+        let raw_type = cell(c, "设施类型");
+        let facility_type = match ctx.types.find(raw_type) {
+            Some(t) => t.code.clone(),
+            None => {
+                errors.push(FieldError {
+                    column: "设施类型",
+                    message: if raw_type.is_empty() {
+                        format!("is empty; give one of {}", ctx.types.expected())
+                    } else {
+                        format!(
+                            "unknown facility type '{raw_type}'; use one of {} (or add the type to the facility classification)",
+                            ctx.types.expected()
+                        )
+                    },
+                });
+                String::new()
+            }
+        };
+        let position = position(c, ctx, &mut errors);
+        let hours = match cell(c, "开放时间") {
+            "" => None,
+            raw => match OpeningHours::parse(raw) {
+                Ok(h) => Some(h),
+                Err(e) => {
+                    errors.push(FieldError {
+                        column: "开放时间",
+                        message: e.to_string(),
+                    });
+                    None
+                }
+            },
+        };
+        let capacity = optional_number(c, "容量", 1_000_000.0, &mut errors);
+        if capacity.is_some_and(|v| v.fract() != 0.0) {
+            errors.push(FieldError {
+                column: "容量",
+                message: format!("'{}' is not a whole number", cell(c, "容量")),
+            });
+        }
+        let floor_area_m2 = optional_number(c, "建筑面积", 10_000_000.0, &mut errors);
+        let mut items = vec![];
+        for raw in cell(c, "服务事项")
+            .split(['、', ',', '，', ';', '；', '|', ' '])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            match ItemCode::parse(raw) {
+                Ok(code) => match ctx.items {
+                    Some(known) if !known.contains(&code) => errors.push(FieldError {
+                        column: "服务事项",
+                        message: format!("item {code} is not in the newest version of the list; check the code (GET /api/v1/items lists them)"),
+                    }),
+                    _ if items.contains(&code) => {}
+                    _ => items.push(code),
+                },
+                Err(m) => errors.push(FieldError {
+                    column: "服务事项",
+                    message: format!("item code {m}"),
+                }),
+            }
+        }
+        let community = community(c, ctx, position, &mut errors);
+        let status = PointStatus::parse(cell(c, "状态")).unwrap_or_else(|m| {
+            errors.push(FieldError {
+                column: "状态",
+                message: m,
+            });
+            PointStatus::Open
+        });
+        let phone = clean(cell(c, "电话"));
+        if phone.chars().count() > 64 {
+            errors.push(FieldError {
+                column: "电话",
+                message: "is longer than 64 characters".into(),
+            });
+        }
+        let address = clean(cell(c, "地址"));
+        match (errors.is_empty(), position) {
+            (true, Some(position)) => Ok(ServicePoint {
+                code,
+                name,
+                facility_type,
+                address,
+                position,
+                phone,
+                hours,
+                capacity: capacity.map(|v| v as u32),
+                floor_area_m2,
+                items,
+                community,
+                status,
+                demo: ctx.demo || cell(c, "数据来源").contains("示例"),
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+impl SiteDraft {
+    /// A draft from (header, value) pairs; headers may be aliases.
+    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        let mut d = SiteDraft::default();
+        for (h, v) in pairs {
+            if let Some(k) = column_for(SITE_COLUMNS, h) {
+                d.cells.insert(k, v.to_string());
+            }
+        }
+        d
+    }
+
+    /// Parses the row, or says everything wrong with it.
+    pub fn parse(&self, ctx: &PlaceContext<'_>) -> Result<ResidentialSite, Vec<FieldError>> {
+        let c = &self.cells;
+        let mut errors = vec![];
+        let code = code(cell(c, "编码"), "residential site").unwrap_or_else(|m| {
+            errors.push(FieldError {
+                column: "编码",
+                message: m,
+            });
+            String::new()
+        });
+        let name = name(cell(c, "名称"), &mut errors);
+        let position = position(c, ctx, &mut errors);
+        let raw_pop = cell(c, "人口");
+        let population = match number(raw_pop) {
+            Some(v) if v >= 0.0 && v.fract() == 0.0 && v <= 1_000_000.0 => Some(v as u32),
+            _ => {
+                errors.push(FieldError {
+                    column: "人口",
+                    message: format!(
+                        "'{raw_pop}' is not a whole number of residents from 0 to 1000000"
+                    ),
+                });
+                None
+            }
+        };
+        let community = community(c, ctx, position, &mut errors);
+        match (errors.is_empty(), position, population) {
+            (true, Some(position), Some(population)) => Ok(ResidentialSite {
+                code,
+                name,
+                position,
+                population,
+                community,
+                demo: ctx.demo || cell(c, "数据来源").contains("示例"),
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn square(lat: f64, lng: f64, d: f64) -> Vec<[f64; 2]> {
+        vec![
+            [lng, lat],
+            [lng + d, lat],
+            [lng + d, lat + d],
+            [lng, lat + d],
+            [lng, lat],
+        ]
+    }
+
+    #[test]
+    fn a_square_contains_its_centre_and_has_the_right_area() {
+        let p = Polygon::from_rings(&[square(22.5, 114.0, 0.01)]).expect("valid");
+        assert!(p.contains(LatLng {
+            lat: 22.505,
+            lng: 114.005
+        }));
+        assert!(!p.contains(LatLng {
+            lat: 22.515,
+            lng: 114.005
+        }));
+        // 0.01° x 0.01° at 22.5°N: 1111.95 m x 1027.3 m.
+        let a = p.area_m2();
+        assert!((a - 1_142_300.0).abs() < 2_000.0, "{a}");
+    }
+
+    #[test]
+    fn a_bow_tie_is_refused_with_where_it_crosses() {
+        let bow = vec![
+            [114.0, 22.5],
+            [114.01, 22.51],
+            [114.01, 22.5],
+            [114.0, 22.51],
+            [114.0, 22.5],
+        ];
+        let e = Polygon::from_rings(&[bow]).expect_err("self-intersecting");
+        assert!(matches!(e, PolygonError::SelfIntersection { .. }), "{e}");
+        assert!(e.to_string().contains("QGIS"));
+    }
+
+    #[test]
+    fn open_rings_and_degenerate_rings_are_refused() {
+        let mut open = square(22.5, 114.0, 0.01);
+        open.pop();
+        assert!(matches!(
+            Polygon::from_rings(&[open]),
+            Err(PolygonError::NotClosed { ring: 0 })
+        ));
+        let line = vec![[114.0, 22.5], [114.01, 22.5], [114.0, 22.5]];
+        assert!(matches!(
+            Polygon::from_rings(&[line]),
+            Err(PolygonError::TooFewVertices { .. })
+        ));
+        let spike = vec![
+            [114.0, 22.5],
+            [114.02, 22.5],
+            [114.01, 22.5],
+            [114.01, 22.51],
+            [114.0, 22.5],
+        ];
+        assert!(matches!(
+            Polygon::from_rings(&[spike]),
+            Err(PolygonError::SelfIntersection { .. })
+        ));
+    }
+
+    #[test]
+    fn swapped_polygon_coordinates_are_named() {
+        let swapped: Vec<[f64; 2]> = square(22.5, 114.0, 0.01)
+            .into_iter()
+            .map(|[a, b]| [b, a])
+            .collect();
+        let e = Polygon::from_rings(&[swapped]).expect_err("swapped");
+        assert!(e.to_string().contains("swapped"), "{e}");
+    }
+
+    #[test]
+    fn holes_are_subtracted_and_must_lie_inside() {
+        let hole = vec![
+            [114.004, 22.504],
+            [114.004, 22.506],
+            [114.006, 22.506],
+            [114.006, 22.504],
+            [114.004, 22.504],
+        ];
+        let p = Polygon::from_rings(&[square(22.5, 114.0, 0.01), hole]).expect("valid");
+        assert!(!p.contains(LatLng {
+            lat: 22.505,
+            lng: 114.005
+        }));
+        assert!(p.contains(LatLng {
+            lat: 22.502,
+            lng: 114.002
+        }));
+        let outside = square(22.6, 114.1, 0.001);
+        assert!(matches!(
+            Polygon::from_rings(&[square(22.5, 114.0, 0.01), outside]),
+            Err(PolygonError::HoleOutside { ring: 1 })
+        ));
+        // GeoJSON output: outer counter-clockwise, hole clockwise, both closed.
+        let rings = p.to_geojson_rings();
+        assert_eq!(rings[0].first(), rings[0].last());
+        let area = |r: &[[f64; 2]]| {
+            r.windows(2)
+                .map(|w| w[0][0] * w[1][1] - w[1][0] * w[0][1])
+                .sum::<f64>()
+        };
+        assert!(area(&rings[0]) > 0.0 && area(&rings[1]) < 0.0);
+    }
+
+    fn ctx<'a>(types: &'a FacilityTypes, boundaries: &'a [Boundary]) -> PlaceContext<'a> {
+        PlaceContext {
+            types,
+            default_coord: CoordSystem::Wgs84,
+            bounds: Some(Bounds {
+                south: 22.49,
+                west: 113.99,
+                north: 22.52,
+                east: 114.02,
+            }),
+            items: None,
+            communities: None,
+            boundaries,
+            demo: false,
+        }
+    }
+
+    fn boundary() -> Vec<Boundary> {
+        vec![Boundary {
+            region: RegionCode::parse("440399001001").expect("code"),
+            name: "樟庭社区".into(),
+            polygons: vec![Polygon::from_rings(&[square(22.5, 114.0, 0.01)]).expect("valid")],
+            demo: true,
+        }]
+    }
+
+    #[test]
+    fn a_good_row_parses_and_takes_its_community_from_the_boundary() {
+        let types = FacilityTypes::shipped();
+        let b = boundary();
+        let d = PointDraft::from_pairs([
+            ("编码", "SP1"),
+            ("名称", "樟庭社区健康服务中心"),
+            ("类型", "社康中心"),
+            ("lat", "22.505"),
+            ("lng", "114.005"),
+            ("开放时间", "Mo-Su 08:00-21:00"),
+            ("容量", "12"),
+            ("服务事项", "N0101、N0102"),
+        ]);
+        let p = d.parse(&ctx(&types, &b)).expect("parses");
+        assert_eq!(p.facility_type, "community_health");
+        assert_eq!(p.community.expect("derived").as_str(), "440399001001");
+        assert_eq!(p.items.len(), 2);
+        assert_eq!(p.capacity, Some(12));
+        assert_eq!(p.status, PointStatus::Open);
+    }
+
+    #[test]
+    fn every_problem_of_a_row_is_named_by_column() {
+        let types = FacilityTypes::shipped();
+        let b = boundary();
+        let d = PointDraft::from_pairs([
+            ("编码", ""),
+            ("名称", "X"),
+            ("设施类型", "游乐场"),
+            ("纬度", "114.005"),
+            ("经度", "22.505"),
+            ("开放时间", "Mo-Fr 25:00-26:00"),
+            ("状态", "maybe"),
+        ]);
+        let errs = d.parse(&ctx(&types, &b)).expect_err("bad");
+        let cols: Vec<&str> = errs.iter().map(|e| e.column).collect();
+        assert_eq!(
+            cols,
+            ["编码", "设施类型", "纬度", "开放时间", "状态"],
+            "{errs:?}"
+        );
+        assert!(errs[2].message.contains("swapped"));
+    }
+
+    #[test]
+    fn outside_the_district_and_a_contradicting_community_are_errors() {
+        let types = FacilityTypes::shipped();
+        let b = boundary();
+        let far = PointDraft::from_pairs([
+            ("编码", "SP2"),
+            ("名称", "远处"),
+            ("设施类型", "公园"),
+            ("纬度", "23.2"),
+            ("经度", "113.3"),
+        ]);
+        let e = far.parse(&ctx(&types, &b)).expect_err("outside");
+        assert!(e[0].message.contains("outside the district"), "{e:?}");
+        let wrong = PointDraft::from_pairs([
+            ("编码", "SP3"),
+            ("名称", "错社区"),
+            ("设施类型", "公园"),
+            ("纬度", "22.505"),
+            ("经度", "114.005"),
+            ("所属社区", "440399001002"),
+        ]);
+        let e = wrong.parse(&ctx(&types, &b)).expect_err("contradiction");
+        assert!(e[0].message.contains("樟庭社区"), "{e:?}");
+    }
+
+    #[test]
+    fn gcj02_input_is_stored_as_wgs84() {
+        let types = FacilityTypes::shipped();
+        let wgs = LatLng {
+            lat: 22.505,
+            lng: 114.005,
+        };
+        let g = crate::geo::wgs84_to_gcj02(wgs);
+        let d = PointDraft::from_pairs([
+            ("编码", "SP4"),
+            ("名称", "高德坐标"),
+            ("设施类型", "公园"),
+            ("纬度", &*g.lat.to_string()),
+            ("经度", &*g.lng.to_string()),
+            ("坐标系", "gcj02"),
+        ]);
+        let p = d.parse(&ctx(&types, &[])).expect("parses");
+        assert!(p.position.distance_m(wgs) < 0.01, "{:?}", p.position);
+    }
+
+    #[test]
+    fn sites_need_a_whole_population() {
+        let types = FacilityTypes::shipped();
+        let d = SiteDraft::from_pairs([
+            ("编码", "RS1"),
+            ("名称", "樟庭花园"),
+            ("纬度", "22.505"),
+            ("经度", "114.005"),
+            ("人口", "12.5"),
+        ]);
+        let e = d.parse(&ctx(&types, &[])).expect_err("fraction");
+        assert_eq!(e[0].column, "人口");
+    }
+}

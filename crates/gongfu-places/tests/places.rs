@@ -1,0 +1,416 @@
+//! Service points end to end on a real database (SQLite, or PostgreSQL when
+//! GONGFU_TEST_DATABASE_URL is set): imports all or nothing with row and column in every
+//! error, nearby equal to a brute-force scan, the index in step with writes (also writes by
+//! another process), boundaries deciding communities.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] fns may panic: that is how a test fails
+
+use std::sync::Arc;
+
+use gongfu_catalog::{Actor, Catalog};
+use gongfu_db::regions::{upsert, Region};
+use gongfu_db::testing;
+use gongfu_domain::geo::{wgs84_to_gcj02, CoordSystem, LatLng};
+use gongfu_domain::{RegionCode, RegionLevel, Role};
+use gongfu_places::{NearbyQuery, Places, PlacesError};
+
+fn region(code: &str, name: &str) -> Region {
+    let code = RegionCode::parse(code).unwrap();
+    Region {
+        level: code.level(),
+        parent_code: code.parent(),
+        code,
+        name: name.into(),
+        valid_from: 2010,
+        valid_to: None,
+        provenance: "test".into(),
+    }
+}
+
+/// Two square communities side by side (0.01° each) in one sub-district.
+const BOUNDARIES: &str = r#"{"type":"FeatureCollection","features":[
+ {"type":"Feature","properties":{"code":"440399001001","name":"甲社区"},
+  "geometry":{"type":"Polygon","coordinates":[[[114.00,22.50],[114.01,22.50],[114.01,22.51],[114.00,22.51],[114.00,22.50]]]}},
+ {"type":"Feature","properties":{"code":"440399001002","name":"乙社区"},
+  "geometry":{"type":"Polygon","coordinates":[[[114.01,22.50],[114.02,22.50],[114.02,22.51],[114.01,22.51],[114.01,22.50]]]}}
+]}"#;
+
+async fn setup() -> (testing::TestDb, Places) {
+    let t = testing::fresh().await;
+    upsert(
+        &t.db,
+        &[
+            region("440399000000", "示例区"),
+            region("440399001000", "甲街道"),
+            region("440399001001", "甲社区"),
+            region("440399001002", "乙社区"),
+        ],
+        &[],
+        "test",
+    )
+    .await
+    .unwrap();
+    let places = Places::new(t.db.clone(), Arc::new(Catalog::new(t.db.clone())));
+    places
+        .import_boundaries(&admin(), "b.geojson", BOUNDARIES.as_bytes(), false)
+        .await
+        .unwrap();
+    (t, places)
+}
+
+fn admin() -> Actor {
+    Actor::system("test")
+}
+
+const HEAD: &str = "编码,名称,设施类型,地址,纬度,经度,坐标系,电话,开放时间,容量,建筑面积,服务事项,所属社区,状态,数据来源\n";
+
+fn lcg(seed: &mut u64) -> f64 {
+    *seed = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    (*seed >> 11) as f64 / (1u64 << 53) as f64
+}
+
+fn generated(n: usize) -> String {
+    let types = ["社康中心", "幼儿园", "公园", "长者饭堂", "党群服务中心"];
+    let mut s = HEAD.to_string();
+    let mut seed = 5;
+    for i in 0..n {
+        let lat = 22.5001 + lcg(&mut seed) * 0.0098;
+        let lng = 114.0001 + lcg(&mut seed) * 0.0198;
+        let status = if i % 17 == 0 {
+            "停用"
+        } else if i % 13 == 0 {
+            "暂停"
+        } else {
+            "正常"
+        };
+        s.push_str(&format!(
+            "P{i:04},点{i},{},路{i}号,{lat:.6},{lng:.6},,,Mo-Fr 08:30-17:30; PH off,,,,,{status},\n",
+            types[i % types.len()]
+        ));
+    }
+    s
+}
+
+#[tokio::test]
+async fn nearby_answers_exactly_what_a_scan_over_every_point_answers() {
+    let (_t, places) = setup().await;
+    let c = places
+        .import_points(
+            &admin(),
+            "p.csv",
+            generated(400).as_bytes(),
+            CoordSystem::Wgs84,
+            false,
+        )
+        .await
+        .unwrap();
+    assert_eq!((c.inserted, c.updated), (400, 0));
+    let l = places.loaded().await.unwrap();
+    assert_eq!(l.points.len(), 400);
+    // Every point got its community from the boundaries.
+    assert!(l.points.iter().all(|p| p.point.community.is_some()));
+    let mut seed = 17;
+    for q in 0..60 {
+        let at = LatLng {
+            lat: 22.495 + lcg(&mut seed) * 0.02,
+            lng: 113.995 + lcg(&mut seed) * 0.03,
+        };
+        let radius = [500.0, 1000.0, 1500.0, 230.0][q % 4];
+        let types = if q % 5 == 0 {
+            vec!["community_health".to_string()]
+        } else {
+            vec![]
+        };
+        let got = places
+            .nearby(&NearbyQuery {
+                at,
+                radius_m: radius,
+                area: None,
+                types: types.clone(),
+                item: None,
+                open_at: None,
+            })
+            .await
+            .unwrap();
+        let mut want: Vec<(i64, f64)> = l
+            .points
+            .iter()
+            .filter(|p| p.point.status != gongfu_domain::place::PointStatus::Closed)
+            .filter(|p| types.is_empty() || types.contains(&p.point.facility_type))
+            .map(|p| (p.id, at.distance_m(p.point.position)))
+            .filter(|(_, d)| *d <= radius)
+            .collect();
+        want.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+        let got: Vec<(i64, f64)> = got.iter().map(|h| (h.point.id, h.distance_m)).collect();
+        assert_eq!(got, want, "query {q} at {at:?} r={radius}");
+    }
+}
+
+#[tokio::test]
+async fn open_now_follows_the_holiday_calendar() {
+    let (_t, places) = setup().await;
+    places
+        .import_points(
+            &admin(),
+            "p.csv",
+            generated(30).as_bytes(),
+            CoordSystem::Wgs84,
+            false,
+        )
+        .await
+        .unwrap();
+    let at = LatLng {
+        lat: 22.505,
+        lng: 114.01,
+    };
+    let q = |when: &str| NearbyQuery {
+        at,
+        radius_m: 5000.0,
+        area: None,
+        types: vec![],
+        item: None,
+        open_at: Some(
+            time::PrimitiveDateTime::parse(
+                when,
+                &time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]"),
+            )
+            .unwrap(),
+        ),
+    };
+    // A Wednesday at 10:00: every open point with weekday hours; suspended ones are not open.
+    let wednesday = places.nearby(&q("2026-11-25T10:00")).await.unwrap();
+    assert!(!wednesday.is_empty());
+    assert!(wednesday
+        .iter()
+        .all(|h| h.open == Some(true)
+            && h.point.point.status == gongfu_domain::place::PointStatus::Open));
+    // National Day (a Thursday, a holiday): "PH off" closes them all.
+    assert!(places
+        .nearby(&q("2026-10-01T10:00"))
+        .await
+        .unwrap()
+        .is_empty());
+    // A plain Sunday is closed; Sunday 2026-09-20 is a make-up working day (调休上班) in the
+    // State Council's 2026 schedule, so the weekday hours apply.
+    assert!(places
+        .nearby(&q("2026-11-29T10:00"))
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        places.nearby(&q("2026-09-20T10:00")).await.unwrap().len(),
+        wednesday.len()
+    );
+}
+
+#[tokio::test]
+async fn a_bad_file_names_every_row_and_column_and_imports_nothing() {
+    let (_t, places) = setup().await;
+    let mut csv = generated(5);
+    csv.push_str("X1,对调,公园,,114.005,22.505,,,,,,,,,\n");
+    csv.push_str("X2,远处,公园,,23.2,113.3,,,,,,,,,\n");
+    csv.push_str("X3,乱类型,游乐场,,22.505,114.005,,,,,,,,,\n");
+    csv.push_str("X4,乱时间,公园,,22.505,114.005,,,周八 8:00-9:00,,,,,,\n");
+    csv.push_str("X5,错社区,公园,,22.505,114.005,,,,,,,440399001002,,\n");
+    csv.push_str("P0001,重复编码,公园,,22.505,114.005,,,,,,,,,\n");
+    let e = places
+        .import_points(
+            &admin(),
+            "bad.csv",
+            csv.as_bytes(),
+            CoordSystem::Wgs84,
+            false,
+        )
+        .await
+        .expect_err("bad rows");
+    let PlacesError::Import(f) = e else {
+        panic!("{e}")
+    };
+    let at: Vec<(Option<usize>, String)> = f
+        .errors
+        .iter()
+        .map(|e| (e.row, e.column.clone().unwrap_or_default()))
+        .collect();
+    assert_eq!(
+        at,
+        vec![
+            (Some(7), "E (纬度)".to_string()),
+            (Some(8), "E (纬度)".to_string()),
+            (Some(9), "C (设施类型)".to_string()),
+            (Some(10), "I (开放时间)".to_string()),
+            (Some(11), "M (所属社区)".to_string()),
+            (Some(12), "A (编码)".to_string()),
+        ],
+        "{f}"
+    );
+    assert!(f.errors[0].message.contains("swapped"), "{f}");
+    assert!(f.errors[1].message.contains("outside the district"), "{f}");
+    assert!(f.errors[4].message.contains("甲社区"), "{f}");
+    assert!(
+        places.loaded().await.unwrap().points.is_empty(),
+        "nothing imported"
+    );
+    // An unknown column is an error too, never dropped.
+    let e = places
+        .import_points(
+            &admin(),
+            "extra.csv",
+            "编码,名称,设施类型,纬度,经度,备注\nA,B,公园,22.505,114.005,x\n".as_bytes(),
+            CoordSystem::Wgs84,
+            false,
+        )
+        .await
+        .expect_err("unknown column");
+    assert!(e.to_string().contains("unknown column '备注'"), "{e}");
+}
+
+#[tokio::test]
+async fn gcj02_input_is_stored_as_wgs84_and_geojson_imports_too() {
+    let (_t, places) = setup().await;
+    let wgs = LatLng {
+        lat: 22.5052,
+        lng: 114.0031,
+    };
+    let g = wgs84_to_gcj02(wgs);
+    let geojson = format!(
+        r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","geometry":{{"type":"Point","coordinates":[{},{}]}},"properties":{{"code":"G1","name":"高德点","type":"library"}}}}]}}"#,
+        g.lng, g.lat
+    );
+    places
+        .import_points(
+            &admin(),
+            "p.geojson",
+            geojson.as_bytes(),
+            CoordSystem::Gcj02,
+            false,
+        )
+        .await
+        .unwrap();
+    let l = places.loaded().await.unwrap();
+    let p = &l.points[0].point;
+    assert!(p.position.distance_m(wgs) < 0.05, "{:?}", p.position);
+    assert_eq!(p.facility_type, "library");
+    assert_eq!(p.community.as_ref().unwrap().as_str(), "440399001001");
+}
+
+#[tokio::test]
+async fn writes_are_seen_at_once_here_and_soon_by_another_process() {
+    let (t, places) = setup().await;
+    let other = Places::new(t.db.clone(), Arc::new(Catalog::new(t.db.clone())));
+    assert!(other.loaded().await.unwrap().points.is_empty());
+    places
+        .import_points(
+            &admin(),
+            "p.csv",
+            generated(10).as_bytes(),
+            CoordSystem::Wgs84,
+            false,
+        )
+        .await
+        .unwrap();
+    // This process: at once.
+    assert_eq!(places.loaded().await.unwrap().points.len(), 10);
+    let id = places.loaded().await.unwrap().points[3].id;
+    places.remove_point(&admin(), id).await.unwrap();
+    let at = LatLng {
+        lat: 22.505,
+        lng: 114.01,
+    };
+    let all = NearbyQuery {
+        at,
+        radius_m: 5000.0,
+        area: None,
+        types: vec![],
+        item: None,
+        open_at: None,
+    };
+    assert!(places
+        .nearby(&all)
+        .await
+        .unwrap()
+        .iter()
+        .all(|h| h.point.id != id));
+    // Another process (its own state): after its next staleness check.
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    assert_eq!(other.loaded().await.unwrap().points.len(), 9);
+}
+
+#[tokio::test]
+async fn a_viewer_may_not_import_and_boundaries_must_be_valid() {
+    let (_t, places) = setup().await;
+    let viewer = Actor {
+        name: "v".into(),
+        role: Role::Viewer,
+        departments: vec![],
+    };
+    let e = places
+        .import_points(
+            &viewer,
+            "p.csv",
+            generated(2).as_bytes(),
+            CoordSystem::Wgs84,
+            false,
+        )
+        .await
+        .expect_err("viewer");
+    assert!(matches!(e, PlacesError::Forbidden(_)), "{e}");
+    let bow = r#"{"type":"FeatureCollection","features":[
+     {"type":"Feature","properties":{"code":"440399001001"},"geometry":{"type":"Polygon","coordinates":[[[114.0,22.5],[114.01,22.51],[114.01,22.5],[114.0,22.51],[114.0,22.5]]]}},
+     {"type":"Feature","properties":{"code":"440399009001"},"geometry":{"type":"Polygon","coordinates":[[[114.0,22.5],[114.01,22.5],[114.01,22.51],[114.0,22.5]]]}}]}"#;
+    let e = places
+        .import_boundaries(&admin(), "bad.geojson", bow.as_bytes(), false)
+        .await
+        .expect_err("invalid");
+    let PlacesError::Import(f) = e else {
+        panic!("{e}")
+    };
+    assert_eq!(f.errors.len(), 2, "{f}");
+    assert!(
+        f.errors[0].message.contains("feature 1")
+            && f.errors[0].message.contains("intersects itself"),
+        "{f}"
+    );
+    assert!(f.errors[1].message.contains("not a current region"), "{f}");
+    // The stored boundaries are unchanged.
+    let l = places.loaded().await.unwrap();
+    assert_eq!(l.boundaries.len(), 2);
+    assert_eq!(l.communities()[0].region.level(), RegionLevel::Community);
+}
+
+#[tokio::test]
+async fn service_circles_count_residents_of_sites_and_find_gaps() {
+    let (_t, places) = setup().await;
+    places
+        .import_points(
+            &admin(),
+            "p.csv",
+            format!("{HEAD}H1,甲社康,社康中心,,22.5050,114.0020,,,,,,,,,\n").as_bytes(),
+            CoordSystem::Wgs84,
+            false,
+        )
+        .await
+        .unwrap();
+    places
+        .import_sites(
+            &admin(),
+            "s.csv",
+            "编码,名称,纬度,经度,人口\nS1,近小区,22.5060,114.0030,1200\nS2,远小区,22.5050,114.0190,800\n".as_bytes(),
+            CoordSystem::Wgs84,
+            false,
+        )
+        .await
+        .unwrap();
+    let (_, r) = places
+        .circles(Places::circle_params(None, None).unwrap())
+        .await
+        .unwrap();
+    let t = gongfu_places::circles::Target::Type("community_health".into());
+    let total = r.total(&t).unwrap();
+    assert_eq!((total.population, total.covered), (2000, 1200));
+    let b = &r.coverage[&t][&Some(RegionCode::parse("440399001002").unwrap())];
+    assert_eq!(b.gaps.len(), 1);
+    let (_, d) = b.gaps[0].nearest.unwrap();
+    assert!((1600.0..1800.0).contains(&d), "{d}");
+}

@@ -1,0 +1,767 @@
+//! Service points as pages: "near me" (`/nearby`, with the 500/1000/1500 m rings on a map
+//! drawn as SVG from the boundaries and points, no online tiles), a point's page
+//! (`/points/{id}`) and the service-circle analysis (`/circles`: a map coloured by coverage,
+//! the gaps, the allocation check, the xlsx export).
+//!
+//! Without JavaScript the resident picks a community and the search starts from its
+//! centre; with it, a button fills in the browser's position (WGS84 from the Geolocation
+//! API, which is what the form's default coordinate system is).
+
+use std::fmt::Write as _;
+
+use crate::{render, PageCtx, WebError};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use gongfu_db::places::StoredPoint;
+use gongfu_domain::geo::LatLng;
+use gongfu_domain::place::{Boundary, PointStatus, M_PER_DEG_LAT};
+use gongfu_domain::{RegionCode, RegionLevel};
+use gongfu_http::api::places::target_param;
+use gongfu_http::{ApiError, AppState, CurrentUser};
+use gongfu_places::circles::Target;
+use gongfu_places::export::{norm_label, target_label};
+use gongfu_places::{Loaded, NearbyQuery, Places, RINGS_M};
+use serde::Deserialize;
+
+fn page(headers: &HeaderMap, path: &str, user: &CurrentUser) -> PageCtx {
+    PageCtx::new(headers, path, user.0.as_ref())
+}
+
+/// A local flat projection centred on a position: metres east and south of it, scaled to
+/// SVG units. At district scale (tens of km) the equirectangular picture is faithful.
+struct Projection {
+    centre: LatLng,
+    cos: f64,
+    /// SVG units per metre.
+    scale: f64,
+    half: f64,
+}
+
+impl Projection {
+    fn new(centre: LatLng, half_extent_m: f64, half_px: f64) -> Self {
+        Self {
+            centre,
+            cos: centre.lat.to_radians().cos(),
+            scale: half_px / half_extent_m,
+            half: half_px,
+        }
+    }
+
+    fn xy(&self, p: LatLng) -> (f64, f64) {
+        let x = (p.lng - self.centre.lng) * M_PER_DEG_LAT * self.cos;
+        let y = (self.centre.lat - p.lat) * M_PER_DEG_LAT;
+        (self.half + x * self.scale, self.half + y * self.scale)
+    }
+
+    fn path(&self, b: &Boundary) -> String {
+        let mut d = String::new();
+        for poly in &b.polygons {
+            for ring in std::iter::once(poly.outer()).chain(poly.holes().iter().map(Vec::as_slice))
+            {
+                for (i, p) in ring.iter().enumerate() {
+                    let (x, y) = self.xy(*p);
+                    let _ = write!(d, "{}{x:.1},{y:.1}", if i == 0 { "M" } else { "L" });
+                }
+                d.push('Z');
+            }
+        }
+        d
+    }
+}
+
+/// The centre of a boundary: the area-weighted centroid of its largest part.
+fn centre(b: &Boundary) -> Option<LatLng> {
+    let poly = b
+        .polygons
+        .iter()
+        .max_by(|a, c| a.area_m2().total_cmp(&c.area_m2()))?;
+    let ring = poly.outer();
+    let (mut a, mut cx, mut cy) = (0.0, 0.0, 0.0);
+    for i in 0..ring.len() {
+        let (p, q) = (ring[i], ring[(i + 1) % ring.len()]);
+        let cross = p.lng * q.lat - q.lng * p.lat;
+        a += cross;
+        cx += (p.lng + q.lng) * cross;
+        cy += (p.lat + q.lat) * cross;
+    }
+    if a == 0.0 {
+        return None;
+    }
+    let p = LatLng {
+        lat: cy / (3.0 * a),
+        lng: cx / (3.0 * a),
+    };
+    // A C-shaped community's centroid can fall outside it; a vertex is inside (on the edge).
+    if b.contains(p) {
+        Some(p)
+    } else {
+        Some(ring[0])
+    }
+}
+
+struct Shape {
+    d: String,
+    fill: String,
+    label: String,
+    code: String,
+}
+
+struct Dot {
+    x: f64,
+    y: f64,
+    id: i64,
+    name: String,
+    class: &'static str,
+}
+
+struct Ring {
+    r: f64,
+    label: String,
+    lx: f64,
+    ly: f64,
+}
+
+/// One point in a list.
+struct PointRow {
+    id: i64,
+    name: String,
+    type_name: String,
+    address: String,
+    distance: String,
+    hours: String,
+    open: &'static str,
+    status: &'static str,
+    demo: bool,
+}
+
+#[derive(Template)]
+#[template(path = "nearby.html")]
+struct NearbyPage {
+    page: PageCtx,
+    communities: Vec<(String, String)>,
+    types: Vec<(String, String)>,
+    areas: Vec<String>,
+    community: String,
+    ty: String,
+    area: String,
+    radius: u32,
+    open_now: bool,
+    lat: String,
+    lng: String,
+    searched: bool,
+    from: String,
+    error: String,
+    size: f64,
+    shapes: Vec<Shape>,
+    dots: Vec<Dot>,
+    rings: Vec<Ring>,
+    rows: Vec<PointRow>,
+    total: usize,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct NearbyParams {
+    community: Option<String>,
+    lat: Option<String>,
+    lng: Option<String>,
+    radius: Option<u32>,
+    r#type: Option<String>,
+    area: Option<String>,
+    open_now: Option<String>,
+}
+
+/// Map size, SVG units.
+const MAP: f64 = 600.0;
+
+fn row(p: &StoredPoint, places: &Places, distance: Option<f64>, open: Option<bool>) -> PointRow {
+    let x = &p.point;
+    PointRow {
+        id: p.id,
+        name: x.name.clone(),
+        type_name: places
+            .types()
+            .find(&x.facility_type)
+            .map(|t| t.name.clone())
+            .unwrap_or_default(),
+        address: x.address.clone(),
+        distance: distance
+            .map(|d| {
+                if d < 1000.0 {
+                    format!("{:.0} 米", d)
+                } else {
+                    format!("{:.2} 公里", d / 1000.0)
+                }
+            })
+            .unwrap_or_default(),
+        hours: x
+            .hours
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
+        open: match (x.status, open) {
+            (PointStatus::Suspended, _) => "暂停服务",
+            (PointStatus::Closed, _) => "已停用",
+            (_, Some(true)) => "营业中",
+            (_, Some(false)) => "休息中",
+            _ => "",
+        },
+        status: x.status.as_str(),
+        demo: x.demo,
+    }
+}
+
+fn communities(l: &Loaded) -> Vec<(String, String)> {
+    l.regions
+        .iter()
+        .filter(|(c, _)| c.level() == RegionLevel::Community)
+        .map(|(c, n)| {
+            let sub = c
+                .parent()
+                .and_then(|p| l.regions.get(&p).cloned())
+                .unwrap_or_default();
+            (c.to_string(), format!("{sub} · {n}"))
+        })
+        .collect()
+}
+
+fn areas(places: &Places) -> Vec<String> {
+    let mut v: Vec<String> = places
+        .types()
+        .all()
+        .iter()
+        .flat_map(|t| t.areas.iter().cloned())
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// `/nearby`: services near a position or a community's centre.
+pub(crate) async fn nearby(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    user: CurrentUser,
+    Query(q): Query<NearbyParams>,
+) -> Result<Response, WebError> {
+    let page = page(&headers, "/nearby", &user);
+    let fail = |e: ApiError| WebError::from(e).with_page(&page);
+    let places = &state.places;
+    let l = places.loaded().await.map_err(|e| fail(e.into()))?;
+    let radius = q.radius.unwrap_or(1000);
+    let ty = q.r#type.clone().unwrap_or_default();
+    let area = q.area.clone().unwrap_or_default();
+    let open_now = q
+        .open_now
+        .as_deref()
+        .is_some_and(|v| !v.is_empty() && v != "0");
+    let community = q.community.clone().unwrap_or_default();
+    let mut error = String::new();
+    let parse = |s: &Option<String>| s.as_deref().and_then(|v| v.trim().parse::<f64>().ok());
+    let mut from = String::new();
+    let at = match (parse(&q.lat), parse(&q.lng)) {
+        (Some(lat), Some(lng)) => match LatLng::new_in_china(lat, lng) {
+            Ok(p) => {
+                from = "您的位置".into();
+                Some(p)
+            }
+            Err(e) => {
+                error = e.to_string();
+                None
+            }
+        },
+        _ if !community.is_empty() => {
+            let c = RegionCode::parse(&community).ok();
+            let b = c.and_then(|c| l.boundaries.iter().find(|b| b.region == c));
+            match b.and_then(centre) {
+                Some(p) => {
+                    from = format!("{}中心", b.map(|b| b.name.clone()).unwrap_or_default());
+                    Some(p)
+                }
+                None => {
+                    error = "该社区暂无边界数据，请改用“使用我的位置”。".into();
+                    None
+                }
+            }
+        }
+        _ => None,
+    };
+    let mut shapes = vec![];
+    let mut dots = vec![];
+    let mut rings = vec![];
+    let mut rows = vec![];
+    let mut total = 0;
+    if let Some(at) = at {
+        let radius_m = NearbyQuery::radius(f64::from(radius)).map_err(|e| fail(e.into()))?;
+        let types = if ty.is_empty() {
+            vec![]
+        } else {
+            vec![places.facility_type(&ty).map_err(|e| fail(e.into()))?]
+        };
+        let query = NearbyQuery {
+            at,
+            radius_m,
+            area: (!area.is_empty()).then(|| area.clone()),
+            types,
+            item: None,
+            open_at: open_now.then(gongfu_places::now_local),
+        };
+        let hits = places.nearby(&query).await.map_err(|e| fail(e.into()))?;
+        total = hits.len();
+        let extent = RINGS_M[2].max(radius_m) * 1.08;
+        let proj = Projection::new(at, extent, MAP / 2.0);
+        let view = gongfu_domain::place::Bounds {
+            south: at.lat - extent / M_PER_DEG_LAT,
+            north: at.lat + extent / M_PER_DEG_LAT,
+            west: at.lng - extent / M_PER_DEG_LAT / proj.cos,
+            east: at.lng + extent / M_PER_DEG_LAT / proj.cos,
+        };
+        for b in l.communities() {
+            if b.bounds().is_some_and(|bb| bb.intersects(&view)) {
+                shapes.push(Shape {
+                    d: proj.path(b),
+                    fill: "none".into(),
+                    label: b.name.clone(),
+                    code: b.region.to_string(),
+                });
+            }
+        }
+        for r in RINGS_M {
+            let px = r * proj.scale;
+            rings.push(Ring {
+                r: px,
+                label: format!("{r:.0}米"),
+                lx: MAP / 2.0 + px * 0.72,
+                ly: MAP / 2.0 - px * 0.72,
+            });
+        }
+        for h in &hits {
+            let (x, y) = proj.xy(h.point.point.position);
+            dots.push(Dot {
+                x,
+                y,
+                id: h.point.id,
+                name: h.point.point.name.clone(),
+                class: if h.point.point.status == PointStatus::Suspended {
+                    "suspended"
+                } else {
+                    "open"
+                },
+            });
+        }
+        rows = hits
+            .iter()
+            .take(200)
+            .map(|h| row(&h.point, places, Some(h.distance_m), h.open))
+            .collect();
+    }
+    let types = places
+        .types()
+        .all()
+        .iter()
+        .map(|t| (t.code.clone(), t.name.clone()))
+        .collect();
+    Ok(render(&NearbyPage {
+        page,
+        communities: communities(&l),
+        types,
+        areas: areas(places),
+        community,
+        ty,
+        area,
+        radius,
+        open_now,
+        lat: q.lat.clone().unwrap_or_default(),
+        lng: q.lng.clone().unwrap_or_default(),
+        searched: at.is_some(),
+        from,
+        error,
+        size: MAP,
+        shapes,
+        dots,
+        rings,
+        rows,
+        total,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "point.html")]
+struct PointPage {
+    page: PageCtx,
+    p: PointRow,
+    code: String,
+    phone: String,
+    capacity: String,
+    floor_area: String,
+    community: String,
+    community_name: String,
+    items: Vec<(String, String)>,
+    lat: String,
+    lng: String,
+    week: Vec<(String, String)>,
+    near: Vec<PointRow>,
+}
+
+/// `/points/{id}`: one point, with what it offers and others of its type nearby.
+pub(crate) async fn point(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let page = page(&headers, &format!("/points/{id}"), &user);
+    let fail = |e: ApiError| WebError::from(e).with_page(&page);
+    let places = &state.places;
+    let Ok(id) = id.parse::<i64>() else {
+        return Err(WebError::new(
+            StatusCode::NOT_FOUND,
+            "服务点不存在",
+            format!("服务点 {id} 不存在；请从“身边服务”重新查找。"),
+        )
+        .with_page(&page));
+    };
+    let p = places.point(id).await.map_err(|e| fail(e.into()))?;
+    let l = places.loaded().await.map_err(|e| fail(e.into()))?;
+    let snap = state
+        .catalog
+        .snapshot(None)
+        .await
+        .map_err(|e| WebError::from(e).with_page(&page))?;
+    let items = p
+        .point
+        .items
+        .iter()
+        .map(|c| {
+            let name = snap
+                .as_ref()
+                .and_then(|s| s.item(c.as_str()).map(|i| i.name.clone()))
+                .unwrap_or_default();
+            (c.to_string(), name)
+        })
+        .collect();
+    let now = gongfu_places::now_local();
+    let open = p
+        .point
+        .hours
+        .as_ref()
+        .map(|h| h.is_open(now, places.calendar()));
+    // The next seven days' hours, holidays included: what "open on 国庆" looks like.
+    let week = (0..7)
+        .filter_map(|d| {
+            let date = now.date().checked_add(time::Duration::days(d))?;
+            let h = p.point.hours.as_ref()?;
+            let spans = h.on(date, places.calendar());
+            let kind = match places.calendar().kind(date) {
+                Some(gongfu_domain::hours::DayKind::Holiday) => "（节假日）",
+                Some(gongfu_domain::hours::DayKind::Workday) => "（调休上班）",
+                None => "",
+            };
+            let text = if spans.is_empty() {
+                "休息".to_string()
+            } else {
+                spans
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("，")
+            };
+            Some((format!("{} {}{kind}", date, weekday(date.weekday())), text))
+        })
+        .collect();
+    let near = places
+        .nearby(&NearbyQuery {
+            at: p.point.position,
+            radius_m: 1500.0,
+            area: None,
+            types: vec![p.point.facility_type.clone()],
+            item: None,
+            open_at: None,
+        })
+        .await
+        .map_err(|e| fail(e.into()))?
+        .iter()
+        .filter(|h| h.point.id != p.id)
+        .take(5)
+        .map(|h| row(&h.point, places, Some(h.distance_m), None))
+        .collect();
+    let x = &p.point;
+    let unit = places
+        .types()
+        .find(&x.facility_type)
+        .map(|t| t.capacity_unit.clone())
+        .unwrap_or_default();
+    Ok(render(&PointPage {
+        code: x.code.clone(),
+        phone: x.phone.clone(),
+        capacity: x
+            .capacity
+            .map(|c| format!("{c} {unit}"))
+            .unwrap_or_default(),
+        floor_area: x
+            .floor_area_m2
+            .map(|a| format!("{a:.0} 平方米"))
+            .unwrap_or_default(),
+        community: x
+            .community
+            .as_ref()
+            .map(|c| c.to_string())
+            .unwrap_or_default(),
+        community_name: x
+            .community
+            .as_ref()
+            .and_then(|c| l.regions.get(c).cloned())
+            .unwrap_or_default(),
+        items,
+        lat: format!("{:.6}", x.position.lat),
+        lng: format!("{:.6}", x.position.lng),
+        week,
+        near,
+        p: row(&p, places, None, open),
+        page,
+    }))
+}
+
+fn weekday(w: time::Weekday) -> &'static str {
+    use time::Weekday::*;
+    match w {
+        Monday => "周一",
+        Tuesday => "周二",
+        Wednesday => "周三",
+        Thursday => "周四",
+        Friday => "周五",
+        Saturday => "周六",
+        Sunday => "周日",
+    }
+}
+
+struct CoverageRow {
+    code: String,
+    name: String,
+    subdistrict: String,
+    population: u64,
+    covered: u64,
+    share: String,
+    gaps: Vec<GapRow>,
+    gap_count: usize,
+    class: &'static str,
+}
+
+struct GapRow {
+    site: String,
+    population: u32,
+    nearest: String,
+    distance: String,
+}
+
+struct AllocRow {
+    norm: String,
+    unit: String,
+    population: u64,
+    required: String,
+    actual: String,
+    source: String,
+}
+
+#[derive(Template)]
+#[template(path = "circles.html")]
+struct CirclesPage {
+    page: PageCtx,
+    targets: Vec<(String, String)>,
+    target: String,
+    target_name: String,
+    walk: f64,
+    detour: f64,
+    reach: f64,
+    share: String,
+    population: u64,
+    covered: u64,
+    size: f64,
+    shapes: Vec<Shape>,
+    rows: Vec<CoverageRow>,
+    alloc: Vec<AllocRow>,
+    short_count: usize,
+    export_url: String,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct CirclesParams {
+    target: Option<String>,
+    walk: Option<f64>,
+    detour: Option<f64>,
+}
+
+fn colour(share: f64) -> (&'static str, &'static str) {
+    // Five steps, red to green: how far each community is from everyone within reach.
+    match share {
+        s if s >= 0.95 => ("#1a9850", "full"),
+        s if s >= 0.8 => ("#91cf60", "high"),
+        s if s >= 0.6 => ("#fee08b", "mid"),
+        s if s >= 0.4 => ("#fc8d59", "low"),
+        _ => ("#d73027", "poor"),
+    }
+}
+
+/// `/circles`: coverage of one type or area per community, the gaps and the allocation.
+pub(crate) async fn circles(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    user: CurrentUser,
+    Query(q): Query<CirclesParams>,
+) -> Result<Response, WebError> {
+    let page = page(&headers, "/circles", &user);
+    let fail = |e: ApiError| WebError::from(e).with_page(&page);
+    let places = &state.places;
+    let params = Places::circle_params(q.walk, q.detour).map_err(|e| fail(e.into()))?;
+    let raw_target = q
+        .target
+        .clone()
+        .unwrap_or_else(|| "type:community_health".into());
+    let target = target_param(places, &raw_target).map_err(fail)?;
+    let (l, report) = places.circles(params).await.map_err(|e| fail(e.into()))?;
+    let (_, alloc) = places.allocation().await.map_err(|e| fail(e.into()))?;
+    let types = places.types();
+    let mut targets: Vec<(String, String)> = report
+        .coverage
+        .keys()
+        .map(|t| {
+            let key = match t {
+                Target::Type(c) => format!("type:{c}"),
+                Target::Area(a) => format!("area:{a}"),
+            };
+            (key, target_label(t, types))
+        })
+        .collect();
+    targets.sort_by_key(|(k, _)| !k.starts_with("type:"));
+    let by = report.coverage.get(&target).cloned().unwrap_or_default();
+    let total = report.total(&target);
+    let view = l.bounds();
+    let mut shapes = vec![];
+    if let Some(v) = view {
+        let centre = LatLng {
+            lat: (v.south + v.north) / 2.0,
+            lng: (v.west + v.east) / 2.0,
+        };
+        let half_m = ((v.north - v.south) * M_PER_DEG_LAT / 2.0)
+            .max((v.east - v.west) * M_PER_DEG_LAT * centre.lat.to_radians().cos() / 2.0)
+            * 1.03;
+        let proj = Projection::new(centre, half_m, MAP / 2.0);
+        for b in l.communities() {
+            let c = by.get(&Some(b.region.clone()));
+            let (fill, _) = c.map(|c| colour(c.share())).unwrap_or(("#eeeeee", "none"));
+            shapes.push(Shape {
+                d: proj.path(b),
+                fill: fill.into(),
+                label: format!(
+                    "{}：{}",
+                    b.name,
+                    c.map(|c| format!("{:.0}%", c.share() * 100.0))
+                        .unwrap_or("无居住数据".into())
+                ),
+                code: b.region.to_string(),
+            });
+        }
+    }
+    let mut rows: Vec<CoverageRow> = by
+        .iter()
+        .map(|(c, cov)| {
+            let name = c
+                .as_ref()
+                .and_then(|c| l.regions.get(c).cloned())
+                .unwrap_or_else(|| "（未定位社区）".into());
+            let sub = c
+                .as_ref()
+                .and_then(|c| c.parent())
+                .and_then(|p| l.regions.get(&p).cloned())
+                .unwrap_or_default();
+            CoverageRow {
+                code: c.as_ref().map(|c| c.to_string()).unwrap_or_default(),
+                name,
+                subdistrict: sub,
+                population: cov.population,
+                covered: cov.covered,
+                share: format!("{:.1}%", cov.share() * 100.0),
+                gap_count: cov.gaps.len(),
+                gaps: cov
+                    .gaps
+                    .iter()
+                    .take(5)
+                    .filter_map(|g| {
+                        let s = l.sites.get(g.site)?;
+                        Some(GapRow {
+                            site: s.name.clone(),
+                            population: s.population,
+                            nearest: g
+                                .nearest
+                                .and_then(|(id, _)| l.point(id).map(|p| p.point.name.clone()))
+                                .unwrap_or_else(|| "30公里内无".into()),
+                            distance: g
+                                .nearest
+                                .map(|(_, d)| format!("{d:.0} 米"))
+                                .unwrap_or_default(),
+                        })
+                    })
+                    .collect(),
+                class: colour(cov.share()).1,
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        let s = |r: &CoverageRow| {
+            if r.population == 0 {
+                1.0
+            } else {
+                r.covered as f64 / r.population as f64
+            }
+        };
+        s(a).total_cmp(&s(b)).then(a.code.cmp(&b.code))
+    });
+    let norms = places.norms();
+    let alloc_rows: Vec<AllocRow> = alloc
+        .iter()
+        .filter(|a| a.short())
+        .map(|a| AllocRow {
+            norm: norm_label(&norms[a.norm], types),
+            unit: l
+                .regions
+                .get(&a.unit)
+                .cloned()
+                .unwrap_or_else(|| a.unit.to_string()),
+            population: a.population,
+            required: format!("{:.1}", a.required),
+            actual: format!("{:.1}", a.actual),
+            source: norms[a.norm].source.clone(),
+        })
+        .collect();
+    Ok(render(&CirclesPage {
+        target_name: target_label(&target, types),
+        targets,
+        target: raw_target,
+        walk: params.walk_m,
+        detour: params.detour,
+        reach: params.reach_m().round(),
+        share: total
+            .as_ref()
+            .map(|t| format!("{:.1}%", t.share() * 100.0))
+            .unwrap_or_default(),
+        population: total.as_ref().map(|t| t.population).unwrap_or(0),
+        covered: total.as_ref().map(|t| t.covered).unwrap_or(0),
+        size: MAP,
+        shapes,
+        rows,
+        short_count: alloc_rows.len(),
+        alloc: alloc_rows,
+        export_url: format!(
+            "/api/v1/exports/circles?walk={}&detour={}",
+            params.walk_m, params.detour
+        ),
+        page,
+    }))
+}
+
+impl From<gongfu_places::PlacesError> for WebError {
+    fn from(e: gongfu_places::PlacesError) -> Self {
+        ApiError::from(e).into()
+    }
+}
