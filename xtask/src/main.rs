@@ -1,4 +1,4 @@
-//! Developer tasks. `cargo run --release -p xtask -- bench api|import|search|all`.
+//! Developer tasks. `cargo run --release -p xtask -- bench api|import|search|nearby|circles|all`.
 //!
 //! Benchmarks run end to end against the real server and real databases and print a
 //! Markdown table for BENCHMARKS.md. They are never part of `cargo test`: a timing is a
@@ -11,6 +11,7 @@ use gongfu_catalog::{Actor, Catalog};
 use gongfu_db::Db;
 use std::time::{Duration, Instant};
 
+mod places_bench;
 mod search_bench;
 
 #[tokio::main]
@@ -20,12 +21,16 @@ async fn main() -> Result<()> {
         ["bench", "api"] => bench_api().await,
         ["bench", "import"] => bench_import().await,
         ["bench", "search"] => search_bench::bench_search().await,
+        ["bench", "nearby"] => places_bench::bench_nearby().await,
+        ["bench", "circles"] => places_bench::bench_circles().await,
         ["bench"] | ["bench", "all"] => {
             bench_api().await?;
             bench_import().await?;
-            search_bench::bench_search().await
+            search_bench::bench_search().await?;
+            places_bench::bench_nearby().await?;
+            places_bench::bench_circles().await
         }
-        _ => bail!("usage: cargo run --release -p xtask -- bench [api|import|search|all]\n  PostgreSQL runs use GONGFU_BENCH_POSTGRES_URL (a server where the bench may create databases)"),
+        _ => bail!("usage: cargo run --release -p xtask -- bench [api|import|search|nearby|circles|all]\n  PostgreSQL runs use GONGFU_BENCH_POSTGRES_URL (a server where the bench may create databases)"),
     }
 }
 
@@ -156,6 +161,17 @@ fn median(v: &mut [Duration]) -> Duration {
     v[v.len() / 2]
 }
 
+/// Boots the real server over `db` on a free loopback port; returns its base URL.
+async fn serve(db: Db) -> Result<String> {
+    let flags =
+        std::collections::BTreeMap::from([("listen".to_string(), "127.0.0.1:0".to_string())]);
+    let settings = gongfu_app::Settings::resolve(&flags, |_| None, &Default::default())?;
+    let app = Application::with_db(db, &settings).await?;
+    let base = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    Ok(base)
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[i.min(sorted.len() - 1)]
@@ -181,12 +197,7 @@ async fn bench_api() -> Result<()> {
         },
     )
     .await?;
-    let flags =
-        std::collections::BTreeMap::from([("listen".to_string(), "127.0.0.1:0".to_string())]);
-    let settings = gongfu_app::Settings::resolve(&flags, |_| None, &Default::default())?;
-    let app = Application::with_db(db, &settings).await?;
-    let base = format!("http://127.0.0.1:{}", app.port());
-    tokio::spawn(app.run_until_stopped());
+    let base = serve(db).await?;
     println!("\n### API on a {n}-item list (SQLite, in-process server, closed-loop load from the same process over loopback)\n");
     println!("| request | connections | requests | throughput (req/s) | p50 (ms) | p99 (ms) |");
     println!("|---|---|---|---|---|---|");

@@ -179,15 +179,42 @@ impl NearbyQuery {
     }
 }
 
-/// One point found near a position.
-#[derive(Debug, Clone)]
+/// One point found near a position: its slot in the state it was found in.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct NearbyHit {
-    /// The point.
-    pub point: StoredPoint,
+    /// Index into [`Loaded::points`].
+    pub slot: usize,
     /// Great-circle distance, metres.
     pub distance_m: f64,
     /// Whether it is open at the query time (None without one or unknown hours).
     pub open: Option<bool>,
+}
+
+/// The answer to a nearby query: the hits and the state they index into. Points are not
+/// copied: a 5 km query in a dense city finds tens of thousands, and a page shows fifty.
+#[derive(Debug, Clone)]
+pub struct Nearby {
+    /// The state searched.
+    pub loaded: Arc<Loaded>,
+    /// Hits, nearest first.
+    pub hits: Vec<NearbyHit>,
+}
+
+impl Nearby {
+    /// The hits with their points.
+    pub fn iter(&self) -> impl Iterator<Item = (&StoredPoint, &NearbyHit)> + '_ {
+        self.hits.iter().map(|h| (&self.loaded.points[h.slot], h))
+    }
+
+    /// How many points were found.
+    pub fn len(&self) -> usize {
+        self.hits.len()
+    }
+
+    /// Whether nothing was found.
+    pub fn is_empty(&self) -> bool {
+        self.hits.is_empty()
+    }
 }
 
 /// A filter over the point list.
@@ -434,7 +461,7 @@ impl Places {
 
     /// Points within the radius, nearest first, with the filters applied; closed points
     /// never appear, suspended ones only without `open_at`.
-    pub async fn nearby(&self, q: &NearbyQuery) -> Result<Vec<NearbyHit>, PlacesError> {
+    pub async fn nearby(&self, q: &NearbyQuery) -> Result<Nearby, PlacesError> {
         let l = self.loaded().await?;
         let tags: Vec<u16> = q
             .types
@@ -468,12 +495,15 @@ impl Places {
                 continue;
             }
             out.push(NearbyHit {
-                point: p.clone(),
+                slot: i,
                 distance_m: h.distance_m,
                 open,
             });
         }
-        Ok(out)
+        Ok(Nearby {
+            loaded: l,
+            hits: out,
+        })
     }
 
     /// Points matching a filter, by id.

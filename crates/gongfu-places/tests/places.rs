@@ -143,7 +143,7 @@ async fn nearby_answers_exactly_what_a_scan_over_every_point_answers() {
             .filter(|(_, d)| *d <= radius)
             .collect();
         want.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
-        let got: Vec<(i64, f64)> = got.iter().map(|h| (h.point.id, h.distance_m)).collect();
+        let got: Vec<(i64, f64)> = got.iter().map(|(p, h)| (p.id, h.distance_m)).collect();
         assert_eq!(got, want, "query {q} at {at:?} r={radius}");
     }
 }
@@ -184,8 +184,8 @@ async fn open_now_follows_the_holiday_calendar() {
     assert!(!wednesday.is_empty());
     assert!(wednesday
         .iter()
-        .all(|h| h.open == Some(true)
-            && h.point.point.status == gongfu_domain::place::PointStatus::Open));
+        .all(|(p, h)| h.open == Some(true)
+            && p.point.status == gongfu_domain::place::PointStatus::Open));
     // National Day (a Thursday, a holiday): "PH off" closes them all.
     assert!(places
         .nearby(&q("2026-10-01T10:00"))
@@ -331,7 +331,7 @@ async fn writes_are_seen_at_once_here_and_soon_by_another_process() {
         .await
         .unwrap()
         .iter()
-        .all(|h| h.point.id != id));
+        .all(|(p, _)| p.id != id));
     // Another process (its own state): after its next staleness check.
     tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
     assert_eq!(other.loaded().await.unwrap().points.len(), 9);
@@ -413,4 +413,93 @@ async fn service_circles_count_residents_of_sites_and_find_gaps() {
     assert_eq!(b.gaps.len(), 1);
     let (_, d) = b.gaps[0].nearest.unwrap();
     assert!((1600.0..1800.0).contains(&d), "{d}");
+}
+
+mod no_panic {
+    //! No points, sites or boundaries file panics the readers, and every rejection of a
+    //! table names a row inside the file.
+    use super::*;
+    use gongfu_domain::facility::FacilityTypes;
+    use gongfu_domain::place::PlaceContext;
+    use gongfu_places::import::{read_boundaries, read_points, read_sites};
+    use proptest::prelude::*;
+    use std::collections::BTreeMap;
+
+    fn cell() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just(String::new()),
+            Just("22.505".to_string()),
+            Just("114.005".to_string()),
+            Just("1e308".to_string()),
+            Just("NaN".to_string()),
+            Just("-0".to_string()),
+            Just("社康中心".to_string()),
+            Just("gcj02".to_string()),
+            Just("bd09".to_string()),
+            Just("Mo-Fr 08:30-17:30; PH off".to_string()),
+            Just("周一至周五 8:30-17:30，节假日休息".to_string()),
+            Just("25:00-26:00".to_string()),
+            Just("440399001001".to_string()),
+            Just("N0101、N0102".to_string()),
+            Just("暂停".to_string()),
+            "[\\PC]{0,12}",
+            "[0-9.,:;-]{0,12}",
+        ]
+    }
+
+    fn csv_field(s: &str) -> String {
+        if s.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s.to_string()
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        #[test]
+        fn point_and_site_tables_never_panic(rows in prop::collection::vec(prop::collection::vec(cell(), 15), 0..8)) {
+            let types = FacilityTypes::shipped();
+            let ctx = PlaceContext {
+                types: &types, default_coord: CoordSystem::Wgs84, bounds: None, items: None,
+                communities: None, boundaries: &[], demo: false,
+            };
+            let mut text = HEAD.to_string();
+            for r in &rows {
+                text.push_str(&r.iter().map(|c| csv_field(c)).collect::<Vec<_>>().join(","));
+                text.push('\n');
+            }
+            if let Err(f) = read_points("p.csv", text.as_bytes(), &ctx) {
+                for e in &f.errors {
+                    prop_assert!(e.row.is_none_or(|r| r >= 1 && r <= rows.len() + 1), "{e}");
+                }
+            }
+            let _ = read_sites("s.csv", text.as_bytes(), &ctx);
+        }
+
+        #[test]
+        fn geojson_never_panics(
+            coords in prop::collection::vec((any::<f64>(), any::<f64>()), 0..12),
+            code in prop_oneof![Just("440399001001".to_string()), "[0-9]{0,13}"],
+            kind in prop_oneof![Just("Polygon"), Just("MultiPolygon"), Just("Point"), Just("LineString")],
+        ) {
+            let pts: Vec<String> = coords.iter().map(|(a, b)| format!("[{a:?},{b:?}]")).collect();
+            let ring = format!("[{}]", pts.join(","));
+            let coordinates = match kind {
+                "Polygon" => format!("[{ring}]"),
+                "MultiPolygon" => format!("[[{ring}]]"),
+                _ => ring,
+            };
+            let doc = format!(r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{"code":"{code}"}},"geometry":{{"type":"{kind}","coordinates":{coordinates}}}}}]}}"#);
+            let regions = BTreeMap::from([(RegionCode::parse("440399001001").unwrap(), "甲社区".to_string())]);
+            let _ = read_boundaries("b.geojson", doc.as_bytes(), &regions, false);
+            let types = FacilityTypes::shipped();
+            let ctx = PlaceContext {
+                types: &types, default_coord: CoordSystem::Bd09, bounds: None, items: None,
+                communities: None, boundaries: &[], demo: false,
+            };
+            let _ = read_points("p.geojson", doc.as_bytes(), &ctx);
+        }
+    }
 }

@@ -82,6 +82,13 @@ pub fn router(state: AppState) -> Router {
                 gongfu_http::api::IMPORT_LIMIT,
             )),
         )
+        .route("/admin/places", get(places::admin))
+        .route(
+            "/admin/places/upload",
+            post(places::upload).layer(axum::extract::DefaultBodyLimit::max(
+                gongfu_http::api::IMPORT_LIMIT,
+            )),
+        )
         .route("/admin/standards", get(standards_admin::page))
         .route(
             "/admin/standards/upload",

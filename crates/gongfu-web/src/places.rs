@@ -336,14 +336,14 @@ pub(crate) async fn nearby(
                 ly: MAP / 2.0 - px * 0.72,
             });
         }
-        for h in &hits {
-            let (x, y) = proj.xy(h.point.point.position);
+        for (p, _) in hits.iter() {
+            let (x, y) = proj.xy(p.point.position);
             dots.push(Dot {
                 x,
                 y,
-                id: h.point.id,
-                name: h.point.point.name.clone(),
-                class: if h.point.point.status == PointStatus::Suspended {
+                id: p.id,
+                name: p.point.name.clone(),
+                class: if p.point.status == PointStatus::Suspended {
                     "suspended"
                 } else {
                     "open"
@@ -353,7 +353,7 @@ pub(crate) async fn nearby(
         rows = hits
             .iter()
             .take(200)
-            .map(|h| row(&h.point, places, Some(h.distance_m), h.open))
+            .map(|(p, h)| row(p, places, Some(h.distance_m), h.open))
             .collect();
     }
     let types = places
@@ -470,7 +470,7 @@ pub(crate) async fn point(
             Some((format!("{} {}{kind}", date, weekday(date.weekday())), text))
         })
         .collect();
-    let near = places
+    let found = places
         .nearby(&NearbyQuery {
             at: p.point.position,
             radius_m: 1500.0,
@@ -480,11 +480,12 @@ pub(crate) async fn point(
             open_at: None,
         })
         .await
-        .map_err(|e| fail(e.into()))?
+        .map_err(|e| fail(e.into()))?;
+    let near = found
         .iter()
-        .filter(|h| h.point.id != p.id)
+        .filter(|(q, _)| q.id != p.id)
         .take(5)
-        .map(|h| row(&h.point, places, Some(h.distance_m), None))
+        .map(|(q, h)| row(q, places, Some(h.distance_m), None))
         .collect();
     let x = &p.point;
     let unit = places
@@ -763,5 +764,127 @@ pub(crate) async fn circles(
 impl From<gongfu_places::PlacesError> for WebError {
     fn from(e: gongfu_places::PlacesError) -> Self {
         ApiError::from(e).into()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "places_admin.html")]
+struct AdminPage {
+    page: PageCtx,
+    errors: Vec<gongfu_catalog::import::ImportError>,
+    notice: String,
+    points: usize,
+    boundaries: usize,
+    sites: usize,
+}
+
+#[derive(Deserialize, Default)]
+pub(crate) struct NoticeQuery {
+    notice: Option<String>,
+}
+
+async fn admin_page(
+    state: &AppState,
+    page: PageCtx,
+    errors: Vec<gongfu_catalog::import::ImportError>,
+    notice: String,
+) -> Result<Response, WebError> {
+    let l = state
+        .places
+        .loaded()
+        .await
+        .map_err(|e| WebError::from(e).with_page(&page))?;
+    Ok(render(&AdminPage {
+        points: l.points.len(),
+        boundaries: l.boundaries.len(),
+        sites: l.sites.len(),
+        page,
+        errors,
+        notice,
+    }))
+}
+
+/// `/admin/places`: upload points, residential sites and boundaries; export links.
+pub(crate) async fn admin(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    user: CurrentUser,
+    Query(q): Query<NoticeQuery>,
+) -> Result<Response, WebError> {
+    let s = crate::admin::require(user, "/admin/places")?;
+    let page = crate::admin::ctx(&headers, "/admin/places", &s);
+    admin_page(&state, page, vec![], q.notice.unwrap_or_default()).await
+}
+
+/// `POST /admin/places/upload`: one file, all or nothing; errors shown with row and column.
+pub(crate) async fn upload(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    user: CurrentUser,
+    mut mp: axum::extract::Multipart,
+) -> Result<Response, WebError> {
+    use axum::response::IntoResponse;
+    let crate::standards_admin::StaffUpload {
+        session,
+        page,
+        form,
+        file,
+    } = crate::standards_admin::staff_upload(user, &headers, "/admin/places", &mut mp).await?;
+    let Some((fname, bytes)) = file else {
+        let r = admin_page(&state, page, vec![], "请选择要上传的文件。".into()).await?;
+        return Ok((StatusCode::BAD_REQUEST, r).into_response());
+    };
+    let coord = gongfu_http::api::places::coord_param(form.get("coord").map(String::as_str))
+        .map_err(|e| WebError::from(e).with_page(&page))?;
+    let actor = gongfu_http::auth::actor(&session);
+    let places = &state.places;
+    let result = match form.get("what").map(String::as_str).unwrap_or("") {
+        "points" => places
+            .import_points(&actor, &fname, &bytes, coord, false)
+            .await
+            .map(|c| {
+                format!(
+                    "已导入服务点 {fname}：新增 {} 处，更新 {} 处",
+                    c.inserted, c.updated
+                )
+            }),
+        "sites" => places
+            .import_sites(&actor, &fname, &bytes, coord, false)
+            .await
+            .map(|c| {
+                format!(
+                    "已导入居住小区 {fname}：新增 {} 个，更新 {} 个",
+                    c.inserted, c.updated
+                )
+            }),
+        "boundaries" => places
+            .import_boundaries(&actor, &fname, &bytes, false)
+            .await
+            .map(|c| {
+                format!(
+                    "已导入边界 {fname}：新增 {} 个，更新 {} 个",
+                    c.inserted, c.updated
+                )
+            }),
+        other => Err(gongfu_places::PlacesError::Invalid {
+            field: "what",
+            message: format!("unknown upload kind '{other}'; choose points, sites or boundaries"),
+        }),
+    };
+    match result {
+        Ok(notice) => Ok(axum::response::Redirect::to(&format!(
+            "/admin/places?notice={}",
+            crate::admin::urlencode(&notice)
+        ))
+        .into_response()),
+        Err(gongfu_places::PlacesError::Import(f)) => {
+            let r = admin_page(&state, page, f.errors, String::new()).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, r).into_response())
+        }
+        Err(e @ gongfu_places::PlacesError::Forbidden(_)) => {
+            let r = admin_page(&state, page, vec![], e.to_string()).await?;
+            Ok((StatusCode::FORBIDDEN, r).into_response())
+        }
+        Err(e) => Err(WebError::from(e).with_page(&page)),
     }
 }

@@ -382,3 +382,135 @@ async fn the_nearby_page_draws_the_three_rings_and_lists_by_distance() {
     assert!(html.contains(points[0]["name"].as_str().unwrap()));
     assert!(html.contains("未来七天开放时间") || points[0]["opening_hours"].is_null());
 }
+
+#[tokio::test]
+async fn staff_upload_points_on_the_admin_page_all_or_nothing() {
+    let app = spawn_demo().await;
+    app.login("editor", "gongfu-demo-editor").await;
+    let (status, html) = app.get_html("/admin/places").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("id=\"upload-points\""));
+    let csrf = crate::standards::csrf_of(&html);
+    let upload = |body: &'static str, coord: &'static str| {
+        reqwest::multipart::Form::new()
+            .text("csrf", csrf.clone())
+            .text("what", "points")
+            .text("coord", coord)
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(body.as_bytes().to_vec()).file_name("p.csv"),
+            )
+    };
+    let post = |form| {
+        app.client
+            .post(app.url("/admin/places/upload"))
+            .multipart(form)
+            .send()
+    };
+    let r = post(upload("编码,名称,设施类型,纬度,经度\nW1,新长者饭堂,长者饭堂,22.56,114.01\nW2,坏点,长者饭堂,22.56,\n", "wgs84"))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("id=\"import-errors\"") && html.contains("E (经度)"),
+        "{html}"
+    );
+    let r = post(upload(
+        "编码,名称,设施类型,纬度,经度\nW1,新长者饭堂,长者饭堂,22.56,114.01\n",
+        "gcj02",
+    ))
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 303);
+    let (_, v) = app
+        .get_json("/api/v1/points?q=%E6%96%B0%E9%95%BF%E8%80%85%E9%A5%AD%E5%A0%82&coord=gcj02")
+        .await;
+    assert_eq!(v["total"], 1, "{v}");
+    let p = &v["points"][0];
+    assert!(
+        (p["lat"].as_f64().unwrap() - 22.56).abs() < 1e-6,
+        "shown back in GCJ-02: {p}"
+    );
+    // The editor may not replace boundaries.
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", csrf.clone())
+        .text("what", "boundaries")
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(b"{}".to_vec()).file_name("b.geojson"),
+        );
+    let r = post(form).await.unwrap();
+    assert_eq!(r.status(), 403);
+}
+
+/// GDAL's `ogrinfo` (Debian `gdal-bin`), the tool QGIS reads files with. Missing: the test
+/// says so and passes, unless GONGFU_REQUIRE_GIS=1 (CI), which makes the absence a failure.
+fn ogrinfo() -> Option<std::path::PathBuf> {
+    let found = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|d| d.join("ogrinfo"))
+            .find(|p| p.is_file())
+    });
+    if found.is_none() {
+        assert!(
+            std::env::var("GONGFU_REQUIRE_GIS").as_deref() != Ok("1"),
+            "GONGFU_REQUIRE_GIS=1 but ogrinfo is not installed; apt-get install gdal-bin"
+        );
+        eprintln!("skipping the GIS check: ogrinfo not found (apt-get install gdal-bin)");
+    }
+    found
+}
+
+#[tokio::test]
+async fn exports_open_in_gdal_and_every_boundary_is_valid_there() {
+    let Some(ogr) = ogrinfo() else { return };
+    let app = spawn_demo().await;
+    let dir = tempfile::tempdir().unwrap();
+    let points = dir.path().join("points.geojson");
+    let boundaries = dir.path().join("boundaries.geojson");
+    for (file, path) in [
+        (&points, "/api/v1/exports/points?format=geojson"),
+        (&boundaries, "/api/v1/boundaries"),
+    ] {
+        std::fs::write(file, app.get(path).await.bytes().await.unwrap()).unwrap();
+    }
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(&ogr)
+            .args(args)
+            .output()
+            .expect("ogrinfo runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let (_, list) = app.get_json("/api/v1/points?per_page=1").await;
+    let summary = run(&["-ro", "-so", "-al", points.to_str().unwrap()]);
+    assert!(summary.contains("Geometry: Point"), "{summary}");
+    assert!(summary.contains("WGS 84"), "{summary}");
+    assert!(
+        summary.contains(&format!("Feature Count: {}", list["total"])),
+        "{summary}"
+    );
+    let valid = run(&[
+        "-ro",
+        boundaries.to_str().unwrap(),
+        "-dialect",
+        "SQLite",
+        "-sql",
+        "SELECT COUNT(*) AS n, SUM(ST_IsValid(geometry)) AS valid FROM boundaries",
+    ]);
+    let n = valid
+        .split("n (Integer) = ")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next());
+    let ok = valid
+        .split("valid (Integer) = ")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next());
+    assert_eq!(n, Some("101"), "{valid}");
+    assert_eq!(ok, n, "every boundary is valid to GEOS: {valid}");
+}

@@ -537,7 +537,7 @@ async fn one_standard_is_added_edited_renamed_and_removed_through_the_api() {
     assert_eq!(r.status(), 401);
 }
 
-fn csrf_of(html: &str) -> String {
+pub(crate) fn csrf_of(html: &str) -> String {
     html.split("name=\"csrf\" value=\"")
         .nth(1)
         .expect("a form with a csrf field")

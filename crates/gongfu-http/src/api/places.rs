@@ -266,15 +266,15 @@ pub(super) async fn nearby(
         item: opt_item(q.item.as_deref())?,
         open_at,
     };
-    let hits = state.places.nearby(&query).await?;
-    let l = state.places.loaded().await?;
-    let total = hits.len();
-    let points: Vec<Value> = hits
+    let found = state.places.nearby(&query).await?;
+    let l = &found.loaded;
+    let total = found.len();
+    let points: Vec<Value> = found
         .iter()
         .skip((page - 1).saturating_mul(per_page))
         .take(per_page)
-        .map(|h| {
-            let mut v = point_json(&h.point, &l, &state.places, coord);
+        .map(|(p, h)| {
+            let mut v = point_json(p, l, &state.places, coord);
             v["distance_m"] = json!((h.distance_m * 10.0).round() / 10.0);
             v["open"] = json!(h.open);
             v
