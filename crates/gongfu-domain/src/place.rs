@@ -164,41 +164,62 @@ pub struct Polygon {
     bounds: Bounds,
 }
 
-/// Twice the signed area in the lng/lat plane (positive = counter-clockwise).
-fn signed_area2(ring: &[LatLng]) -> f64 {
+/// Positions are snapped to a grid of 1e-9 degrees (about 0.1 mm) when a polygon is read,
+/// so every geometric predicate below can be computed exactly in integers: a float
+/// orientation test can call the same three points collinear one way round and not the
+/// other (found by fuzzing), which would make a polygon valid and its reversal invalid.
+const SNAP: f64 = 1e9;
+
+fn snap(v: f64) -> f64 {
+    (v * SNAP).round() / SNAP
+}
+
+fn fixed(p: LatLng) -> (i128, i128) {
+    (
+        (p.lng * SNAP).round() as i128,
+        (p.lat * SNAP).round() as i128,
+    )
+}
+
+/// Twice the signed area in the lng/lat plane (positive = counter-clockwise), in
+/// nanodegrees², exact.
+fn signed_area2_exact(ring: &[LatLng]) -> i128 {
     let n = ring.len();
     (0..n)
         .map(|i| {
-            let (a, b) = (ring[i], ring[(i + 1) % n]);
-            a.lng * b.lat - b.lng * a.lat
+            let (a, b) = (fixed(ring[i]), fixed(ring[(i + 1) % n]));
+            a.0 * b.1 - b.0 * a.1
         })
         .sum()
 }
 
-fn orient(a: LatLng, b: LatLng, c: LatLng) -> f64 {
-    (b.lng - a.lng) * (c.lat - a.lat) - (b.lat - a.lat) * (c.lng - a.lng)
+/// Twice the signed area in degrees².
+fn signed_area2(ring: &[LatLng]) -> f64 {
+    signed_area2_exact(ring) as f64 / (SNAP * SNAP)
+}
+
+/// The sign of the turn a -> b -> c: positive left, negative right, zero collinear; exact.
+fn orient(a: LatLng, b: LatLng, c: LatLng) -> i128 {
+    let (a, b, c) = (fixed(a), fixed(b), fixed(c));
+    (b.0 - a.0) * (c.1 - a.1) - (b.1 - a.1) * (c.0 - a.0)
 }
 
 fn on_segment(a: LatLng, b: LatLng, p: LatLng) -> bool {
-    p.lng >= a.lng.min(b.lng)
-        && p.lng <= a.lng.max(b.lng)
-        && p.lat >= a.lat.min(b.lat)
-        && p.lat <= a.lat.max(b.lat)
+    let (a, b, p) = (fixed(a), fixed(b), fixed(p));
+    p.0 >= a.0.min(b.0) && p.0 <= a.0.max(b.0) && p.1 >= a.1.min(b.1) && p.1 <= a.1.max(b.1)
 }
 
 /// Whether segments ab and cd share a point (touching included).
 fn segments_meet(a: LatLng, b: LatLng, c: LatLng, d: LatLng) -> bool {
-    let (d1, d2) = (orient(c, d, a), orient(c, d, b));
-    let (d3, d4) = (orient(a, b, c), orient(a, b, d));
-    if ((d1 > 0.0 && d2 < 0.0) || (d1 < 0.0 && d2 > 0.0))
-        && ((d3 > 0.0 && d4 < 0.0) || (d3 < 0.0 && d4 > 0.0))
-    {
+    let (d1, d2) = (orient(c, d, a).signum(), orient(c, d, b).signum());
+    let (d3, d4) = (orient(a, b, c).signum(), orient(a, b, d).signum());
+    if d1 * d2 < 0 && d3 * d4 < 0 {
         return true;
     }
-    (d1 == 0.0 && on_segment(c, d, a))
-        || (d2 == 0.0 && on_segment(c, d, b))
-        || (d3 == 0.0 && on_segment(a, b, c))
-        || (d4 == 0.0 && on_segment(a, b, d))
+    (d1 == 0 && on_segment(c, d, a))
+        || (d2 == 0 && on_segment(c, d, b))
+        || (d3 == 0 && on_segment(a, b, c))
+        || (d4 == 0 && on_segment(a, b, d))
 }
 
 fn ring_contains(ring: &[LatLng], p: LatLng) -> bool {
@@ -228,7 +249,7 @@ impl Polygon {
         for (r, ring) in rings.iter().enumerate() {
             let mut pts = Vec::with_capacity(ring.len());
             for (i, [lng, lat]) in ring.iter().enumerate() {
-                let p = LatLng::new_in_china(*lat, *lng).map_err(|source| {
+                let p = LatLng::new_in_china(snap(*lat), snap(*lng)).map_err(|source| {
                     PolygonError::Coordinate {
                         ring: r,
                         index: i,
@@ -258,7 +279,7 @@ impl Polygon {
             return Err(PolygonError::Empty);
         };
         check_simple(&parsed)?;
-        if signed_area2(&outer) == 0.0 {
+        if signed_area2_exact(&outer) == 0 {
             return Err(PolygonError::Empty);
         }
         for (k, hole) in parsed.iter().enumerate().skip(1) {
@@ -356,7 +377,7 @@ fn check_simple(rings: &[Vec<LatLng>]) -> Result<(), PolygonError> {
                     // Adjacent edges share one vertex; they are bad only if they fold back
                     // onto each other (collinear and overlapping).
                     let (u, v, w) = if eb == ea + 1 { (a, b, d) } else { (b, a, c) };
-                    let folds = orient(u, v, w) == 0.0
+                    let folds = orient(u, v, w) == 0
                         && ((on_segment(u, v, w) && w != v) || on_segment(v, w, u));
                     if folds {
                         return Err(crossing(ra, ea, rb, eb, v));
@@ -1029,6 +1050,38 @@ mod tests {
             Polygon::from_rings(&[spike]),
             Err(PolygonError::SelfIntersection { .. })
         ));
+    }
+
+    #[test]
+    fn positions_are_snapped_so_a_polygon_and_its_own_output_agree() {
+        // Vertices closer than 1e-9 degrees are one vertex: this "triangle" is a line.
+        let sliver = vec![
+            [114.0, 22.5],
+            [114.01, 22.5],
+            [114.01, 22.5 + 1e-12],
+            [114.0, 22.5],
+        ];
+        assert!(matches!(
+            Polygon::from_rings(&[sliver]),
+            Err(PolygonError::TooFewVertices { count: 2, .. })
+        ));
+        // What a valid polygon writes reads back valid, reversed or not (found by fuzzing
+        // when orientation was a float test).
+        let p = Polygon::from_rings(&[vec![
+            [114.000000000123, 22.5],
+            [114.01, 22.500000000456],
+            [114.01, 22.51],
+            [114.000000000123, 22.5],
+        ]])
+        .expect("valid");
+        let rings = p.to_geojson_rings();
+        let back = Polygon::from_rings(&rings).expect("its own output is valid");
+        let reversed: Vec<Vec<[f64; 2]>> = rings
+            .iter()
+            .map(|r| r.iter().rev().copied().collect())
+            .collect();
+        let again = Polygon::from_rings(&reversed).expect("reversed too");
+        assert_eq!(back.area_m2(), again.area_m2());
     }
 
     #[test]
