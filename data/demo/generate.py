@@ -1,5 +1,6 @@
 """Writes the demonstration dataset in this folder, deterministically:
-regions.csv, populations.csv, departments.csv, items-v1.csv and adjustment-v2.json.
+regions.csv, populations.csv, departments.csv, items-v1.csv and adjustment-v2.json
+(eligibility rules merged in from eligibility-rules.csv).
 
 Data honesty: only what shared/data/national-standard-2021.md confirms is presented as real
 (plus the codes of 广东省 and 深圳市). Every other row says 示例 in 数据来源 / provenance; in
@@ -777,9 +778,19 @@ def main():
     with open(os.path.join(HERE, "../national/taxonomy.csv"), encoding="utf-8", newline="") as f:
         tax = {int(r[2]): (r[1], r[3]) for r in list(csv.reader(f))[1:]}
     rows = items(tax)
-    write_csv("items-v1.csv", HEADER, rows)
+    adj = adjustment(rows, tax)
+    # Eligibility rules and their examples (资格规则, 资格示例) come from their own file,
+    # written and checked rule by rule; every item must have one.
+    with open(os.path.join(HERE, "eligibility-rules.csv"), encoding="utf-8", newline="") as f:
+        rules = {r["编码"]: (r["资格规则"], r["资格示例"]) for r in csv.DictReader(f)}
+    header = HEADER[:-1] + ["资格规则", "资格示例"] + HEADER[-1:]
+    rows = [r[:-1] + list(rules[r[9]]) + r[-1:] for r in rows]
+    for p in adj["proposals"]:
+        if p.get("item"):
+            p["item"]["eligibility_rule"], p["item"]["eligibility_examples"] = rules[p["item"]["code"]]
+    write_csv("items-v1.csv", header, rows)
     with open(os.path.join(HERE, "adjustment-v2.json"), "w", encoding="utf-8") as f:
-        json.dump(adjustment(rows, tax), f, ensure_ascii=False, indent=1)
+        json.dump(adj, f, ensure_ascii=False, indent=1)
         f.write("\n")
     print(len(reg), "regions,", len(rows), "items")
 

@@ -1,4 +1,4 @@
-//! Developer tasks. `cargo run --release -p xtask -- bench api|import|search|nearby|circles|all`.
+//! Developer tasks. `cargo run --release -p xtask -- bench api|import|search|nearby|circles|eligibility|all`.
 //!
 //! Benchmarks run end to end against the real server and real databases and print a
 //! Markdown table for BENCHMARKS.md. They are never part of `cargo test`: a timing is a
@@ -11,6 +11,7 @@ use gongfu_catalog::{Actor, Catalog};
 use gongfu_db::Db;
 use std::time::{Duration, Instant};
 
+mod eligibility_bench;
 mod places_bench;
 mod search_bench;
 
@@ -23,14 +24,16 @@ async fn main() -> Result<()> {
         ["bench", "search"] => search_bench::bench_search().await,
         ["bench", "nearby"] => places_bench::bench_nearby().await,
         ["bench", "circles"] => places_bench::bench_circles().await,
+        ["bench", "eligibility"] => eligibility_bench::bench_eligibility().await,
         ["bench"] | ["bench", "all"] => {
             bench_api().await?;
             bench_import().await?;
             search_bench::bench_search().await?;
             places_bench::bench_nearby().await?;
-            places_bench::bench_circles().await
+            places_bench::bench_circles().await?;
+            eligibility_bench::bench_eligibility().await
         }
-        _ => bail!("usage: cargo run --release -p xtask -- bench [api|import|search|nearby|circles|all]\n  PostgreSQL runs use GONGFU_BENCH_POSTGRES_URL (a server where the bench may create databases)"),
+        _ => bail!("usage: cargo run --release -p xtask -- bench [api|import|search|nearby|circles|eligibility|all]\n  PostgreSQL runs use GONGFU_BENCH_POSTGRES_URL (a server where the bench may create databases)"),
     }
 }
 

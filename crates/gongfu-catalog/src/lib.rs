@@ -10,6 +10,7 @@
 //! It must never speak SQL (that is gongfu-db) or HTTP (gongfu-http, gongfu-web): callers
 //! hand it an [`Actor`] and parsed input and get domain values or a [`CatalogError`].
 
+pub mod eligibility;
 pub mod export;
 pub mod hsds;
 pub mod import;
@@ -614,7 +615,15 @@ impl Catalog {
                 None
             }
             (Some(d), _) => match ServiceItem::parse(d, &taxonomy) {
-                Ok(it) => Some(it),
+                Ok(it) => {
+                    let rules = eligibility::check(
+                        &it,
+                        gongfu_rules::Schema::shared(),
+                        eligibility::today(),
+                    );
+                    problems.extend(rules.iter().map(|(f, m)| format!("item.{f}: {m}")));
+                    Some(it)
+                }
                 Err(errs) => {
                     problems.extend(
                         errs.iter()
@@ -794,6 +803,12 @@ impl Catalog {
         });
         for e in validate_list(&items) {
             problems.push(e.to_string());
+        }
+        let today = eligibility::today();
+        for it in &items {
+            for (field, m) in eligibility::check(it, gongfu_rules::Schema::shared(), today) {
+                problems.push(format!("item {} {field}: {m}", it.code));
+            }
         }
         let diff = diff_lists(
             (

@@ -64,6 +64,10 @@ pub struct ItemView {
     pub status: &'static str,
     /// Region codes where delivered; empty for the whole jurisdiction.
     pub regions: Vec<String>,
+    /// 资格规则: who may use the item (docs/eligibility-rules.md); empty if not written.
+    pub eligibility_rule: String,
+    /// 资格示例: profiles that must and must not qualify.
+    pub eligibility_examples: String,
     /// Source of the row; 示例 marks illustrative data.
     pub provenance: String,
 }
@@ -111,6 +115,8 @@ impl ItemView {
             process: it.process.clone(),
             status: it.status.as_str(),
             regions: it.regions.iter().map(|r| r.as_str().to_string()).collect(),
+            eligibility_rule: it.eligibility_rule.clone(),
+            eligibility_examples: it.eligibility_examples.clone(),
             provenance: it.provenance.clone(),
         }
     }

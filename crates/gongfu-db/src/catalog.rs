@@ -184,6 +184,8 @@ fn item_from(r: &AnyRow) -> Result<ServiceItem, DbError> {
             .iter()
             .map(|c| RegionCode::parse(c).map_err(|e| bad("item region", e)))
             .collect::<Result<_, _>>()?,
+        eligibility_rule: get(r, "eligibility_rule")?,
+        eligibility_examples: get(r, "eligibility_examples")?,
         provenance: get(r, "provenance")?,
     })
 }
@@ -199,8 +201,8 @@ pub async fn items(db: &Db, version_id: i64) -> Result<Vec<ServiceItem>, DbError
     rows.iter().map(item_from).collect()
 }
 
-const ITEM_COLS: &str = "version_id, code, name, area_no, category_no, seq, target_population, content, standard, expenditure_responsibility, lead_departments, origin_level, featured, base_code, base_relation, population_scope, delivery_channels, policy_basis, process, status, regions, provenance";
-const ITEM_COL_COUNT: usize = 22;
+const ITEM_COLS: &str = "version_id, code, name, area_no, category_no, seq, target_population, content, standard, expenditure_responsibility, lead_departments, origin_level, featured, base_code, base_relation, population_scope, delivery_channels, policy_basis, process, status, regions, provenance, eligibility_rule, eligibility_examples";
+const ITEM_COL_COUNT: usize = 24;
 /// Rows per INSERT: well under SQLite's 32,766 and PostgreSQL's 65,535 parameters.
 const ITEM_BATCH: usize = 400;
 
@@ -288,7 +290,9 @@ pub async fn publish(db: &Db, v: NewVersion<'_>) -> Result<Version, DbError> {
                 .bind(it.process.clone())
                 .bind(it.status.as_str())
                 .bind(to_json(&regions))
-                .bind(it.provenance.clone());
+                .bind(it.provenance.clone())
+                .bind(it.eligibility_rule.clone())
+                .bind(it.eligibility_examples.clone());
         }
         q.execute(&mut *tx).await.ctx("inserting items")?;
     }

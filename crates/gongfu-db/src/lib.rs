@@ -13,6 +13,7 @@ pub mod adjustments;
 pub mod audit;
 pub mod catalog;
 pub mod documents;
+pub mod eligibility;
 pub mod places;
 pub mod regions;
 pub mod standards;
@@ -126,6 +127,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         4,
         "0004_places.sql",
         include_str!("../migrations/0004_places.sql"),
+    ),
+    (
+        5,
+        "0005_eligibility.sql",
+        include_str!("../migrations/0005_eligibility.sql"),
     ),
 ];
 

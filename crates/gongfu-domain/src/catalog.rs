@@ -445,6 +445,12 @@ pub struct ServiceItem {
     pub status: ItemStatus,
     /// Region codes where it is delivered; empty means the whole jurisdiction.
     pub regions: Vec<crate::region::RegionCode>,
+    /// 资格规则: who may use the item, in the rule language (docs/eligibility-rules.md),
+    /// as written; empty when not written yet. Checked against the profile schema by the
+    /// catalog, which knows the installation's fields.
+    pub eligibility_rule: String,
+    /// 资格示例: profiles that must and must not qualify, as written.
+    pub eligibility_examples: String,
     /// Where the row comes from; illustrative rows say 示例.
     pub provenance: String,
 }
@@ -476,6 +482,8 @@ pub struct ItemDraft {
     pub process: String,
     pub status: String,
     pub regions: String,
+    pub eligibility_rule: String,
+    pub eligibility_examples: String,
     pub provenance: String,
 }
 
@@ -615,6 +623,18 @@ pub const ITEM_COLUMNS: &[ItemColumn] = &[
         national: false,
     },
     ItemColumn {
+        key: "eligibility_rule",
+        header: "资格规则",
+        aliases: &["享受条件规则", "资格条件"],
+        national: false,
+    },
+    ItemColumn {
+        key: "eligibility_examples",
+        header: "资格示例",
+        aliases: &["规则示例"],
+        national: false,
+    },
+    ItemColumn {
         key: "provenance",
         header: "数据来源",
         aliases: &["来源", "备注"],
@@ -656,6 +676,8 @@ impl ItemDraft {
             "process" => &self.process,
             "status" => &self.status,
             "regions" => &self.regions,
+            "eligibility_rule" => &self.eligibility_rule,
+            "eligibility_examples" => &self.eligibility_examples,
             "provenance" => &self.provenance,
             _ => "",
         }
@@ -684,6 +706,8 @@ impl ItemDraft {
             "process" => &mut self.process,
             "status" => &mut self.status,
             "regions" => &mut self.regions,
+            "eligibility_rule" => &mut self.eligibility_rule,
+            "eligibility_examples" => &mut self.eligibility_examples,
             "provenance" => &mut self.provenance,
             _ => return,
         };
@@ -981,6 +1005,8 @@ impl ServiceItem {
                 process: clean(&d.process),
                 status,
                 regions,
+                eligibility_rule: d.eligibility_rule.trim().to_string(),
+                eligibility_examples: d.eligibility_examples.trim().to_string(),
                 provenance: clean(&d.provenance),
             }),
             _ => Err(vec![err("code", "item could not be parsed")]),
@@ -1039,6 +1065,8 @@ impl ServiceItem {
                 .map(|r| r.as_str())
                 .collect::<Vec<_>>()
                 .join("、"),
+            eligibility_rule: self.eligibility_rule.clone(),
+            eligibility_examples: self.eligibility_examples.clone(),
             provenance: self.provenance.clone(),
         }
     }

@@ -6,7 +6,7 @@
 //! drift apart (Meilisearch's rule).
 //!
 //! It must never hold business rules: handlers parse the request into domain types, call
-//! gongfu-catalog, gongfu-standards, gongfu-places, gongfu-search or gongfu-accounts, and shape the answer. No SQL here.
+//! gongfu-catalog, gongfu-standards, gongfu-places, gongfu-eligibility, gongfu-search or gongfu-accounts, and shape the answer. No SQL here.
 
 pub mod api;
 pub mod auth;
@@ -17,6 +17,7 @@ pub use error::{ApiError, ErrorCode};
 
 use gongfu_catalog::Catalog;
 use gongfu_db::Db;
+use gongfu_eligibility::Eligibility;
 use gongfu_places::Places;
 use gongfu_search::{SiteSearch, Synonyms};
 use gongfu_standards::{NumberRules, Registry};
@@ -35,6 +36,8 @@ pub struct AppState {
     pub search: Arc<SiteSearch>,
     /// Service points, boundaries, service circles.
     pub places: Arc<Places>,
+    /// Eligibility, microsimulation and affordability.
+    pub eligibility: Arc<Eligibility>,
     /// Whether cookies are marked Secure (behind HTTPS).
     pub secure_cookies: bool,
 }
@@ -45,8 +48,14 @@ impl AppState {
     pub fn new(db: Db, secure_cookies: bool, rules: NumberRules, synonyms: Synonyms) -> Self {
         let catalog = Arc::new(Catalog::new(db.clone()));
         let standards = Arc::new(Registry::new(db.clone(), rules, catalog.clone()));
+        let places = Arc::new(Places::new(db.clone(), catalog.clone()));
         Self {
-            places: Arc::new(Places::new(db.clone(), catalog.clone())),
+            eligibility: Arc::new(Eligibility::new(
+                db.clone(),
+                catalog.clone(),
+                places.clone(),
+            )),
+            places,
             search: Arc::new(SiteSearch::with_synonyms(
                 catalog.clone(),
                 standards.clone(),

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] fns may panic: that is how a test fails
 
 mod browser;
+mod eligibility;
 mod helpers;
 mod items;
 mod pages;

@@ -338,6 +338,7 @@ pub fn parse_drafts(
     drafts: Vec<Located>,
 ) -> Result<Vec<ServiceItem>, ImportFailure> {
     let mut errors = Vec::new();
+    let today = crate::eligibility::today();
     let mut items = Vec::with_capacity(drafts.len());
     let mut rows = Vec::with_capacity(drafts.len());
     let at = |l: &Located, field: Option<&'static str>, message: String| {
@@ -360,8 +361,16 @@ pub fn parse_drafts(
         }
         match ServiceItem::parse(&l.draft, taxonomy) {
             Ok(it) => {
-                items.push(it);
-                rows.push(l);
+                let problems =
+                    crate::eligibility::check(&it, gongfu_rules::Schema::shared(), today);
+                if problems.is_empty() {
+                    items.push(it);
+                    rows.push(l);
+                } else {
+                    for (field, msg) in problems {
+                        errors.push(at(&l, Some(field), msg));
+                    }
+                }
             }
             Err(errs) => {
                 for e in errs {

@@ -1,6 +1,7 @@
 //! The handlers of `/api/v1`, the route table and the OpenAPI document. The service
 //! list's handlers are here; other capabilities have a module each.
 
+pub mod eligibility;
 pub mod places;
 pub mod search;
 mod standards;
@@ -103,6 +104,8 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/imports/texts",
             post(texts::import).layer(axum::extract::DefaultBodyLimit::max(IMPORT_LIMIT)),
         )
+        .route("/api/v1/eligibility/fields", get(eligibility::fields))
+        .route("/api/v1/eligibility", post(eligibility::assess))
         .route("/api/v1/points", get(places::list))
         .route("/api/v1/points/nearby", get(places::nearby))
         .route(
@@ -180,6 +183,8 @@ pub fn routes() -> Router<AppState> {
         standards::import_tree,
         standards::export_standards,
         standards::export_tree,
+        eligibility::fields,
+        eligibility::assess,
         places::list,
         places::nearby,
         places::one,

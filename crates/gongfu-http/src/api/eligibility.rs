@@ -1,0 +1,92 @@
+//! `/api/v1/eligibility`: the profile's fields and "what can I enjoy" for one resident.
+//! Nothing a resident sends is stored.
+
+use super::{json_body, ErrorBody};
+use crate::{ApiError, AppState, ErrorCode};
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::Json;
+use gongfu_eligibility::assess::Assessment;
+use gongfu_eligibility::EligibilityError;
+use gongfu_rules::date;
+use gongfu_rules::Profile;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use utoipa::ToSchema;
+
+impl From<EligibilityError> for ApiError {
+    fn from(e: EligibilityError) -> Self {
+        match e {
+            EligibilityError::NotFound { .. } => ApiError::new(ErrorCode::NotFound, e.to_string()),
+            EligibilityError::Invalid(list) => ApiError {
+                code: ErrorCode::InvalidInput,
+                detail: list.join("; "),
+                field: None,
+                errors: list.into_iter().map(Value::String).collect(),
+                english: false,
+            },
+            EligibilityError::Forbidden(m) => ApiError::new(ErrorCode::Forbidden, m),
+            EligibilityError::Catalog(c) => c.into(),
+            EligibilityError::Places(p) => p.into(),
+            EligibilityError::Db(d) => d.into(),
+        }
+    }
+}
+
+/// The profile's fields (name, type, Chinese label, question, allowed values) and the
+/// life events that group items.
+#[utoipa::path(get, path = "/api/v1/eligibility/fields", responses((status = 200, description = "fields and life events")))]
+pub(super) async fn fields(State(state): State<AppState>) -> Json<Value> {
+    let schema = state.eligibility.schema();
+    Json(json!({
+        "fields": gongfu_eligibility::assess::field_views(schema),
+        "life_events": gongfu_eligibility::life::standard(),
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[allow(dead_code)]
+pub(super) struct AssessBody {
+    /// Field names to answers; absent or null is not answered. `age` may stand for
+    /// `birth_date`.
+    #[schema(value_type = Object)]
+    profile: serde_json::Map<String, Value>,
+    /// Reference date, YYYY-MM-DD; today (China Standard Time) when absent.
+    date: Option<String>,
+    /// List version; the newest when absent.
+    version: Option<i64>,
+}
+
+/// Parses the reference date of a request, today when absent.
+pub fn date_param(raw: Option<&str>) -> Result<date::Ymd, ApiError> {
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(gongfu_eligibility::today()),
+        Some(s) => date::parse(s).ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::InvalidInput,
+                format!("date='{s}' is not a date from 1900 to 2199; write YYYY-MM-DD"),
+            )
+            .field("date")
+        }),
+    }
+}
+
+/// What one resident may use: `{"eligible", "maybe", "ineligible"}`, each item with
+/// `code`, `name`, reasons in plain Chinese and, for `maybe`, the fields that would decide
+/// it; `next` is the question that decides the most open items.
+#[utoipa::path(post, path = "/api/v1/eligibility", request_body = AssessBody,
+    responses((status = 200, description = "the assessment"), (status = 400, body = ErrorBody)))]
+pub(super) async fn assess(
+    State(state): State<AppState>,
+    body: Bytes,
+) -> Result<Json<Assessment>, ApiError> {
+    let body: AssessBody = json_body(&body)?;
+    let at = date_param(body.date.as_deref())?;
+    let schema = state.eligibility.schema();
+    let profile = Profile::from_json(&body.profile, schema, at).map_err(|e| {
+        ApiError::new(ErrorCode::InvalidInput, e.to_string()).field(format!("profile.{}", e.field))
+    })?;
+    Ok(Json(
+        state.eligibility.assess(profile, at, body.version).await?,
+    ))
+}
