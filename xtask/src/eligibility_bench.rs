@@ -441,3 +441,108 @@ pub async fn bench_eligibility() -> Result<()> {
     }
     Ok(())
 }
+
+/// The affordability assessment on the demo district's full synthetic population
+/// (1,370,596 persons, 2024): one year, three projected years, three years against the
+/// demo scenario, five years with migration. Median of three of each; the projection step
+/// (deaths, births, migration) timed on its own.
+pub async fn bench_affordability() -> Result<()> {
+    use gongfu_eligibility::afford::{self, Bands, RunInput, Scenario};
+    use gongfu_eligibility::project::{advance, Rates};
+    let (db, _dir) = crate::fresh_db(None).await?;
+    gongfu_app::demo::load(&db)
+        .await
+        .context("loading the demo")?;
+    let catalog = std::sync::Arc::new(Catalog::new(db.clone()));
+    let places = std::sync::Arc::new(gongfu_places::Places::new(db.clone(), catalog.clone()));
+    let e = gongfu_eligibility::Eligibility::new(db.clone(), catalog.clone(), places);
+    let info = e
+        .populations()
+        .await?
+        .into_iter()
+        .next()
+        .context("the demo has a population")?;
+    let t = Instant::now();
+    let (_, pop) = e.population(info.id).await?;
+    let drawn = t.elapsed();
+    let snap = catalog.require(None).await?;
+    let schema = Schema::shared();
+    let costs = e.cost_book().await?;
+    let budgets = e.budgets(&info.region_code).await?;
+    let names = e.region_names().await?;
+    let marginals = Marginals::standard();
+    let scenario: Scenario = serde_json::from_slice(gongfu_app::demo::SCENARIO)?;
+    let cand = afford::apply(&scenario, &snap.items, &snap.taxonomy, schema)
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    println!(
+        "## Affordability runs ({} persons, {} items, demo list version {})\n",
+        pop.len(),
+        snap.items.len(),
+        snap.version.number
+    );
+    println!(
+        "- drew the demo's synthetic population in {:.2} s",
+        secs(drawn)
+    );
+    let rates = Rates::default();
+    let migrating = Rates {
+        net_migration_rate: 0.01,
+        ..Rates::default()
+    };
+    let t = Instant::now();
+    let next = advance(schema, &marginals, &pop, &rates, 20240701, 20250701, 1);
+    println!(
+        "- one projection step (deaths, {} births, migration): {:.3} s",
+        next.len() + 1 - pop.len(),
+        secs(t.elapsed())
+    );
+    drop(next);
+    println!("\n| run | years | median s | min / max s |\n|---|---:|---:|---:|");
+    for (label, years, with_cand, r) in [
+        ("version only", 1u32, false, &rates),
+        ("version only", 3, false, &rates),
+        ("version and the demo scenario", 3, true, &rates),
+        (
+            "version and scenario, 1% net migration",
+            5,
+            true,
+            &migrating,
+        ),
+    ] {
+        let mut times = Vec::new();
+        for _ in 0..3 {
+            let input = RunInput {
+                schema,
+                marginals: &marginals,
+                version: snap.version.number,
+                taxonomy: &snap.taxonomy,
+                items: &snap.items,
+                candidate: with_cand.then_some(&cand),
+                population: &pop,
+                population_year: info.year as i32,
+                weight: 1.0,
+                costs: &costs,
+                budgets: &budgets,
+                budget_growth: 0.03,
+                bands: Bands::default(),
+                start_year: 2024,
+                years,
+                rates: r,
+                seed: 2026,
+                region_names: &names,
+            };
+            let t = Instant::now();
+            afford::run(&input).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            times.push(t.elapsed());
+        }
+        times.sort();
+        println!(
+            "| {label} | {years} | {:.3} | {:.3} / {:.3} |",
+            secs(times[1]),
+            secs(times[0]),
+            secs(times[2])
+        );
+    }
+    println!();
+    Ok(())
+}

@@ -1,4 +1,4 @@
-//! Developer tasks. `cargo run --release -p xtask -- bench api|import|search|nearby|circles|eligibility|all`.
+//! Developer tasks. `cargo run --release -p xtask -- bench api|import|search|nearby|circles|eligibility|affordability|all`.
 //!
 //! Benchmarks run end to end against the real server and real databases and print a
 //! Markdown table for BENCHMARKS.md. They are never part of `cargo test`: a timing is a
@@ -25,15 +25,17 @@ async fn main() -> Result<()> {
         ["bench", "nearby"] => places_bench::bench_nearby().await,
         ["bench", "circles"] => places_bench::bench_circles().await,
         ["bench", "eligibility"] => eligibility_bench::bench_eligibility().await,
+        ["bench", "affordability"] => eligibility_bench::bench_affordability().await,
         ["bench"] | ["bench", "all"] => {
             bench_api().await?;
             bench_import().await?;
             search_bench::bench_search().await?;
             places_bench::bench_nearby().await?;
             places_bench::bench_circles().await?;
-            eligibility_bench::bench_eligibility().await
+            eligibility_bench::bench_eligibility().await?;
+            eligibility_bench::bench_affordability().await
         }
-        _ => bail!("usage: cargo run --release -p xtask -- bench [api|import|search|nearby|circles|eligibility|all]\n  PostgreSQL runs use GONGFU_BENCH_POSTGRES_URL (a server where the bench may create databases)"),
+        _ => bail!("usage: cargo run --release -p xtask -- bench [api|import|search|nearby|circles|eligibility|affordability|all]\n  PostgreSQL runs use GONGFU_BENCH_POSTGRES_URL (a server where the bench may create databases)"),
     }
 }
 

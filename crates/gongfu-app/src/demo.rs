@@ -24,6 +24,11 @@ const STANDARDS: &[u8] = include_bytes!("../../../data/demo/standards.csv");
 const BOUNDARIES: &[u8] = include_bytes!("../../../data/demo/places/boundaries.geojson");
 const SITES: &[u8] = include_bytes!("../../../data/demo/places/sites.csv");
 const POINTS: &[u8] = include_bytes!("../../../data/demo/places/points.csv");
+const ITEM_COSTS: &[u8] = include_bytes!("../../../data/demo/item-costs.csv");
+const PAYER_SHARES: &[u8] = include_bytes!("../../../data/demo/payer-shares.csv");
+const BUDGETS: &[u8] = include_bytes!("../../../data/demo/budgets.csv");
+/// The demo's affordability scenario (示例).
+pub const SCENARIO: &[u8] = include_bytes!("../../../data/demo/scenario.json");
 // DEMO_TEXTS: the standard texts and guides of data/demo/texts (see build.rs).
 include!(concat!(env!("OUT_DIR"), "/demo_texts.rs"));
 
@@ -94,6 +99,7 @@ pub async fn load(db: &Db) -> Result<DemoSummary, AppError> {
         // A demo database from before the standard system gets its registry now.
         load_standards(db).await?;
         load_places(db).await?;
+        load_affordability(db).await?;
         return summary(&catalog, false).await;
     }
     let actor = Actor::system("demo");
@@ -156,7 +162,86 @@ pub async fn load(db: &Db) -> Result<DemoSummary, AppError> {
     }
     load_standards(db).await?;
     load_places(db).await?;
+    load_affordability(db).await?;
     summary(&catalog, true).await
+}
+
+fn eligibility(db: &Db) -> gongfu_eligibility::Eligibility {
+    let catalog = Arc::new(Catalog::new(db.clone()));
+    let places = Arc::new(gongfu_places::Places::new(db.clone(), catalog.clone()));
+    gongfu_eligibility::Eligibility::new(db.clone(), catalog, places)
+}
+
+/// Loads the demo district's unit costs, payer shares and budgets and records a
+/// synthetic population of 2024 (drawn when first used), unless a population exists.
+async fn load_affordability(db: &Db) -> Result<(), AppError> {
+    let e = eligibility(db);
+    if !e.populations().await.map_err(demo_err)?.is_empty() {
+        return Ok(());
+    }
+    let actor = Actor::system("demo");
+    for (kind, file, bytes) in [
+        ("shares", "data/demo/payer-shares.csv", PAYER_SHARES),
+        ("costs", "data/demo/item-costs.csv", ITEM_COSTS),
+        ("budgets", "data/demo/budgets.csv", BUDGETS),
+    ] {
+        e.import_finance(&actor, kind, file, bytes)
+            .await
+            .map_err(demo_err)?;
+    }
+    e.synthesize(
+        &actor,
+        gongfu_eligibility::service::SynthRequest {
+            name: Some("示例区合成人口 2024年（示例）".into()),
+            year: 2024,
+            ..Default::default()
+        },
+    )
+    .await
+    .map_err(demo_err)?;
+    Ok(())
+}
+
+/// Runs the demo's affordability assessments unless runs exist: the newest version over
+/// 2024-2026, the demo scenario against it, and the adjustment that made version 2.
+/// Seconds of work on the full synthetic population, so the demo command does it once,
+/// not every test that loads the demo.
+pub async fn run_affordability(db: &Db) -> Result<usize, AppError> {
+    let e = eligibility(db);
+    if !e.runs(None).await.map_err(demo_err)?.is_empty() {
+        return Ok(0);
+    }
+    let actor = Actor::system("demo");
+    let scenario: gongfu_eligibility::afford::Scenario = serde_json::from_slice(SCENARIO)
+        .map_err(|e| demo_err(format!("data/demo/scenario.json: {e}")))?;
+    let adjustment = Catalog::new(db.clone())
+        .adjustments()
+        .await
+        .map_err(demo_err)?
+        .first()
+        .map(|a| a.id);
+    let base = gongfu_eligibility::service::RunRequest {
+        years: Some(3),
+        start_year: Some(2024),
+        budget_growth: Some(0.03),
+        ..Default::default()
+    };
+    let mut n = 0;
+    for req in [
+        gongfu_eligibility::service::RunRequest {
+            adjustment,
+            ..base.clone()
+        },
+        base.clone(),
+        gongfu_eligibility::service::RunRequest {
+            scenario: Some(scenario),
+            ..base.clone()
+        },
+    ] {
+        e.run(&actor, req).await.map_err(demo_err)?;
+        n += 1;
+    }
+    Ok(n)
 }
 
 /// Loads the demo district's boundaries, residential sites and service points (all 示例),

@@ -117,10 +117,35 @@ pub fn examples(text: &str, schema: &Schema, at: Ymd) -> Result<Vec<Example>, St
 /// the rule parses, every example reads, at least one qualifies and (unless everyone in
 /// scope qualifies) one does not, and each comes out as it says.
 pub fn check(item: &ServiceItem, schema: &Schema, at: Ymd) -> Vec<(&'static str, String)> {
+    let regions: Vec<String> = item
+        .regions
+        .iter()
+        .map(|r| r.as_str().to_string())
+        .collect();
+    check_rule(
+        &item.eligibility_rule,
+        &item.eligibility_examples,
+        item.population_scope,
+        &regions,
+        schema,
+        at,
+    )
+}
+
+/// [`check`] for a rule and examples not yet in an item (the rule editor): the same
+/// messages, with the rule's column in each.
+pub fn check_rule(
+    rule: &str,
+    examples_text: &str,
+    scope: PopulationKind,
+    regions: &[String],
+    schema: &Schema,
+    at: Ymd,
+) -> Vec<(&'static str, String)> {
     let mut out = Vec::new();
-    let rule_text = item.eligibility_rule.trim();
+    let rule_text = rule.trim();
     if rule_text.is_empty() {
-        if !item.eligibility_examples.trim().is_empty() {
+        if !examples_text.trim().is_empty() {
             out.push((
                 "eligibility_rule",
                 "examples are given but no rule; write the rule (true for everyone in scope)"
@@ -136,19 +161,14 @@ pub fn check(item: &ServiceItem, schema: &Schema, at: Ymd) -> Vec<(&'static str,
             return out;
         }
     };
-    let regions: Vec<String> = item
-        .regions
-        .iter()
-        .map(|r| r.as_str().to_string())
-        .collect();
-    let cond = match compose(item.population_scope, &regions, rule.cond, schema) {
+    let cond = match compose(scope, regions, rule.cond, schema) {
         Ok(c) => c,
         Err(e) => {
             out.push(("eligibility_rule", e));
             return out;
         }
     };
-    let exs = match examples(&item.eligibility_examples, schema, at) {
+    let exs = match examples(examples_text, schema, at) {
         Ok(e) => e,
         Err(e) => {
             out.push(("eligibility_examples", e));
@@ -166,7 +186,7 @@ pub fn check(item: &ServiceItem, schema: &Schema, at: Ymd) -> Vec<(&'static str,
             format!("give at least one profile that qualifies (符合：...) and one that does not (不符合：...); found {pos} and {neg}"),
         ));
     }
-    let program = Program::compile([(item.code.to_string(), &cond)], at);
+    let program = Program::compile([("rule".to_string(), &cond)], at);
     for ex in &exs {
         let d = decide(
             &program,

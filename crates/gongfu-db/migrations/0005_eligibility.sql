@@ -8,12 +8,14 @@
 ALTER TABLE items ADD COLUMN eligibility_rule TEXT NOT NULL DEFAULT '';
 ALTER TABLE items ADD COLUMN eligibility_examples TEXT NOT NULL DEFAULT '';
 
--- What one beneficiary of an item costs in a year, and who pays it. Shares left NULL
--- come from `payer_shares` for the item's 支出责任.
+-- What one beneficiary of an item costs in a year, the share of the eligible who use it
+-- (take_up, 受益比例; NULL is all of them), and who pays. Shares left NULL come from
+-- `payer_shares` for the item's 支出责任.
 CREATE TABLE item_costs (
     item_code TEXT NOT NULL,
     year BIGINT NOT NULL,
     unit_cost DOUBLE PRECISION NOT NULL,
+    take_up DOUBLE PRECISION,
     central_share DOUBLE PRECISION,
     provincial_share DOUBLE PRECISION,
     municipal_share DOUBLE PRECISION,

@@ -154,6 +154,8 @@ pub struct CostRow {
     pub year: i64,
     /// Yuan per beneficiary per year.
     pub unit_cost: f64,
+    /// Share of the eligible who use it (受益比例); `None` is all.
+    pub take_up: Option<f64>,
     /// Shares, when the item's own split is given.
     pub shares: Option<[f64; 4]>,
     /// Source.
@@ -187,7 +189,7 @@ pub struct BudgetRow {
 /// Every unit cost.
 pub async fn costs(db: &Db) -> Result<Vec<CostRow>, DbError> {
     let rows = sqlx::query(
-        "SELECT item_code, year, unit_cost, central_share, provincial_share, municipal_share, district_share, provenance \
+        "SELECT item_code, year, unit_cost, take_up, central_share, provincial_share, municipal_share, district_share, provenance \
          FROM item_costs ORDER BY item_code, year",
     )
     .fetch_all(db.pool())
@@ -205,6 +207,7 @@ pub async fn costs(db: &Db) -> Result<Vec<CostRow>, DbError> {
                 item_code: get(r, "item_code")?,
                 year: get(r, "year")?,
                 unit_cost: get(r, "unit_cost")?,
+                take_up: get(r, "take_up")?,
                 shares: match s {
                     [Some(a), Some(b), Some(c), Some(d)] => Some([a, b, c, d]),
                     _ => None,
@@ -273,9 +276,9 @@ pub async fn save_finance(
     for c in costs {
         let s = c.shares.map_or([None; 4], |s| s.map(Some));
         sqlx::query(
-            "INSERT INTO item_costs (item_code, year, unit_cost, central_share, provincial_share, municipal_share, district_share, provenance) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-             ON CONFLICT (item_code, year) DO UPDATE SET unit_cost = excluded.unit_cost, \
+            "INSERT INTO item_costs (item_code, year, unit_cost, central_share, provincial_share, municipal_share, district_share, provenance, take_up) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+             ON CONFLICT (item_code, year) DO UPDATE SET unit_cost = excluded.unit_cost, take_up = excluded.take_up, \
              central_share = excluded.central_share, provincial_share = excluded.provincial_share, \
              municipal_share = excluded.municipal_share, district_share = excluded.district_share, \
              provenance = excluded.provenance",
@@ -288,6 +291,7 @@ pub async fn save_finance(
         .bind(s[2])
         .bind(s[3])
         .bind(c.provenance.clone())
+        .bind(c.take_up)
         .execute(&mut *tx)
         .await
         .ctx("writing a unit cost")?;

@@ -159,6 +159,9 @@ pub struct Assessment {
     pub without_rule: Vec<ItemRef>,
     /// The next question to ask, if any answer would still change the result.
     pub next: Option<Question>,
+    /// Every question whose answer would still change the result, best first (`next` is
+    /// the first): a resident who skips one is asked the one after.
+    pub open_questions: Vec<String>,
     /// The answers as understood, defaults of questions that do not apply included.
     pub profile: serde_json::Map<String, serde_json::Value>,
 }
@@ -248,6 +251,7 @@ impl Eligibility {
                 })
                 .collect(),
             next: None,
+            open_questions: Vec::new(),
             profile: profile.to_json(schema),
         };
         let mut open_fields: HashMap<usize, usize> = HashMap::new();
@@ -299,13 +303,16 @@ impl Eligibility {
         }
         // The question deciding the most open items; ties go to the schema's order, which
         // asks the broad questions (birth date, residency) first.
-        out.next = open_fields
-            .into_iter()
-            .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
-            .map(|(f, n)| Question {
-                field: field_view(schema, schema.field(f)),
-                decides: n,
-            });
+        let mut open: Vec<(usize, usize)> = open_fields.into_iter().collect();
+        open.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        out.next = open.first().map(|&(f, n)| Question {
+            field: field_view(schema, schema.field(f)),
+            decides: n,
+        });
+        out.open_questions = open
+            .iter()
+            .map(|&(f, _)| schema.field(f).name.clone())
+            .collect();
         Ok(out)
     }
 }

@@ -12,9 +12,14 @@
 //! the list (it reads published versions and adjustment previews through gongfu-catalog),
 //! and never store a resident's answers unless they ask for a link.
 
+pub mod afford;
 pub mod assess;
 pub mod life;
 pub mod microsim;
+pub mod popfile;
+pub mod project;
+pub mod report;
+pub mod service;
 pub mod synth;
 
 use std::collections::HashMap;
@@ -42,6 +47,9 @@ pub enum EligibilityError {
     /// The input is wrong; every message names the field, row or column.
     #[error("{}", .0.join("; "))]
     Invalid(Vec<String>),
+    /// A file did not import; every error names its row and column.
+    #[error(transparent)]
+    Import(#[from] gongfu_catalog::import::ImportFailure),
     /// Not allowed for this account.
     #[error("{0}")]
     Forbidden(String),
@@ -122,6 +130,8 @@ pub struct Eligibility {
     places: Arc<Places>,
     compiled: Mutex<Vec<Arc<Compiled>>>,
     point_index: Mutex<Option<(i64, Arc<PointIndex>)>>,
+    /// Populations decoded (or drawn) lately, by id: decoding is seconds, runs are many.
+    populations: Mutex<Vec<(i64, Arc<gongfu_rules::Population>)>>,
 }
 
 /// How many compiled (version, date) pairs are kept.
@@ -136,6 +146,7 @@ impl Eligibility {
             places,
             compiled: Mutex::new(Vec::new()),
             point_index: Mutex::new(None),
+            populations: Mutex::new(Vec::new()),
         }
     }
 

@@ -477,6 +477,14 @@ impl Schema {
             f.choices
                 .iter()
                 .position(|c| c.key == v || c.label == v)
+                // A label's short forms: "最低生活保障（低保）" is also "低保" and "最低生活保障".
+                .or_else(|| {
+                    f.choices.iter().position(|c| {
+                        c.label.split_once('（').is_some_and(|(head, rest)| {
+                            head == v || rest.trim_end_matches('）') == v
+                        })
+                    })
+                })
                 .ok_or_else(|| format!("'{v}' is not a value of {}; allowed: {}", f.name, keys(f)))
         };
         Ok(match &f.ty {

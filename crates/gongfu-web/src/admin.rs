@@ -250,6 +250,9 @@ struct AdjustmentPage {
     problems: Vec<String>,
     notice: String,
     error: String,
+    /// Affordability runs of this adjustment: (id, title, summary of the first year).
+    runs: Vec<(i64, String, String)>,
+    can_assess: bool,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -295,7 +298,42 @@ async fn adjustment_page(
         })
         .collect();
     let role = s.user.role;
+    let mut runs = Vec::new();
+    for r in state
+        .eligibility
+        .runs(Some(id))
+        .await
+        .map_err(|e| WebError::from(gongfu_http::ApiError::from(e)).with_page(&page))?
+    {
+        // The summary reads the kept result: the district's share before and after.
+        let summary = match state.eligibility.run_by_id(r.id).await {
+            Ok(full) => full
+                .result
+                .as_ref()
+                .and_then(|res| res.years.first())
+                .map(|y| {
+                    let pct = |v: Option<f64>| {
+                        v.map(|v| format!("{:.2}%", v * 100.0))
+                            .unwrap_or_else(|| "—".into())
+                    };
+                    let cand = y.candidate.as_ref();
+                    format!(
+                        "{}年：增加费用 {} 万元，区级占比 {} → {}（{}）",
+                        y.year,
+                        crate::affordability::wan(cand.map_or(0.0, |c| c.cost) - y.base.cost),
+                        pct(y.base.ratio),
+                        pct(cand.and_then(|c| c.ratio)),
+                        cand.map_or("—", |c| c.band.label())
+                    )
+                })
+                .unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        runs.push((r.id, r.title, summary));
+    }
     Ok(render(&AdjustmentPage {
+        runs,
+        can_assess: role.can_propose() || role.can_review(),
         open: adj.status == AdjustmentStatus::Open,
         adj,
         can_propose: role.can_propose(),

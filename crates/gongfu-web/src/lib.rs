@@ -7,6 +7,8 @@
 //! returns. Every form that changes data carries the session's CSRF token.
 
 mod admin;
+mod affordability;
+mod eligibility;
 mod pages;
 mod places;
 mod search;
@@ -35,6 +37,11 @@ pub fn router(state: AppState) -> Router {
         .route("/regions/{code}", get(pages::region))
         .route("/versions", get(pages::versions))
         .route("/versions/diff", get(pages::diff))
+        .route(
+            "/eligibility",
+            get(eligibility::start).post(eligibility::step),
+        )
+        .route("/eligibility/saved/{token}", get(eligibility::saved))
         .route("/nearby", get(places::nearby))
         .route("/points/{id}", get(places::point))
         .route("/circles", get(places::circles))
@@ -81,6 +88,13 @@ pub fn router(state: AppState) -> Router {
             post(texts::upload).layer(axum::extract::DefaultBodyLimit::max(
                 gongfu_http::api::IMPORT_LIMIT,
             )),
+        )
+        .route("/admin/affordability", get(affordability::list))
+        .route("/admin/affordability/runs", post(affordability::create_run))
+        .route("/admin/affordability/runs/{id}", get(affordability::report))
+        .route(
+            "/admin/affordability/populations",
+            post(affordability::synthesize),
         )
         .route("/admin/places", get(places::admin))
         .route(

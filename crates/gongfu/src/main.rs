@@ -68,6 +68,50 @@ enum Command {
         #[command(subcommand)]
         what: ConfigWhat,
     },
+    /// Fiscal affordability (财政承受能力评估): count the eligible for every item of a list
+    /// version over a population, cost them by payer against the budget, optionally against
+    /// a scenario or an adjustment, over 1-5 projected years. The run is kept.
+    Simulate {
+        /// Population id; the newest when absent (`gongfu simulate --synthesize 2024` makes one).
+        #[arg(long)]
+        population: Option<i64>,
+        /// First synthesize a population matching this year's head counts.
+        #[arg(long)]
+        synthesize: Option<i64>,
+        /// With --synthesize: share drawn (0.01 draws 1%, each person standing for 100).
+        #[arg(long, default_value_t = 1.0)]
+        scale: f64,
+        /// List version; the newest when absent.
+        #[arg(long)]
+        version: Option<i64>,
+        /// First year; the population's year when absent.
+        #[arg(long)]
+        start_year: Option<i32>,
+        /// Years to project, 1 to 5.
+        #[arg(long, default_value_t = 3)]
+        years: u32,
+        /// A scenario file (JSON: name, changes; see docs/affordability.md).
+        #[arg(long)]
+        scenario: Option<PathBuf>,
+        /// Compare an adjustment's preview instead.
+        #[arg(long)]
+        adjustment: Option<i64>,
+        /// Amber band, percent of the general budget expenditure.
+        #[arg(long, default_value_t = 7.0)]
+        amber: f64,
+        /// Red band, percent.
+        #[arg(long, default_value_t = 10.0)]
+        red: f64,
+        /// Yearly budget growth assumed past the last budget entered, percent.
+        #[arg(long, default_value_t = 0.0)]
+        budget_growth: f64,
+        /// Write the workbook (汇总, 事项, 领域, 街道, 支付主体, 社区受益人数) here.
+        #[arg(long)]
+        xlsx: Option<PathBuf>,
+        /// Print the whole result as JSON instead of the summary.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -151,6 +195,33 @@ enum ImportWhat {
     /// MultiPolygon features with properties.code); every point's community is derived again.
     Boundaries {
         /// The .geojson file.
+        file: PathBuf,
+    },
+    /// A population table for the affordability assessment (CSV, one row per person, the
+    /// profile's fields as columns: birth_date, sex, residency, community, ...).
+    Population {
+        /// The file.
+        file: PathBuf,
+        /// The year it describes (its reference date is 1 July).
+        #[arg(long)]
+        year: i64,
+        /// Name shown to staff.
+        #[arg(long, default_value = "")]
+        name: String,
+    },
+    /// Unit costs (事项编码, 年度, 单位成本（元/人·年）, 中央/省级/市级/区级承担比例, 数据来源).
+    Costs {
+        /// The file.
+        file: PathBuf,
+    },
+    /// Default payer shares per 支出责任 (支出责任, 中央/省级/市级/区级承担比例, 数据来源).
+    PayerShares {
+        /// The file.
+        file: PathBuf,
+    },
+    /// General budget expenditure (区划代码, 年度, 一般公共预算支出（元）, 数据来源).
+    Budgets {
+        /// The file.
         file: PathBuf,
     },
     /// Residential sites (编码, 名称, 纬度, 经度, 坐标系, 人口, 所属社区, 数据来源).
@@ -338,6 +409,66 @@ fn places_over(db: Db) -> gongfu_places::Places {
     gongfu_places::Places::new(db, catalog)
 }
 
+fn eligibility_over(db: Db) -> gongfu_eligibility::Eligibility {
+    let catalog = std::sync::Arc::new(Catalog::new(db.clone()));
+    let places = std::sync::Arc::new(gongfu_places::Places::new(db.clone(), catalog.clone()));
+    gongfu_eligibility::Eligibility::new(db, catalog, places)
+}
+
+async fn import_finance(
+    settings: &Settings,
+    actor: &Actor,
+    kind: &str,
+    file: &PathBuf,
+) -> Result<()> {
+    let (fname, bytes) = read(file)?;
+    let e = eligibility_over(open(settings).await?);
+    let n = e.import_finance(actor, kind, &fname, &bytes).await?;
+    println!("{fname}: {n} rows imported");
+    Ok(())
+}
+
+/// The summary `gongfu simulate` prints: one line per year.
+fn print_run(run: &gongfu_eligibility::service::Run) {
+    use gongfu_eligibility::afford::PAYERS;
+    println!("run {}: {} ({})", run.id, run.title, run.population);
+    let Some(r) = &run.result else { return };
+    let wan = |y: f64| format!("{:.0}万元", y / 10_000.0);
+    for y in &r.years {
+        let payers: Vec<String> = PAYERS
+            .iter()
+            .zip(y.base.by_payer)
+            .map(|((_, zh), v)| format!("{zh} {}", wan(v)))
+            .collect();
+        let ratio =
+            |v: Option<f64>| v.map_or("no budget".to_string(), |v| format!("{:.2}%", v * 100.0));
+        print!(
+            "{}: {} persons, {} beneficiaries, cost {} ({}), district share {} of budget: {}",
+            y.year,
+            y.persons,
+            y.base.beneficiaries,
+            wan(y.base.cost),
+            payers.join(", "),
+            ratio(y.base.ratio),
+            y.base.band.label()
+        );
+        if let Some(c) = &y.candidate {
+            print!(
+                "; candidate {} (Δ {}, Δ beneficiaries {:+}), {}: {}",
+                wan(c.cost),
+                wan(c.cost - y.base.cost),
+                c.beneficiaries as i64 - y.base.beneficiaries as i64,
+                ratio(c.ratio),
+                c.band.label()
+            );
+        }
+        println!();
+    }
+    for n in &r.notes {
+        println!("note: {n}");
+    }
+}
+
 fn read(path: &PathBuf) -> Result<(String, Vec<u8>)> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     Ok((path.display().to_string(), bytes))
@@ -374,11 +505,27 @@ async fn run() -> Result<()> {
                 "{} versions, {} items in the newest",
                 summary.versions, summary.items
             );
+            let t = std::time::Instant::now();
+            let runs = gongfu_app::demo::run_affordability(app.db()).await?;
+            if runs > 0 {
+                println!(
+                    "ran {runs} affordability assessments over the synthetic population in {:.1} s",
+                    t.elapsed().as_secs_f64()
+                );
+            }
             println!();
             println!("  open      http://{}/", app.addr());
             println!("  standards http://{}/standards", app.addr());
             println!("  nearby    http://{}/nearby", app.addr());
             println!("  circles   http://{}/circles", app.addr());
+            println!(
+                "  enjoy     http://{}/eligibility  (我能享受什么)",
+                app.addr()
+            );
+            println!(
+                "  afford    http://{}/admin/affordability  (财政承受能力评估)",
+                app.addr()
+            );
             println!(
                 "  search    http://{}/search?q=%E8%80%81%E5%B9%B4%E4%BA%BA%E4%BD%93%E6%A3%80  (老年人体检)",
                 app.addr()
@@ -532,6 +679,23 @@ async fn run() -> Result<()> {
                         c.inserted, c.updated
                     );
                 }
+                ImportWhat::Population { file, year, name } => {
+                    let (fname, bytes) = read(&file)?;
+                    let e = eligibility_over(open(&settings).await?);
+                    let id = e
+                        .import_population(&cli_actor, &name, year, &fname, &bytes)
+                        .await?;
+                    println!("{fname}: imported as population {id}");
+                }
+                ImportWhat::Costs { file } => {
+                    import_finance(&settings, &cli_actor, "costs", &file).await?
+                }
+                ImportWhat::PayerShares { file } => {
+                    import_finance(&settings, &cli_actor, "shares", &file).await?
+                }
+                ImportWhat::Budgets { file } => {
+                    import_finance(&settings, &cli_actor, "budgets", &file).await?
+                }
                 ImportWhat::Boundaries { file } => {
                     let (name, bytes) = read(&file)?;
                     let places = places_over(open(&settings).await?);
@@ -662,6 +826,83 @@ async fn run() -> Result<()> {
                 s.items.len(),
                 out.display()
             );
+        }
+        Command::Simulate {
+            population,
+            synthesize,
+            scale,
+            version,
+            start_year,
+            years,
+            scenario,
+            adjustment,
+            amber,
+            red,
+            budget_growth,
+            xlsx,
+            json,
+        } => {
+            // Read the scenario before touching the database: a bad file changes nothing.
+            let scenario = match scenario {
+                Some(path) => {
+                    let (name, bytes) = read(&path)?;
+                    let v: serde_json::Value = serde_json::from_slice(&bytes)
+                        .with_context(|| format!("{name} is not JSON"))?;
+                    Some(
+                        gongfu_eligibility::afford::Scenario::from_value(v)
+                            .map_err(|e| anyhow::anyhow!("{name}: {e}"))?,
+                    )
+                }
+                None => None,
+            };
+            let e = eligibility_over(open(&settings).await?);
+            let population = match synthesize {
+                Some(year) => {
+                    let id = e
+                        .synthesize(
+                            &cli_actor,
+                            gongfu_eligibility::service::SynthRequest {
+                                year,
+                                scale: Some(scale),
+                                ..Default::default()
+                            },
+                        )
+                        .await?;
+                    println!("synthesized population {id} for {year}");
+                    Some(id)
+                }
+                None => population,
+            };
+            let run = e
+                .run(
+                    &cli_actor,
+                    gongfu_eligibility::service::RunRequest {
+                        version,
+                        population,
+                        start_year,
+                        years: Some(years),
+                        scenario,
+                        adjustment,
+                        bands: Some(gongfu_eligibility::afford::Bands {
+                            amber: amber / 100.0,
+                            red: red / 100.0,
+                        }),
+                        budget_growth: Some(budget_growth / 100.0),
+                        ..Default::default()
+                    },
+                )
+                .await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&run)?);
+            } else {
+                print_run(&run);
+            }
+            if let (Some(path), Some(result)) = (xlsx, &run.result) {
+                let bytes = gongfu_eligibility::report::xlsx_report(&run.title, result)?;
+                std::fs::write(&path, bytes)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+                println!("wrote {}", path.display());
+            }
         }
         Command::Backup { to } => {
             let db = Db::connect(&settings.database_url).await?;

@@ -386,3 +386,76 @@ async fn a_resident_finds_services_near_their_community_and_their_position() {
     assert!(!b.text("#point-name").await.is_empty());
     b.close().await;
 }
+
+#[tokio::test]
+async fn a_resident_answers_the_wizard_on_a_phone_and_sees_what_she_can_enjoy() {
+    let Some((app, b)) = setup().await else {
+        return;
+    };
+    b.goto(&app.url("/eligibility")).await;
+    // A 29-year-old pregnant woman with 户籍: answer what is asked, tapping as on a phone.
+    let answers: &[(&str, &str)] = &[
+        ("residency", "hukou"),
+        ("sex", "female"),
+        ("pregnant", "true"),
+        ("community", "440399002001"),
+        ("rural", "false"),
+        ("employment", "employed"),
+        ("assistance", "none"),
+        ("disability", "none"),
+    ];
+    let mut asked = Vec::new();
+    for _ in 0..25 {
+        let field = b
+            .js("var q = document.getElementById('question'); return q ? q.dataset.field : null")
+            .await;
+        let Some(field) = field.as_str().map(String::from) else {
+            break;
+        };
+        asked.push(field.clone());
+        if field == "birth_date" {
+            b.type_into("input[name='a.age']", "29").await;
+        } else if let Some((_, v)) = answers.iter().find(|(f, _)| *f == field) {
+            let radio = format!("input[name='a.{field}'][value='{v}']");
+            let is_radio = b
+                .js(&format!(
+                    "return document.querySelector(\"{radio}\") !== null"
+                ))
+                .await;
+            if is_radio == Value::Bool(true) {
+                b.click(&radio).await;
+            } else {
+                b.js(&format!(
+                    "document.querySelector(\"select[name='a.{field}']\").value = '{v}'; return 1"
+                ))
+                .await;
+            }
+        } else {
+            b.click_to_page("#skip").await;
+            continue;
+        }
+        b.click_to_page("#next").await;
+    }
+    assert!(asked.contains(&"pregnant".to_string()), "{asked:?}");
+    assert!(
+        !asked.contains(&"lives_alone".to_string()),
+        "a question for 60 and over is not asked: {asked:?}"
+    );
+    let text = b.text("#results").await;
+    assert!(text.contains("孕产妇健康服务"), "{text}");
+    assert!(text.contains("正在怀孕 ✓"), "{text}");
+    // Fits a phone.
+    let overflow = b
+        .js("return document.documentElement.scrollWidth > window.innerWidth + 1")
+        .await;
+    assert_eq!(overflow, false);
+    // A link keeps the answers; opening it shows the same result.
+    b.click_to_page("#save").await;
+    let link = b
+        .js("return document.querySelector('#saved-link a').getAttribute('href')")
+        .await;
+    let link = link.as_str().unwrap().to_string();
+    b.goto(&app.url(&link)).await;
+    assert!(b.text("#results").await.contains("孕产妇健康服务"));
+    b.close().await;
+}

@@ -293,3 +293,131 @@ async fn bad_profiles_are_400s_naming_the_field() {
     assert_eq!(residency["values"][0]["key"], "hukou");
     assert!(v["life_events"].as_array().is_some_and(|e| e.len() >= 8));
 }
+
+#[tokio::test]
+async fn the_rule_editor_check_names_the_column_and_what_to_do() {
+    let app = spawn_demo().await;
+    let check = |rule: &'static str, examples: &'static str| {
+        let app = &app;
+        async move {
+            let (s, v) = app
+                .post_json(
+                    "/api/v1/eligibility/rules/check",
+                    "",
+                    json!({"rule": rule, "examples": examples, "population_scope": "常住人口"}),
+                )
+                .await;
+            assert_eq!(s, 200, "{v}");
+            v
+        }
+    };
+    let ok = check(
+        "age >= 65",
+        "符合：age=70, residency=permanent；不符合：age=64, residency=permanent",
+    )
+    .await;
+    assert_eq!(ok["ok"], true, "{ok}");
+    // Unknown field, with a suggestion and where it is.
+    let v = check("age >= 65 && residncy == \"hukou\"", "").await;
+    assert_eq!(v["ok"], false);
+    assert_eq!(v["problems"][0]["at"], 14, "{v}");
+    let m = v["problems"][0]["message"].as_str().unwrap();
+    assert!(m.contains("residency"), "suggests the field: {m}");
+    // A date compared with a number.
+    let v = check("birth_date > 1960", "").await;
+    let m = v["problems"][0]["message"].as_str().unwrap();
+    assert!(m.contains("date(\"YYYY-MM-DD\")"), "{m}");
+    // Syntax error.
+    let v = check("age >= && veteran", "").await;
+    assert!(v["problems"][0]["at"].as_u64().is_some(), "{v}");
+    // No loops: nesting and length are bounded, so every rule finishes.
+    let deep = format!("{}true{}", "(".repeat(60), ")".repeat(60));
+    let (_, v) = app
+        .post_json(
+            "/api/v1/eligibility/rules/check",
+            "",
+            json!({"rule": deep, "examples": ""}),
+        )
+        .await;
+    assert_eq!(v["ok"], false, "{v}");
+    // An example that does not come out as written says why.
+    let v = check(
+        "age >= 65",
+        "符合：age=60, residency=permanent；不符合：age=50, residency=permanent",
+    )
+    .await;
+    assert_eq!(v["problems"][0]["column"], "eligibility_examples");
+    let m = v["problems"][0]["message"].as_str().unwrap();
+    assert!(
+        m.contains("does not qualify") && m.contains("年满65周岁✗"),
+        "{m}"
+    );
+}
+
+#[tokio::test]
+async fn a_proposal_or_import_with_a_bad_rule_is_refused_and_nothing_changes() {
+    let app = spawn_demo().await;
+    let csrf = app.login("admin", "gongfu-demo-admin").await;
+    let (_, v) = app
+        .post_json("/api/v1/adjustments", &csrf, json!({"title": "规则调整"}))
+        .await;
+    let id = v["id"].as_i64().unwrap();
+    let (_, mut item) = app.get_json("/api/v1/items/N1005").await;
+    item["eligibility_rule"] = json!("age >= \"sixty\"");
+    let (s, v) = app
+        .post_json(
+            &format!("/api/v1/adjustments/{id}/proposals"),
+            &csrf,
+            json!({"kind": "modify", "target_codes": ["N1005"], "item": item, "rationale": "改规则"}),
+        )
+        .await;
+    assert_eq!(s, 422, "{v}");
+    assert!(v.to_string().contains("item.eligibility_rule"), "{v}");
+    let (_, adj) = app.get_json(&format!("/api/v1/adjustments/{id}")).await;
+    assert_eq!(
+        adj["proposals"].as_array().unwrap().len(),
+        0,
+        "nothing half-saved"
+    );
+    // The same through an import: the row and the 资格规则 column are named.
+    let r = app.get("/api/v1/exports/items?format=csv").await;
+    let csv = r.text().await.unwrap();
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(csv.as_bytes());
+    let mut rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
+    let col = rows[0].iter().position(|h| h == "资格规则").unwrap();
+    let mut rec: Vec<String> = rows[3].iter().map(String::from).collect();
+    rec[col] = "age >= 65 && colour == \"red\"".into();
+    rows[3] = csv::StringRecord::from(rec);
+    let mut w = csv::Writer::from_writer(vec![]);
+    for r in &rows {
+        w.write_record(r).unwrap();
+    }
+    let body = w.into_inner().unwrap();
+    let r = app
+        .client
+        .post(app.url("/api/v1/imports/items?file=list.csv&publish=true"))
+        .header("x-csrf-token", &csrf)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["errors"][0]["row"], 4, "{v}");
+    assert!(
+        v["errors"][0]["column"]
+            .as_str()
+            .unwrap()
+            .contains("资格规则"),
+        "{v}"
+    );
+    assert!(
+        v["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("colour"),
+        "{v}"
+    );
+}

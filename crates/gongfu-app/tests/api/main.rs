@@ -4,8 +4,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] fns may panic: that is how a test fails
 
+mod affordability;
 mod browser;
 mod eligibility;
+mod eligibility_pages;
 mod helpers;
 mod items;
 mod pages;

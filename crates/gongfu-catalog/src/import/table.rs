@@ -66,7 +66,7 @@ impl Table {
 
 /// Decodes CSV bytes: UTF-8 (with or without BOM), else GB18030 (a superset of the GBK
 /// that Excel writes on Chinese Windows).
-fn decode(bytes: &[u8]) -> String {
+pub fn decode(bytes: &[u8]) -> String {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         Ok(s) => s.to_string(),

@@ -26,6 +26,7 @@ impl From<EligibilityError> for ApiError {
                 english: false,
             },
             EligibilityError::Forbidden(m) => ApiError::new(ErrorCode::Forbidden, m),
+            EligibilityError::Import(f) => gongfu_catalog::CatalogError::Import(f).into(),
             EligibilityError::Catalog(c) => c.into(),
             EligibilityError::Places(p) => p.into(),
             EligibilityError::Db(d) => d.into(),
@@ -89,4 +90,63 @@ pub(super) async fn assess(
     Ok(Json(
         state.eligibility.assess(profile, at, body.version).await?,
     ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[allow(dead_code)]
+pub(super) struct RuleCheckBody {
+    /// 资格规则 (docs/eligibility-rules.md).
+    rule: String,
+    /// 资格示例: `符合：age=70, residency=permanent；不符合：...`.
+    #[serde(default)]
+    examples: String,
+    /// 人口范围 of the item: 户籍人口, 常住人口 or 服务人口 (default 服务人口).
+    #[serde(default)]
+    population_scope: Option<String>,
+    /// 实施区域: region codes.
+    #[serde(default)]
+    regions: Vec<String>,
+}
+
+/// Checks a rule and its examples as the list's import and proposals will: the rule
+/// parses and type-checks against the profile's fields, every example reads and comes out
+/// as it says. `{"ok": bool, "problems": [{"column": "eligibility_rule", "message", "at",
+/// "pointer"}]}`; `at` is the 1-based character of the rule where its problem starts.
+#[utoipa::path(post, path = "/api/v1/eligibility/rules/check", request_body = RuleCheckBody,
+    responses((status = 200, description = "the problems, if any"), (status = 400, body = ErrorBody)))]
+pub(super) async fn check_rule(
+    State(state): State<AppState>,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let b: RuleCheckBody = json_body(&body)?;
+    let schema = state.eligibility.schema();
+    let scope = match b.population_scope.as_deref().map(str::trim) {
+        None | Some("") => gongfu_domain::PopulationKind::Served,
+        Some(s) => gongfu_domain::PopulationKind::parse(s).ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::InvalidInput,
+                format!("population_scope '{s}' is not 户籍人口, 常住人口 or 服务人口"),
+            )
+            .field("population_scope")
+        })?,
+    };
+    let problems = gongfu_catalog::eligibility::check_rule(
+        &b.rule,
+        &b.examples,
+        scope,
+        &b.regions,
+        schema,
+        gongfu_eligibility::today(),
+    );
+    let at = gongfu_rules::Rule::parse(b.rule.trim(), schema)
+        .err()
+        .map(|e| e.column);
+    Ok(Json(json!({
+        "ok": problems.is_empty(),
+        "problems": problems.iter().map(|(col, m)| json!({
+            "column": col,
+            "message": m,
+            "at": if *col == "eligibility_rule" { at } else { None },
+        })).collect::<Vec<_>>(),
+    })))
 }

@@ -1,6 +1,7 @@
 //! The handlers of `/api/v1`, the route table and the OpenAPI document. The service
 //! list's handlers are here; other capabilities have a module each.
 
+mod affordability;
 pub mod eligibility;
 pub mod places;
 pub mod search;
@@ -30,6 +31,10 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
 /// Largest import file accepted, over the API and the admin page. axum's default (2 MiB)
 /// is less than a large district's workbook.
 pub const IMPORT_LIMIT: usize = 64 << 20;
+
+/// Largest population table accepted over the API: about 3 million persons as CSV. A
+/// whole city's table goes through `gongfu import population`, which reads the file.
+pub const POPULATION_LIMIT: usize = 256 << 20;
 
 /// Every URL of the API, in one place.
 pub fn routes() -> Router<AppState> {
@@ -106,6 +111,38 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/v1/eligibility/fields", get(eligibility::fields))
         .route("/api/v1/eligibility", post(eligibility::assess))
+        .route(
+            "/api/v1/eligibility/rules/check",
+            post(eligibility::check_rule),
+        )
+        .route(
+            "/api/v1/populations",
+            get(affordability::populations).post(affordability::synthesize),
+        )
+        .route(
+            "/api/v1/populations/{id}",
+            axum::routing::delete(affordability::delete_population),
+        )
+        .route(
+            "/api/v1/imports/population",
+            post(affordability::import_population)
+                .layer(axum::extract::DefaultBodyLimit::max(POPULATION_LIMIT)),
+        )
+        .route(
+            "/api/v1/imports/finance",
+            post(affordability::import_finance)
+                .layer(axum::extract::DefaultBodyLimit::max(IMPORT_LIMIT)),
+        )
+        .route("/api/v1/affordability/finance", get(affordability::finance))
+        .route(
+            "/api/v1/affordability/runs",
+            get(affordability::runs).post(affordability::create_run),
+        )
+        .route("/api/v1/affordability/runs/{id}", get(affordability::run))
+        .route(
+            "/api/v1/affordability/runs/{id}/export",
+            get(affordability::export_run),
+        )
         .route("/api/v1/points", get(places::list))
         .route("/api/v1/points/nearby", get(places::nearby))
         .route(
@@ -185,6 +222,17 @@ pub fn routes() -> Router<AppState> {
         standards::export_tree,
         eligibility::fields,
         eligibility::assess,
+        eligibility::check_rule,
+        affordability::populations,
+        affordability::synthesize,
+        affordability::delete_population,
+        affordability::import_population,
+        affordability::import_finance,
+        affordability::finance,
+        affordability::create_run,
+        affordability::runs,
+        affordability::run,
+        affordability::export_run,
         places::list,
         places::nearby,
         places::one,

@@ -1,0 +1,256 @@
+//! `/api/v1/populations`, `/api/v1/affordability`: populations for the microsimulation,
+//! the finance tables, and affordability runs (财政承受能力评估). Staff only: these are the
+//! district's internal fiscal analyses.
+
+use super::{json_body, ErrorBody};
+use crate::auth::Staff;
+use crate::{ApiError, AppState, ErrorCode};
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use gongfu_eligibility::afford::Scenario;
+use gongfu_eligibility::service::{RunRequest, SynthRequest};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use utoipa::IntoParams;
+
+/// Every population (without persons), newest first.
+#[utoipa::path(get, path = "/api/v1/populations",
+    responses((status = 200, description = "`{\"populations\": [...]}`"), (status = 401, body = ErrorBody)))]
+pub(super) async fn populations(
+    State(state): State<AppState>,
+    _staff: Staff,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(
+        json!({"populations": state.eligibility.populations().await?}),
+    ))
+}
+
+/// Synthesizes a population matching a year's head counts per community and the
+/// marginals (`{"year": 2024, "seed": 2026, "scale": 1, "name": "...", "marginals": {...}}`),
+/// reproducibly from the seed. Administrators.
+#[utoipa::path(post, path = "/api/v1/populations",
+    request_body(content = Vec<u8>, content_type = "application/json", description = "the synthesis request"),
+    responses((status = 201, description = "`{\"id\"}`"), (status = 400, body = ErrorBody)))]
+pub(super) async fn synthesize(
+    State(state): State<AppState>,
+    staff: Staff,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let req: SynthRequest = json_body(&body)?;
+    let id = state.eligibility.synthesize(&staff.actor(), req).await?;
+    Ok((StatusCode::CREATED, Json(json!({"id": id}))).into_response())
+}
+
+/// Removes a population. Administrators.
+#[utoipa::path(delete, path = "/api/v1/populations/{id}", params(("id" = i64, Path, description = "population id")),
+    responses((status = 204, description = "removed"), (status = 404, body = ErrorBody)))]
+pub(super) async fn delete_population(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    state
+        .eligibility
+        .delete_population(&staff.actor(), id)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(super) struct PopulationImport {
+    /// File name, for messages.
+    file: Option<String>,
+    /// Name shown to staff.
+    name: Option<String>,
+    /// The year the table describes (its reference date is 1 July of it).
+    year: Option<i64>,
+}
+
+/// Imports a population table (CSV, one row per person, the profile's fields as
+/// columns), all or nothing; a 422 lists every error with its row and column.
+#[utoipa::path(post, path = "/api/v1/imports/population", params(PopulationImport),
+    request_body(content = Vec<u8>, description = "the CSV file"),
+    responses((status = 201, description = "`{\"id\"}`"), (status = 422, body = ErrorBody)))]
+pub(super) async fn import_population(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(q): Query<PopulationImport>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let year = q.year.ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::InvalidInput,
+            "year is missing; say which year the table describes, e.g. ?year=2024",
+        )
+        .field("year")
+    })?;
+    let file = q.file.unwrap_or_else(|| "population.csv".into());
+    let id = state
+        .eligibility
+        .import_population(
+            &staff.actor(),
+            q.name.as_deref().unwrap_or(""),
+            year,
+            &file,
+            &body,
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(json!({"id": id}))).into_response())
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(super) struct FinanceImport {
+    /// `costs` (事项编码, 年度, 单位成本, shares), `shares` (支出责任 and the four shares) or
+    /// `budgets` (区划代码, 年度, 一般公共预算支出).
+    kind: Option<String>,
+    /// File name, for messages.
+    file: Option<String>,
+}
+
+/// Imports unit costs, payer shares or budgets (CSV), all or nothing; rows with the same
+/// key replace the stored ones.
+#[utoipa::path(post, path = "/api/v1/imports/finance", params(FinanceImport),
+    request_body(content = Vec<u8>, description = "the CSV file"),
+    responses((status = 201, description = "`{\"rows\"}`"), (status = 422, body = ErrorBody)))]
+pub(super) async fn import_finance(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(q): Query<FinanceImport>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let kind = q.kind.unwrap_or_default();
+    let file = q.file.unwrap_or_else(|| format!("{kind}.csv"));
+    let rows = state
+        .eligibility
+        .import_finance(&staff.actor(), &kind, &file, &body)
+        .await?;
+    Ok((StatusCode::CREATED, Json(json!({"rows": rows}))).into_response())
+}
+
+/// Unit costs, default payer shares and budgets as stored.
+#[utoipa::path(get, path = "/api/v1/affordability/finance",
+    responses((status = 200, description = "`{\"unit_costs\", \"payer_shares\", \"budgets\"}`")))]
+pub(super) async fn finance(
+    State(state): State<AppState>,
+    _staff: Staff,
+) -> Result<Json<Value>, ApiError> {
+    let book = state.eligibility.cost_book().await?;
+    let budgets = gongfu_db::eligibility::budgets(&state.db).await?;
+    Ok(Json(json!({
+        "unit_costs": book.unit_costs,
+        "payer_shares": book.payer_shares,
+        "budgets": budgets.iter().map(|b| json!({
+            "region_code": b.region_code, "year": b.year,
+            "general_expenditure": b.general_expenditure, "provenance": b.provenance,
+        })).collect::<Vec<_>>(),
+    })))
+}
+
+/// Reads a run request: a scenario is checked key by key, so a misspelt key is an error
+/// naming it rather than a change that silently does nothing.
+pub fn run_request(body: &Bytes) -> Result<RunRequest, ApiError> {
+    let mut v: Value = json_body(body)?;
+    let scenario = match v.get_mut("scenario").map(Value::take) {
+        Some(Value::Null) | None => None,
+        Some(s) => Some(
+            Scenario::from_value(s)
+                .map_err(|e| ApiError::new(ErrorCode::InvalidInput, e).field("scenario"))?,
+        ),
+    };
+    if let Some(o) = v.as_object_mut() {
+        o.remove("scenario");
+    }
+    let mut req: RunRequest = serde_json::from_value(v).map_err(|e| {
+        ApiError::new(
+            ErrorCode::InvalidBody,
+            format!("the body is not the run request expected: {e}; see docs/affordability.md"),
+        )
+    })?;
+    req.scenario = scenario;
+    Ok(req)
+}
+
+/// Runs the assessment for a list version over a population and years, optionally
+/// against a scenario or an adjustment's preview, and keeps it. Returns the run with its
+/// result: per year the cost by payer, the district's share against its budget and the
+/// band; per item, area and sub-district; the first year's counts per community.
+#[utoipa::path(post, path = "/api/v1/affordability/runs",
+    request_body(content = Vec<u8>, content_type = "application/json", description = "the run request (docs/affordability.md)"),
+    responses((status = 201, description = "the run"), (status = 400, body = ErrorBody)))]
+pub(super) async fn create_run(
+    State(state): State<AppState>,
+    staff: Staff,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let req = run_request(&body)?;
+    let run = state.eligibility.run(&staff.actor(), req).await?;
+    Ok((StatusCode::CREATED, Json(run)).into_response())
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(super) struct RunsQuery {
+    /// Only the runs of this adjustment.
+    adjustment: Option<i64>,
+}
+
+/// Kept runs, newest first, without results.
+#[utoipa::path(get, path = "/api/v1/affordability/runs", params(RunsQuery),
+    responses((status = 200, description = "`{\"runs\": [...]}`")))]
+pub(super) async fn runs(
+    State(state): State<AppState>,
+    _staff: Staff,
+    Query(q): Query<RunsQuery>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(
+        json!({"runs": state.eligibility.runs(q.adjustment).await?}),
+    ))
+}
+
+/// One run with its result.
+#[utoipa::path(get, path = "/api/v1/affordability/runs/{id}", params(("id" = i64, Path, description = "run id")),
+    responses((status = 200, description = "the run"), (status = 404, body = ErrorBody)))]
+pub(super) async fn run(
+    State(state): State<AppState>,
+    _staff: Staff,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    Ok(Json(state.eligibility.run_by_id(id).await?).into_response())
+}
+
+/// One run as an Excel workbook (汇总, 事项, 领域, 街道, 支付主体, 社区受益人数).
+#[utoipa::path(get, path = "/api/v1/affordability/runs/{id}/export", params(("id" = i64, Path, description = "run id")),
+    responses((status = 200, description = "xlsx"), (status = 404, body = ErrorBody)))]
+pub(super) async fn export_run(
+    State(state): State<AppState>,
+    _staff: Staff,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    let run = state.eligibility.run_by_id(id).await?;
+    let Some(result) = &run.result else {
+        return Err(ApiError::new(
+            ErrorCode::NotFound,
+            format!("run {id} has no result"),
+        ));
+    };
+    let bytes = gongfu_eligibility::report::xlsx_report(&run.title, result)?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"affordability-run-{id}.xlsx\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
