@@ -5,7 +5,7 @@
 //! gongfu-rules encodes and decodes, runs are JSON that gongfu-eligibility writes. Every
 //! write is one transaction with its audit entry.
 
-use crate::{get, now, Ctx, Db, DbError};
+use crate::{get, now, opt_f64, Ctx, Db, DbError};
 use sqlx::any::AnyRow;
 
 /// A stored population table.
@@ -274,10 +274,12 @@ pub async fn save_finance(
 ) -> Result<(), DbError> {
     let mut tx = db.pool().begin().await.ctx("starting the finance write")?;
     for c in costs {
-        let s = c.shares.map_or([None; 4], |s| s.map(Some));
+        // Optional numbers through `opt_f64` and NULLIF (see there); shares and take-up
+        // are never negative.
+        let s = c.shares.map_or([None; 4], |s| s.map(Some)).map(opt_f64);
         sqlx::query(
             "INSERT INTO item_costs (item_code, year, unit_cost, central_share, provincial_share, municipal_share, district_share, provenance, take_up) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+             VALUES ($1, $2, $3, NULLIF($4, -1), NULLIF($5, -1), NULLIF($6, -1), NULLIF($7, -1), $8, NULLIF($9, -1)) \
              ON CONFLICT (item_code, year) DO UPDATE SET unit_cost = excluded.unit_cost, take_up = excluded.take_up, \
              central_share = excluded.central_share, provincial_share = excluded.provincial_share, \
              municipal_share = excluded.municipal_share, district_share = excluded.district_share, \
@@ -291,7 +293,7 @@ pub async fn save_finance(
         .bind(s[2])
         .bind(s[3])
         .bind(c.provenance.clone())
-        .bind(c.take_up)
+        .bind(opt_f64(c.take_up))
         .execute(&mut *tx)
         .await
         .ctx("writing a unit cost")?;

@@ -342,6 +342,14 @@ pub fn now() -> String {
         .unwrap_or_default()
 }
 
+/// An optional number that is never negative, bound as this and turned back into NULL by
+/// `NULLIF($n, -1)` in the statement. Why: through sqlx's Any driver a parameter first
+/// bound as a NULL float fixes its type, so a number bound later in the same statement
+/// fails on PostgreSQL ("incorrect binary data format"); a real number every time does not.
+pub(crate) fn opt_f64(v: Option<f64>) -> f64 {
+    v.unwrap_or(-1.0)
+}
+
 /// Reads a column, naming it in the error.
 pub(crate) fn get<'r, T>(row: &'r AnyRow, col: &'static str) -> Result<T, DbError>
 where

@@ -138,7 +138,7 @@ pub async fn save_points(
         sqlx::query(
             "INSERT INTO service_points (code, name, facility_type, address, lat, lng, phone, opening_hours, \
              capacity, floor_area, items, community_code, status, demo, updated_at, updated_by) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULLIF($10, -1), $11, $12, $13, $14, $15, $16) \
              ON CONFLICT (code) DO UPDATE SET name = excluded.name, facility_type = excluded.facility_type, \
              address = excluded.address, lat = excluded.lat, lng = excluded.lng, phone = excluded.phone, \
              opening_hours = excluded.opening_hours, capacity = excluded.capacity, \
@@ -155,7 +155,7 @@ pub async fn save_points(
         .bind(p.phone.clone())
         .bind(p.hours.as_ref().map(ToString::to_string).unwrap_or_default())
         .bind(p.capacity.map(i64::from))
-        .bind(p.floor_area_m2)
+        .bind(crate::opt_f64(p.floor_area_m2))
         .bind(to_json(&p.items.iter().map(ItemCode::as_str).collect::<Vec<_>>()))
         .bind(p.community.as_ref().map(|c| c.as_str().to_string()))
         .bind(p.status.as_str())

@@ -304,3 +304,58 @@ async fn documents_are_saved_replaced_listed_and_removed_with_an_audit_entry() {
     let log = audit::list(&t.db, Some("document"), 10).await.unwrap();
     assert_eq!(log.len(), 3);
 }
+
+#[tokio::test]
+async fn finance_rows_with_and_without_optional_columns_round_trip() {
+    use gongfu_db::eligibility::{budgets, costs, save_finance, BudgetRow, CostRow};
+    let t = testing::fresh().await;
+    // Optional columns empty on some rows and given on others, in one write: the
+    // statement must take both (the first row decides nothing).
+    let rows = vec![
+        CostRow {
+            item_code: "N0101".into(),
+            year: 2024,
+            unit_cost: 560.0,
+            take_up: None,
+            shares: None,
+            provenance: "示例".into(),
+        },
+        CostRow {
+            item_code: "N1008".into(),
+            year: 2024,
+            unit_cost: 1500.0,
+            take_up: Some(0.0008),
+            shares: Some([0.3, 0.0, 0.35, 0.35]),
+            provenance: "示例".into(),
+        },
+        CostRow {
+            item_code: "N1005".into(),
+            year: 2024,
+            unit_cost: 200.0,
+            take_up: None,
+            shares: None,
+            provenance: String::new(),
+        },
+    ];
+    let b = vec![BudgetRow {
+        region_code: "440399000000".into(),
+        year: 2024,
+        general_expenditure: 2.16e10,
+        provenance: "示例".into(),
+    }];
+    save_finance(&t.db, &rows, &[], &b, "test").await.unwrap();
+    let mut back = costs(&t.db).await.unwrap();
+    back.sort_by(|a, b| a.item_code.cmp(&b.item_code));
+    let mut want = rows.clone();
+    want.sort_by(|a, b| a.item_code.cmp(&b.item_code));
+    assert_eq!(back, want);
+    assert_eq!(budgets(&t.db).await.unwrap(), b);
+    // Saving again replaces by key.
+    let mut again = rows[1].clone();
+    again.take_up = None;
+    save_finance(&t.db, &[again.clone()], &[], &[], "test")
+        .await
+        .unwrap();
+    let back = costs(&t.db).await.unwrap();
+    assert_eq!(back.iter().find(|c| c.item_code == "N1008"), Some(&again));
+}

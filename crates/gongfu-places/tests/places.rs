@@ -503,3 +503,27 @@ mod no_panic {
         }
     }
 }
+
+#[tokio::test]
+async fn optional_numbers_empty_in_the_first_row_and_given_later_are_stored() {
+    // On PostgreSQL the first binding of a parameter once fixed its type, so a NULL
+    // capacity in row 1 made a number in row 2 fail (sqlx's Any driver).
+    let (_t, places) = setup().await;
+    let csv = format!(
+        "{HEAD}P1,甲,社康中心,路1号,22.501,114.001,,,,,,,,正常,\nP2,乙,社康中心,路2号,22.502,114.002,,,,120,850.5,,,正常,\nP3,丙,幼儿园,路3号,22.503,114.003,,,,,,,,正常,\n"
+    );
+    places
+        .import_points(&admin(), "p.csv", csv.as_bytes(), CoordSystem::Wgs84, false)
+        .await
+        .unwrap();
+    let l = places.loaded().await.unwrap();
+    let by = |code: &str| {
+        l.points
+            .iter()
+            .find(|p| p.point.code == code)
+            .map(|p| (p.point.capacity, p.point.floor_area_m2))
+    };
+    assert_eq!(by("P1"), Some((None, None)));
+    assert_eq!(by("P2"), Some((Some(120), Some(850.5))));
+    assert_eq!(by("P3"), Some((None, None)));
+}
