@@ -114,6 +114,8 @@ pub fn advance(
     let birth_field = schema.index("birth_date");
     let residency = schema.index("residency");
     let mut keep: Vec<u32> = Vec::with_capacity(pop.len());
+    // Each community's slice of `keep`, in population order.
+    let mut kept: Vec<(String, std::ops::Range<usize>)> = Vec::new();
     let mut births: Vec<CommunityCount> = Vec::new();
     for (g, range) in pop.groups() {
         let code = &pop.regions()[*g as usize];
@@ -159,6 +161,7 @@ pub fn advance(
                 keep.swap_remove(k);
             }
         }
+        kept.push((code.clone(), start..keep.len()));
         let born = draw_count(&mut rng, n, rates.birth_rate) as u64;
         if born > 0 {
             let stayed = (keep.len() - start).max(1) as u64;
@@ -174,8 +177,22 @@ pub fn advance(
     let mut m = marginals.clone();
     m.age_bands = vec![(0, 0, 1.0)];
     let newborns = synthesize(schema, &m, &births, to, seed ^ u64::from(to));
+    // Each community's residents, then its newborns: the result comes out grouped by
+    // community already, so building it needs no reordering of every column.
     let all: Vec<u32> = (0..newborns.len() as u32).collect();
-    gather(schema, &[(pop, &keep), (&newborns, &all)])
+    let born_in: std::collections::HashMap<&str, std::ops::Range<usize>> = newborns
+        .groups()
+        .iter()
+        .map(|(g, r)| (newborns.regions()[*g as usize].as_str(), r.clone()))
+        .collect();
+    let mut parts: Vec<(&Population, &[u32])> = Vec::with_capacity(kept.len() * 2);
+    for (code, r) in &kept {
+        parts.push((pop, &keep[r.clone()]));
+        if let Some(b) = born_in.get(code.as_str()) {
+            parts.push((&newborns, &all[b.clone()]));
+        }
+    }
+    gather(schema, &parts)
 }
 
 fn fnv(code: &str) -> u64 {
