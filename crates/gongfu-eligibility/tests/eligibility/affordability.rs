@@ -3,8 +3,6 @@
 //! agree with counting persons by hand, the projection ages cohorts, and bad input names
 //! what is wrong.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] fns may panic: that is how a test fails
-
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use gongfu_catalog::import::{read_list, Format, ParsedList};
