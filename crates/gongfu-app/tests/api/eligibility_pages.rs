@@ -285,3 +285,54 @@ async fn staff_run_an_assessment_from_the_form_and_read_its_report() {
     assert!(adj_page.contains("调整测算"), "{adj_page}");
     assert!(adj_page.contains("区级占比"));
 }
+
+#[tokio::test]
+async fn the_wizard_answers_a_registered_unemployed_veteran_and_a_disabled_child_in_a_dibao_family()
+{
+    let app = spawn_demo().await;
+    let veteran = BTreeMap::from([
+        ("age", "35"),
+        ("sex", "male"),
+        ("residency", "hukou"),
+        ("community", "440399003001"),
+        ("rural", "false"),
+        ("employment", "unemployed"),
+        ("veteran", "true"),
+        ("assistance", "none"),
+        ("disability", "none"),
+    ]);
+    let (html, _) = walk(&app, &veteran).await;
+    let n2003 = result(&html, "eligible", "N2003").expect("退役军人就业创业服务");
+    assert!(n2003.contains("退役军人 ✓"), "{n2003}");
+    assert!(result(&html, "eligible", "N0803").is_some(), "就业失业登记");
+    assert!(result(&html, "ineligible", "N1005").is_some());
+
+    let child = BTreeMap::from([
+        ("age", "5"),
+        ("sex", "female"),
+        ("residency", "hukou"),
+        ("community", "440399004001"),
+        ("rural", "false"),
+        ("assistance", "dibao"),
+        ("disability", "physical"),
+        ("disability_grade", "1"),
+        ("school_stage", "preschool"),
+        ("child_in_difficulty", "none"),
+        ("chronic_conditions", "none"),
+        ("sudden_hardship", "false"),
+        ("housing_difficulty", "false"),
+    ]);
+    let (html, asked) = walk(&app, &child).await;
+    assert!(
+        !asked.contains(&"employment".to_string()),
+        "a child is not asked about work: {asked:?}"
+    );
+    for code in ["N1903", "N1701", "N0202", "N0401"] {
+        assert!(
+            result(&html, "eligible", code).is_some(),
+            "{code} for the child"
+        );
+    }
+    let n1701 = result(&html, "eligible", "N1701").unwrap();
+    assert!(n1701.contains("最低生活保障"), "{n1701}");
+}
