@@ -1,10 +1,13 @@
 //! The server-rendered pages: the public catalogue (home, area > category > item, item
-//! pages, community pages, versions and diffs, services nearby and service circles) and the admin pages (adjustments,
-//! proposals, decisions, approval, import). Chinese first, mobile first, no JavaScript
-//! required; an elderly-friendly mode (长者模式) remembered per browser in a cookie.
+//! pages, community pages, versions and diffs, services nearby and service circles, the
+//! standard system, "what can I enjoy") and the admin pages (adjustments, proposals,
+//! decisions, approval, import, the standard registry, service points, the affordability
+//! assessment). Chinese first, mobile first, no JavaScript required; an elderly-friendly
+//! mode (长者模式) remembered per browser in a cookie.
 //!
-//! It must never hold business rules or SQL: pages call gongfu-catalog and render what it
-//! returns. Every form that changes data carries the session's CSRF token.
+//! It must never hold business rules or SQL: pages call the capability crates
+//! (gongfu-catalog, gongfu-standards, gongfu-places, gongfu-eligibility) and render what
+//! they return. Every form that changes data carries the session's CSRF token.
 
 mod admin;
 mod affordability;
