@@ -11,7 +11,6 @@ use std::collections::BTreeMap;
 
 use gongfu_rules::date::{self, Ymd};
 use gongfu_rules::population::{FastRow, PopulationBuilder};
-use gongfu_rules::schema::{FieldType, Value};
 use gongfu_rules::{Population, Schema};
 
 /// The shipped marginals.
@@ -320,15 +319,7 @@ pub fn synthesize(
     // Every other field: its default, else its first value.
     let mut base = FastRow::new(schema);
     for (i, f) in schema.fields().iter().enumerate() {
-        base.values[i] = match (&f.default, &f.ty) {
-            (Some(Value::Bool(b)), _) => i64::from(*b),
-            (Some(Value::Int(n)), _) => *n,
-            (Some(Value::Enum(e)), _) => i64::from(*e),
-            (Some(Value::Set(m)), _) => i64::from(*m),
-            (Some(Value::Date(d)), _) => i64::from(*d),
-            (_, FieldType::Int { min, .. }) => *min,
-            _ => 0,
-        };
+        base.values[i] = gongfu_rules::store::default_number(&f.ty, f.default.as_ref());
     }
     let total: u64 = communities.iter().map(|c| c.served).sum();
     let mut b = PopulationBuilder::new(schema);
