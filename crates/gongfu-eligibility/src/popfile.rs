@@ -24,6 +24,13 @@ struct Errors {
 }
 
 impl Errors {
+    fn new(file: &str) -> Self {
+        Errors {
+            file: file.to_string(),
+            list: Vec::new(),
+        }
+    }
+
     fn push(&mut self, row: Option<usize>, column: Option<String>, message: impl Into<String>) {
         if self.list.len() < MAX_ERRORS {
             self.list.push(ImportError {
@@ -65,10 +72,7 @@ pub fn read_population(
     at: Ymd,
     communities: &HashSet<String>,
 ) -> Result<Population, ImportFailure> {
-    let mut errors = Errors {
-        file: file.to_string(),
-        list: Vec::new(),
-    };
+    let mut errors = Errors::new(file);
     let text = decode(bytes);
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -282,10 +286,7 @@ type Col<'a> = (&'a str, &'a [&'a str], bool);
 
 /// Reads a CSV of named columns; errors for unknown and missing columns.
 fn read_rows(file: &str, bytes: &[u8], columns: &[Col<'_>]) -> Result<Sheet, ImportFailure> {
-    let mut errors = Errors {
-        file: file.to_string(),
-        list: Vec::new(),
-    };
+    let mut errors = Errors::new(file);
     let text = decode(bytes);
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -451,10 +452,7 @@ pub fn read_costs(
     cols.push(("provenance", &["数据来源"], false));
     let sheet = read_rows(file, bytes, &cols)?;
     let l = &sheet.labels;
-    let mut errors = Errors {
-        file: file.to_string(),
-        list: Vec::new(),
-    };
+    let mut errors = Errors::new(file);
     let mut out = Vec::new();
     let mut seen = HashSet::new();
     for (row, c) in &sheet.rows {
@@ -526,10 +524,7 @@ pub fn read_payer_shares(
     cols.push(("provenance", &["数据来源"], false));
     let sheet = read_rows(file, bytes, &cols)?;
     let l = &sheet.labels;
-    let mut errors = Errors {
-        file: file.to_string(),
-        list: Vec::new(),
-    };
+    let mut errors = Errors::new(file);
     let mut out = Vec::new();
     for (row, c) in &sheet.rows {
         let Some(r) = gongfu_domain::ExpenditureResponsibility::parse(&c[0]) else {
@@ -565,10 +560,7 @@ pub fn read_budgets(
     ];
     let sheet = read_rows(file, bytes, &cols)?;
     let l = &sheet.labels;
-    let mut errors = Errors {
-        file: file.to_string(),
-        list: Vec::new(),
-    };
+    let mut errors = Errors::new(file);
     let mut out = Vec::new();
     for (row, c) in &sheet.rows {
         let row = *row;

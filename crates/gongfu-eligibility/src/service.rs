@@ -5,7 +5,6 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
-use gongfu_catalog::import::ImportFailure;
 use gongfu_catalog::Actor;
 use gongfu_db::eligibility as store;
 use gongfu_domain::{PopulationKind, RegionLevel, Role};
@@ -179,10 +178,6 @@ fn forbid(actor: &Actor, roles: &[Role], what: &str) -> Result<(), EligibilityEr
     }
 }
 
-fn import_failure(f: ImportFailure) -> EligibilityError {
-    EligibilityError::Import(f)
-}
-
 impl Eligibility {
     /// Every population, newest first.
     pub async fn populations(&self) -> Result<Vec<PopulationInfo>, EligibilityError> {
@@ -353,8 +348,7 @@ impl Eligibility {
             schema,
             afford::reference_date(year as i32),
             &communities,
-        )
-        .map_err(import_failure)?;
+        )?;
         let data = gongfu_rules::store::encode(&pop, schema);
         let id = store::insert_population(
             self.db(),
@@ -511,12 +505,10 @@ impl Eligibility {
                             .map(|d| d.code.trim().to_string()),
                     );
                 }
-                c = crate::popfile::read_costs(file, bytes, &known).map_err(import_failure)?;
+                c = crate::popfile::read_costs(file, bytes, &known)?;
             }
-            "shares" => {
-                s = crate::popfile::read_payer_shares(file, bytes).map_err(import_failure)?
-            }
-            "budgets" => b = crate::popfile::read_budgets(file, bytes).map_err(import_failure)?,
+            "shares" => s = crate::popfile::read_payer_shares(file, bytes)?,
+            "budgets" => b = crate::popfile::read_budgets(file, bytes)?,
             other => {
                 return Err(EligibilityError::Invalid(vec![format!(
                     "'{other}' is not a finance table; use costs, shares or budgets"
