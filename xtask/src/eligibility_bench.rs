@@ -4,7 +4,6 @@
 //! (`pip install duckdb`), with every count compared. Also the one-resident path over HTTP.
 
 use anyhow::{bail, Context, Result};
-use gongfu_catalog::Catalog;
 use gongfu_eligibility::synth::{synthesize, CommunityCount, Marginals, Rng};
 use gongfu_eligibility::{microsim, Compiled};
 use gongfu_rules::eval::{Atom, Node, Part};
@@ -305,10 +304,11 @@ fn secs(d: Duration) -> f64 {
 pub async fn bench_eligibility() -> Result<()> {
     let total = persons();
     let (db, _dir) = crate::fresh_db(None).await?;
-    gongfu_app::demo::load(&db)
+    let services = crate::services(db.clone())?;
+    gongfu_app::demo::load(&services)
         .await
         .context("loading the demo")?;
-    let catalog = Catalog::new(db.clone());
+    let catalog = &services.catalog;
     let snapshot = catalog.require(None).await?;
     let schema = Schema::shared();
     let compiled = Compiled::new(snapshot, AT, schema);
@@ -450,12 +450,11 @@ pub async fn bench_affordability() -> Result<()> {
     use gongfu_eligibility::afford::{self, Bands, RunInput, Scenario};
     use gongfu_eligibility::project::{advance, Rates};
     let (db, _dir) = crate::fresh_db(None).await?;
-    gongfu_app::demo::load(&db)
+    let services = crate::services(db.clone())?;
+    gongfu_app::demo::load(&services)
         .await
         .context("loading the demo")?;
-    let catalog = std::sync::Arc::new(Catalog::new(db.clone()));
-    let places = std::sync::Arc::new(gongfu_places::Places::new(db.clone(), catalog.clone()));
-    let e = gongfu_eligibility::Eligibility::new(db.clone(), catalog.clone(), places);
+    let e = &services.eligibility;
     let info = e
         .populations()
         .await?
@@ -465,7 +464,7 @@ pub async fn bench_affordability() -> Result<()> {
     let t = Instant::now();
     let (_, pop) = e.population(info.id).await?;
     let drawn = t.elapsed();
-    let snap = catalog.require(None).await?;
+    let snap = services.catalog.require(None).await?;
     let schema = Schema::shared();
     let costs = e.cost_book().await?;
     let budgets = e.budgets(&info.region_code).await?;

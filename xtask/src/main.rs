@@ -7,7 +7,7 @@
 use anyhow::{bail, Context, Result};
 use gongfu_app::Application;
 use gongfu_catalog::export::{export, ExportFormat};
-use gongfu_catalog::{Actor, Catalog};
+use gongfu_catalog::Actor;
 use gongfu_db::Db;
 use std::time::{Duration, Instant};
 
@@ -93,11 +93,19 @@ async fn fresh_db(pg: Option<&str>) -> Result<(Db, Option<tempfile::TempDir>)> {
     }
 }
 
+/// The services over `db`, built by the application's composition root with the demo's
+/// settings (the demo district's internal-norm pattern).
+pub fn services(db: gongfu_db::Db) -> Result<gongfu_app::Services> {
+    let mut settings = gongfu_app::Settings::defaults();
+    gongfu_app::demo::apply_settings(&mut settings);
+    Ok(gongfu_app::services(db, &settings)?)
+}
+
 async fn bench_import() -> Result<()> {
     let n = 10_000;
     // Build the xlsx the way a district would receive it: exported by gongfu from a list.
     let (db, _dir) = fresh_db(None).await?;
-    let cat = Catalog::new(db);
+    let cat = services(db)?.catalog;
     cat.import(
         &Actor::system("bench"),
         gongfu_catalog::ImportRequest {
@@ -130,7 +138,7 @@ async fn bench_import() -> Result<()> {
         let mut total = Vec::new();
         for _ in 0..3 {
             let (db, _d) = fresh_db(url.as_deref()).await?;
-            let cat = Catalog::new(db.clone());
+            let cat = services(db.clone())?.catalog;
             let t0 = Instant::now();
             let parsed = cat.read_file("list.xlsx", &xlsx, None).await?;
             parse.push(t0.elapsed());
@@ -188,7 +196,7 @@ type PathFn = Box<dyn Fn(usize) -> String + Send + Sync>;
 async fn bench_api() -> Result<()> {
     let n = 10_000;
     let (db, _dir) = fresh_db(None).await?;
-    let cat = Catalog::new(db.clone());
+    let cat = services(db.clone())?.catalog;
     cat.import(
         &Actor::system("bench"),
         gongfu_catalog::ImportRequest {

@@ -4,15 +4,11 @@
 //! decisions and approval that publishes version 2, so the diff has something to show;
 //! then the standard system, and the service points, boundaries and residential sites.
 
-use crate::AppError;
+use crate::{AppError, Services};
 use gongfu_catalog::import::registry;
 use gongfu_catalog::{Actor, Catalog, ProposalInput};
-use gongfu_db::Db;
-use gongfu_domain::standard::{InternalPattern, NumberRules};
 use gongfu_domain::{Decision, Role};
 use gongfu_standards::texts::{TextKind, TextUpload};
-use gongfu_standards::Registry;
-use std::sync::Arc;
 
 const REGIONS: &[u8] = include_bytes!("../../../data/demo/regions.csv");
 const POPULATIONS: &[u8] = include_bytes!("../../../data/demo/populations.csv");
@@ -49,11 +45,11 @@ pub const DEMO_ACCOUNTS: &[(&str, &str, Role, &[&str])] = &[
 /// The number pattern of the demo district's internal norms (示例区内部规范): SLQ for 示例区.
 pub const INTERNAL_NORM_PATTERN: &str = "SLQ/NB {seq}-{year}";
 
-/// Settings the demo needs unless the operator set them: the demo district's
-/// internal-norm pattern.
+/// Settings the demo needs beside the operator's: the demo district's internal-norm
+/// pattern, without which its internal norms do not parse.
 pub fn apply_settings(settings: &mut crate::Settings) {
-    if settings.internal_norm_patterns.is_empty() {
-        if let Ok(p) = gongfu_domain::standard::InternalPattern::parse(INTERNAL_NORM_PATTERN) {
+    if let Ok(p) = gongfu_domain::standard::InternalPattern::parse(INTERNAL_NORM_PATTERN) {
+        if !settings.internal_norm_patterns.contains(&p) {
             settings.internal_norm_patterns.push(p);
         }
     }
@@ -93,14 +89,15 @@ fn demo_err(e: impl std::fmt::Display) -> AppError {
 }
 
 /// Loads the demo into an empty database; does nothing when a version exists already.
-pub async fn load(db: &Db) -> Result<DemoSummary, AppError> {
-    let catalog = Catalog::new(db.clone());
+/// The services must have been built with [`apply_settings`].
+pub async fn load(services: &Services) -> Result<DemoSummary, AppError> {
+    let (db, catalog) = (&services.db, &services.catalog);
     if !catalog.versions().await.map_err(demo_err)?.is_empty() {
         // A demo database from before the standard system gets its registry now.
-        load_standards(db).await?;
-        load_places(db).await?;
-        load_affordability(db).await?;
-        return summary(&catalog, false).await;
+        load_standards(services).await?;
+        load_places(services).await?;
+        load_affordability(services).await?;
+        return summary(catalog, false).await;
     }
     let actor = Actor::system("demo");
     let regions = registry::read_regions("data/demo/regions.csv", REGIONS).map_err(demo_err)?;
@@ -160,22 +157,16 @@ pub async fn load(db: &Db) -> Result<DemoSummary, AppError> {
         .await
         .map_err(demo_err)?;
     }
-    load_standards(db).await?;
-    load_places(db).await?;
-    load_affordability(db).await?;
-    summary(&catalog, true).await
-}
-
-fn eligibility(db: &Db) -> gongfu_eligibility::Eligibility {
-    let catalog = Arc::new(Catalog::new(db.clone()));
-    let places = Arc::new(gongfu_places::Places::new(db.clone(), catalog.clone()));
-    gongfu_eligibility::Eligibility::new(db.clone(), catalog, places)
+    load_standards(services).await?;
+    load_places(services).await?;
+    load_affordability(services).await?;
+    summary(catalog, true).await
 }
 
 /// Loads the demo district's unit costs, payer shares and budgets and records a
 /// synthetic population of 2024 (drawn when first used), unless a population exists.
-async fn load_affordability(db: &Db) -> Result<(), AppError> {
-    let e = eligibility(db);
+async fn load_affordability(services: &Services) -> Result<(), AppError> {
+    let e = &services.eligibility;
     if !e.populations().await.map_err(demo_err)?.is_empty() {
         return Ok(());
     }
@@ -206,15 +197,16 @@ async fn load_affordability(db: &Db) -> Result<(), AppError> {
 /// 2024-2026, the demo scenario against it, and the adjustment that made version 2.
 /// Seconds of work on the full synthetic population, so the demo command does it once,
 /// not every test that loads the demo.
-pub async fn run_affordability(db: &Db) -> Result<usize, AppError> {
-    let e = eligibility(db);
+pub async fn run_affordability(services: &Services) -> Result<usize, AppError> {
+    let e = &services.eligibility;
     if !e.runs(None).await.map_err(demo_err)?.is_empty() {
         return Ok(0);
     }
     let actor = Actor::system("demo");
     let scenario: gongfu_eligibility::afford::Scenario = serde_json::from_slice(SCENARIO)
         .map_err(|e| demo_err(format!("data/demo/scenario.json: {e}")))?;
-    let adjustment = Catalog::new(db.clone())
+    let adjustment = services
+        .catalog
         .adjustments()
         .await
         .map_err(demo_err)?
@@ -246,8 +238,8 @@ pub async fn run_affordability(db: &Db) -> Result<usize, AppError> {
 
 /// Loads the demo district's boundaries, residential sites and service points (all 示例),
 /// through the same imports a district uses, unless points are held already.
-async fn load_places(db: &Db) -> Result<(), AppError> {
-    let places = gongfu_places::Places::new(db.clone(), Arc::new(Catalog::new(db.clone())));
+async fn load_places(services: &Services) -> Result<(), AppError> {
+    let places = &services.places;
     let actor = Actor::system("demo");
     let held = places.loaded().await.map_err(demo_err)?;
     if !held.points.is_empty() {
@@ -280,10 +272,8 @@ async fn load_places(db: &Db) -> Result<(), AppError> {
 
 /// Loads the standard system tree and the registry, unless the registry holds standards,
 /// and the texts, unless texts are held.
-async fn load_standards(db: &Db) -> Result<(), AppError> {
-    let pattern = InternalPattern::parse(INTERNAL_NORM_PATTERN).map_err(demo_err)?;
-    let rules = NumberRules::default().with_internal(pattern);
-    let registry = Registry::new(db.clone(), rules, Arc::new(Catalog::new(db.clone())));
+async fn load_standards(services: &Services) -> Result<(), AppError> {
+    let registry = &services.standards;
     let actor = Actor::system("demo");
     if registry.standards().await.map_err(demo_err)?.is_empty() {
         registry

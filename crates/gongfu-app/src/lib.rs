@@ -1,16 +1,26 @@
-//! The application: settings, logging, the assembled router, the demo loader and the
-//! server loop. `Application::build` is what both the binary and the tests start, so a
-//! test boots exactly what production runs (zero2prod's `spawn_app`).
+//! The application: settings, logging, the composition root ([`services`]: the one place
+//! the service graph is built), the assembled router, the demo loader and the server loop.
+//! `Application::build` is what both the binary and the tests start, so a test boots
+//! exactly what production runs (zero2prod's `spawn_app`). Background work (warming the
+//! search index today; the ticket deadline scheduler and the notification outbox worker
+//! when they come) is started in one place, [`Application::run_until_stopped`].
 //!
 //! It must never hold business rules or SQL: it wires capability crates together.
 
 pub mod demo;
 pub mod settings;
 
+use gongfu_catalog::Catalog;
 use gongfu_db::Db;
-use gongfu_http::AppState;
+use gongfu_edge::AppState;
+pub use gongfu_edge::Services;
+use gongfu_eligibility::Eligibility;
+use gongfu_places::Places;
+use gongfu_search::SiteSearch;
+use gongfu_standards::Registry;
 pub use settings::Settings;
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 /// Start-up failures.
 #[derive(Debug, thiserror::Error)]
@@ -34,19 +44,81 @@ pub enum AppError {
     Settings(#[from] settings::SettingsError),
 }
 
-/// Sets up logging once; later calls are ignored (tests call it repeatedly).
-pub fn init_tracing(filter: &str) {
-    let filter = tracing_subscriber::EnvFilter::try_new(filter)
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_target(false)
-        .try_init();
+/// The composition root: builds every capability over `db` once, with the settings they
+/// read (standard-number rules, search synonyms). The server, the command line, the demo
+/// loader, the tests and the benchmarks all get their services here, so they share one
+/// graph and one set of caches.
+pub fn services(db: Db, settings: &Settings) -> Result<Services, AppError> {
+    let synonyms = settings.synonyms()?;
+    let catalog = Arc::new(Catalog::new(db.clone()));
+    let standards = Arc::new(Registry::new(
+        db.clone(),
+        settings.number_rules(),
+        catalog.clone(),
+    ));
+    let places = Arc::new(Places::new(db.clone(), catalog.clone()));
+    let eligibility = Arc::new(Eligibility::new(
+        db.clone(),
+        catalog.clone(),
+        places.clone(),
+    ));
+    let search = Arc::new(SiteSearch::with_synonyms(
+        catalog.clone(),
+        standards.clone(),
+        synonyms,
+    ));
+    Ok(Services {
+        db,
+        catalog,
+        standards,
+        search,
+        places,
+        eligibility,
+    })
 }
 
-/// Every route: the API and the pages.
+/// Opens and migrates the database of `settings` and builds the services over it.
+pub async fn open(settings: &Settings) -> Result<Services, AppError> {
+    let db = Db::connect(&settings.database_url).await?;
+    db.migrate().await?;
+    services(db, settings)
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    /// One human-readable line per event (development, a terminal).
+    Text,
+    /// One JSON object per event, with the span's fields (production, a log collector).
+    Json,
+}
+
+/// Sets up logging once; later calls are ignored (tests call it repeatedly). `filter` is
+/// an `EnvFilter` directive (`GONGFU_LOG`).
+pub fn init_tracing(filter: &str, format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_new(filter)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    // Standard error, so a command's own output on standard output stays clean.
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false);
+    let _ = match format {
+        LogFormat::Text => builder.try_init(),
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .with_span_list(false)
+            .try_init(),
+    };
+}
+
+/// Every route: the API and the pages, each request traced.
 pub fn router(state: AppState) -> axum::Router {
-    gongfu_http::router(state.clone()).merge(gongfu_web::router(state))
+    gongfu_http::router(state.clone())
+        .merge(gongfu_web::router(state))
+        .layer(axum::middleware::from_fn(gongfu_edge::trace::requests))
 }
 
 /// A bound, ready-to-run server.
@@ -67,7 +139,6 @@ impl Application {
     /// Binds a server over an already open database, with the rest of `settings`
     /// (`database_url` is ignored).
     pub async fn with_db(db: Db, settings: &Settings) -> Result<Self, AppError> {
-        let synonyms = settings.synonyms()?;
         let listen = settings.listen.as_str();
         let listener = tokio::net::TcpListener::bind(listen)
             .await
@@ -82,12 +153,7 @@ impl Application {
         Ok(Self {
             listener,
             addr,
-            state: AppState::new(
-                db,
-                settings.secure_cookies,
-                settings.number_rules(),
-                synonyms,
-            ),
+            state: AppState::new(services(db, settings)?, settings.secure_cookies),
         })
     }
 
@@ -104,6 +170,11 @@ impl Application {
     /// The database.
     pub fn db(&self) -> &Db {
         &self.state.db
+    }
+
+    /// The services the server runs.
+    pub fn services(&self) -> &Services {
+        self.state.services()
     }
 
     /// Serves until Ctrl-C (or SIGTERM), then drains and closes the database.

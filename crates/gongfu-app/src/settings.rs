@@ -38,6 +38,7 @@ pub const SETTINGS: &[Spec] = &[
     Spec { key: "internal_norm_patterns", env: "GONGFU_INTERNAL_NORM_PATTERNS", default: "", help: "Number patterns of the district's internal norms (内部规范), separated by ';': literal code, {seq} and {year}, e.g. FTNB {seq}-{year}" },
     Spec { key: "search_synonyms", env: "GONGFU_SEARCH_SYNONYMS", default: "", help: "A synonyms file (CSV, header 同义词组, one group per line, words separated by |) replacing the shipped groups of data/search/synonyms.csv; empty for the shipped ones" },
     Spec { key: "log", env: "GONGFU_LOG", default: "info", help: "Log filter, e.g. info or gongfu=debug,sqlx=warn" },
+    Spec { key: "log_format", env: "GONGFU_LOG_FORMAT", default: "text", help: "Log lines as text (one readable line per event) or json (one JSON object per event with the request's span fields, for a log collector)" },
 ];
 
 /// Resolved settings.
@@ -53,6 +54,8 @@ pub struct Settings {
     pub secure_cookies: bool,
     /// Log filter.
     pub log: String,
+    /// Log line format.
+    pub log_format: crate::LogFormat,
     /// Patterns of the district's internal-norm numbers.
     pub internal_norm_patterns: Vec<InternalPattern>,
     /// The synonyms file that replaces the shipped groups; empty for the shipped ones.
@@ -60,6 +63,12 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// Every setting at its default (tests, benchmarks).
+    pub fn defaults() -> Self {
+        Self::resolve(&BTreeMap::new(), |_| None, &BTreeMap::new())
+            .expect("the defaults in SETTINGS are valid; a unit test checks them")
+    }
+
     /// How standard numbers are read: the shipped sector codes and the configured
     /// internal-norm patterns.
     pub fn number_rules(&self) -> NumberRules {
@@ -214,6 +223,19 @@ impl Settings {
                 source_name: src,
                 detail: e.to_string(),
             })?;
+        let (format, src) = get("log_format");
+        let log_format = match format.as_str() {
+            "text" => crate::LogFormat::Text,
+            "json" => crate::LogFormat::Json,
+            _ => {
+                return Err(SettingsError::Value {
+                    key: "log_format",
+                    value: format,
+                    source_name: src,
+                    detail: "expected text or json".into(),
+                })
+            }
+        };
         let (search_synonyms, src) = get("search_synonyms");
         read_synonyms(&search_synonyms, &src)?;
         Ok(Self {
@@ -224,6 +246,7 @@ impl Settings {
             data_dir: get("data_dir").0,
             secure_cookies,
             log: get("log").0,
+            log_format,
         })
     }
 }

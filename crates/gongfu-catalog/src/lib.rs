@@ -373,6 +373,7 @@ impl Catalog {
     /// Imports a list file as an adjustment against the newest version: new codes become
     /// `add` proposals, changed items `modify`, missing ones `retire`. With `publish`, an
     /// administrator accepts them all and publishes at once. All or nothing.
+    #[tracing::instrument(name = "import_list", skip_all, fields(actor = %actor.name, file = %req.file))]
     pub async fn import(
         &self,
         actor: &Actor,
@@ -827,6 +828,7 @@ impl Catalog {
 
     /// Approves an adjustment: every proposal decided, the base still the newest version,
     /// the resulting list valid; then publishes it as the next version.
+    #[tracing::instrument(skip_all, fields(actor = %actor.name, adjustment = adjustment_id))]
     pub async fn approve(
         &self,
         actor: &Actor,

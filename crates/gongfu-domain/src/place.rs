@@ -418,6 +418,36 @@ pub struct Boundary {
 }
 
 impl Boundary {
+    /// The centre of a boundary: the area-weighted centroid of its largest part.
+    pub fn centre(&self) -> Option<LatLng> {
+        let poly = self
+            .polygons
+            .iter()
+            .max_by(|a, c| a.area_m2().total_cmp(&c.area_m2()))?;
+        let ring = poly.outer();
+        let (mut a, mut cx, mut cy) = (0.0, 0.0, 0.0);
+        for i in 0..ring.len() {
+            let (p, q) = (ring[i], ring[(i + 1) % ring.len()]);
+            let cross = p.lng * q.lat - q.lng * p.lat;
+            a += cross;
+            cx += (p.lng + q.lng) * cross;
+            cy += (p.lat + q.lat) * cross;
+        }
+        if a == 0.0 {
+            return None;
+        }
+        let p = LatLng {
+            lat: cy / (3.0 * a),
+            lng: cx / (3.0 * a),
+        };
+        // A C-shaped community's centroid can fall outside it; a vertex is inside (on the edge).
+        if self.contains(p) {
+            Some(p)
+        } else {
+            Some(ring[0])
+        }
+    }
+
     /// Whether a position lies inside.
     pub fn contains(&self, p: LatLng) -> bool {
         self.polygons.iter().any(|g| g.contains(p))

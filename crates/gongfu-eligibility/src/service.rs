@@ -211,6 +211,7 @@ impl Eligibility {
     }
 
     /// Synthesizes a population to match a year's head counts; returns its id.
+    #[tracing::instrument(name = "synthesize_population", skip_all, fields(actor = %actor.name, year = req.year))]
     pub async fn synthesize(
         &self,
         actor: &Actor,
@@ -325,6 +326,7 @@ impl Eligibility {
     }
 
     /// Imports a population from CSV (one row per person), all or nothing; returns its id.
+    #[tracing::instrument(skip_all, fields(actor = %actor.name, file = %file, year))]
     pub async fn import_population(
         &self,
         actor: &Actor,
@@ -473,6 +475,7 @@ impl Eligibility {
 
     /// Imports unit costs, payer shares or budgets from CSV, all or nothing.
     /// `kind` is `costs`, `shares` or `budgets`. Returns the rows written.
+    #[tracing::instrument(skip_all, fields(actor = %actor.name, kind = %kind, file = %file))]
     pub async fn import_finance(
         &self,
         actor: &Actor,
@@ -521,6 +524,7 @@ impl Eligibility {
     }
 
     /// Runs the assessment and keeps it; returns the kept run.
+    #[tracing::instrument(name = "affordability_run", skip_all, fields(actor = %actor.name, years = ?req.years))]
     pub async fn run(&self, actor: &Actor, req: RunRequest) -> Result<Run, EligibilityError> {
         forbid(
             actor,

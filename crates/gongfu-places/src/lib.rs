@@ -419,6 +419,7 @@ impl Places {
     }
 
     /// Reads everything again and replaces the state.
+    #[tracing::instrument(name = "reload_places", skip_all)]
     pub async fn reload(&self) -> Result<Arc<Loaded>, PlacesError> {
         let fresh = Arc::new(self.read_all().await?);
         if let Ok(mut s) = self.state.write() {
@@ -584,6 +585,7 @@ impl Places {
     /// Imports points from a file (CSV, xlsx, GeoJSON): every row checked against the
     /// classification, the district's bounds, the list's items and the boundaries; all
     /// saved or none. A point whose code is stored already is replaced.
+    #[tracing::instrument(skip_all, fields(actor = %actor.name, file = %file))]
     pub async fn import_points(
         &self,
         actor: &Actor,
@@ -611,6 +613,7 @@ impl Places {
     }
 
     /// Imports residential sites (CSV, xlsx, GeoJSON points), all or none.
+    #[tracing::instrument(skip_all, fields(actor = %actor.name, file = %file))]
     pub async fn import_sites(
         &self,
         actor: &Actor,
@@ -631,6 +634,7 @@ impl Places {
     /// Imports boundaries (GeoJSON), all or none, and re-derives the community of every
     /// point and site from them. Administrators only: boundaries decide where every point
     /// belongs.
+    #[tracing::instrument(skip_all, fields(actor = %actor.name, file = %file))]
     pub async fn import_boundaries(
         &self,
         actor: &Actor,

@@ -190,6 +190,7 @@ impl Registry {
 
     /// Replaces the system tree from a file (节点编号, 节点名称, 上级节点, 说明). Refused, with
     /// nothing changed, when a registered standard sits in a node the new tree lacks.
+    #[tracing::instrument(skip_all, fields(actor = %actor.name, file = %file))]
     pub async fn import_tree(
         &self,
         actor: &Actor,
@@ -221,6 +222,7 @@ impl Registry {
 
     /// Imports registry rows (the 标准明细表): each row adds a standard or replaces the one
     /// with its number. All or nothing.
+    #[tracing::instrument(skip_all, fields(actor = %actor.name, file = %file))]
     pub async fn import_standards(
         &self,
         actor: &Actor,

@@ -169,6 +169,7 @@ fn format_name(bytes: &[u8], file: &str) -> &'static str {
 impl Registry {
     /// Imports texts: every file is parsed and its standard or item checked before anything
     /// is written; then all are saved in one transaction (replacing texts with the same key).
+    #[tracing::instrument(skip_all, fields(actor = %actor.name, files = uploads.len()))]
     pub async fn import_texts(
         &self,
         actor: &Actor,

@@ -1,9 +1,10 @@
 //! Staff pages: login, adjustments, proposals, decisions, approval and import. Every
 //! POST checks the session's CSRF token; every rule is gongfu-catalog's.
 
+use crate::Query;
 use crate::{render, safe_back, PageCtx, WebError};
 use askama::Template;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
@@ -14,8 +15,8 @@ use gongfu_db::adjustments::Adjustment;
 use gongfu_db::audit::AuditEntry;
 use gongfu_domain::catalog::ITEM_COLUMNS;
 use gongfu_domain::{AdjustmentStatus, Decision, ItemDraft, ProposalKind};
-use gongfu_http::auth::{actor, session_cookie};
-use gongfu_http::{AppState, CurrentUser};
+use gongfu_edge::auth::{actor, session_cookie};
+use gongfu_edge::{AppState, CurrentUser};
 use std::collections::HashMap;
 
 pub(crate) type FormMap = HashMap<String, String>;
@@ -141,10 +142,10 @@ pub(crate) async fn logout(
 ) -> Result<Response, WebError> {
     if let Some(s) = &user.0 {
         check_csrf(s, &f, &ctx(&headers, "/logout", s))?;
-        if let Some(t) = gongfu_http::auth::cookie(&headers, gongfu_accounts::SESSION_COOKIE) {
+        if let Some(t) = gongfu_edge::auth::cookie(&headers, gongfu_accounts::SESSION_COOKIE) {
             gongfu_accounts::logout(&state.db, t)
                 .await
-                .map_err(gongfu_http::ApiError::from)?;
+                .map_err(gongfu_edge::ApiError::from)?;
         }
     }
     Ok((
@@ -303,7 +304,7 @@ async fn adjustment_page(
         .eligibility
         .runs(Some(id))
         .await
-        .map_err(|e| WebError::from(gongfu_http::ApiError::from(e)).with_page(&page))?
+        .map_err(|e| WebError::from(gongfu_edge::ApiError::from(e)).with_page(&page))?
     {
         // The summary reads the kept result: the district's share before and after.
         let summary = match state.eligibility.run_by_id(r.id).await {

@@ -3,21 +3,22 @@
 //! (`/admin/affordability/runs/{id}`), and the form that starts a run, which the
 //! adjustment page also uses to assess its proposals.
 
+use crate::Query;
 use std::fmt::Write as _;
 
 use crate::admin::{ctx, require, staff_form, urlencode, FormMap};
 use crate::{render, PageCtx, WebError};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use gongfu_accounts::Session;
+use gongfu_edge::auth::actor;
+use gongfu_edge::{ApiError, AppState, CurrentUser};
 use gongfu_eligibility::afford::{Band, Bands, RunResult, Scenario, PAYERS};
 use gongfu_eligibility::service::{PopulationInfo, Run, RunRequest, SynthRequest};
 use gongfu_eligibility::EligibilityError;
-use gongfu_http::auth::actor;
-use gongfu_http::{ApiError, AppState, CurrentUser};
 
 fn web(e: EligibilityError, page: &PageCtx) -> WebError {
     WebError::from(ApiError::from(e)).with_page(page)
@@ -507,7 +508,7 @@ pub(crate) async fn report(
         .map_err(|e| web(e, &page))?;
     let Some(r) = run.result.as_ref() else {
         return Err(WebError::from(ApiError::new(
-            gongfu_http::ErrorCode::NotFound,
+            gongfu_edge::ErrorCode::NotFound,
             format!("run {id} has no result"),
         ))
         .with_page(&page));

@@ -7,18 +7,19 @@
 //! stay out of URLs and logs) until the resident asks for a link, which keeps them for
 //! 30 days behind a random token.
 
+use crate::Query;
 use std::collections::BTreeMap;
 
 use crate::{render, PageCtx, WebError};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::Form;
 use gongfu_domain::{RegionCode, RegionLevel};
+use gongfu_edge::{ApiError, AppState, CurrentUser};
 use gongfu_eligibility::assess::{Assessment, Entry, FieldView};
 use gongfu_eligibility::EligibilityError;
-use gongfu_http::{ApiError, AppState, CurrentUser};
 use gongfu_rules::Profile;
 use serde::Deserialize;
 

@@ -24,7 +24,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use gongfu_http::AppState;
+use gongfu_edge::AppState;
 
 /// Name of the cookie that remembers 长者模式.
 pub const ELDERLY_COOKIE: &str = "gongfu_elderly";
@@ -74,7 +74,7 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/admin/import",
             get(admin::import_form).post(admin::import).layer(
-                axum::extract::DefaultBodyLimit::max(gongfu_http::api::IMPORT_LIMIT),
+                axum::extract::DefaultBodyLimit::max(gongfu_edge::limits::IMPORT_LIMIT),
             ),
         )
         .route("/guides/{code}", get(texts::guide))
@@ -83,13 +83,13 @@ pub fn router(state: AppState) -> Router {
             get(texts::check_form)
                 .post(texts::check)
                 .layer(axum::extract::DefaultBodyLimit::max(
-                    gongfu_http::api::IMPORT_LIMIT,
+                    gongfu_edge::limits::IMPORT_LIMIT,
                 )),
         )
         .route(
             "/admin/texts/upload",
             post(texts::upload).layer(axum::extract::DefaultBodyLimit::max(
-                gongfu_http::api::IMPORT_LIMIT,
+                gongfu_edge::limits::IMPORT_LIMIT,
             )),
         )
         .route("/admin/affordability", get(affordability::list))
@@ -103,14 +103,14 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/admin/places/upload",
             post(places::upload).layer(axum::extract::DefaultBodyLimit::max(
-                gongfu_http::api::IMPORT_LIMIT,
+                gongfu_edge::limits::IMPORT_LIMIT,
             )),
         )
         .route("/admin/standards", get(standards_admin::page))
         .route(
             "/admin/standards/upload",
             post(standards_admin::upload).layer(axum::extract::DefaultBodyLimit::max(
-                gongfu_http::api::IMPORT_LIMIT,
+                gongfu_edge::limits::IMPORT_LIMIT,
             )),
         )
         .route(
@@ -150,7 +150,7 @@ pub struct PageCtx {
 impl PageCtx {
     fn new(headers: &HeaderMap, path: &str, session: Option<&gongfu_accounts::Session>) -> Self {
         Self {
-            elderly: gongfu_http::auth::cookie(headers, ELDERLY_COOKIE) == Some("1"),
+            elderly: gongfu_edge::auth::cookie(headers, ELDERLY_COOKIE) == Some("1"),
             user: session.map(|s| s.user.display_name.clone()),
             path: path.to_string(),
             q: String::new(),
@@ -205,19 +205,19 @@ impl WebError {
 
 impl From<gongfu_catalog::CatalogError> for WebError {
     fn from(e: gongfu_catalog::CatalogError) -> Self {
-        let api = gongfu_http::ApiError::from(e);
+        let api = gongfu_edge::ApiError::from(e);
         Self::new(api.code.status(), api.code.zh(), api.detail)
     }
 }
 
 impl From<gongfu_standards::RegistryError> for WebError {
     fn from(e: gongfu_standards::RegistryError) -> Self {
-        gongfu_http::ApiError::from(e).into()
+        gongfu_edge::ApiError::from(e).into()
     }
 }
 
-impl From<gongfu_http::ApiError> for WebError {
-    fn from(api: gongfu_http::ApiError) -> Self {
+impl From<gongfu_edge::ApiError> for WebError {
+    fn from(api: gongfu_edge::ApiError) -> Self {
         Self::new(api.code.status(), api.code.zh(), api.detail)
     }
 }
@@ -278,6 +278,30 @@ async fn not_found(headers: HeaderMap, uri: axum::http::Uri) -> WebError {
         format!("{} 不存在；请从首页重新进入。", uri.path()),
     )
     .with_page(&page)
+}
+
+/// `axum::extract::Query`, but a malformed query string renders the Chinese error page
+/// (with the parameter named) instead of axum's plain-text 400. The parsing is the edge's
+/// own, the same the API uses.
+pub(crate) struct Query<T>(pub T);
+
+impl<T, S> axum::extract::FromRequestParts<S> for Query<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = WebError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        gongfu_edge::error::parse_query(&parts.uri)
+            .map(Query)
+            .map_err(|e| {
+                WebError::from(e).with_page(&PageCtx::new(&parts.headers, parts.uri.path(), None))
+            })
+    }
 }
 
 /// A local path to return to: must start with one '/', so it cannot leave the site.

@@ -1,8 +1,9 @@
 //! Public pages: no login, cacheable, readable on a phone.
 
+use crate::Query;
 use crate::{render, safe_back, PageCtx, WebError, ELDERLY_COOKIE};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use gongfu_catalog::view::ItemView;
@@ -10,7 +11,7 @@ use gongfu_catalog::{ItemFilter, Snapshot};
 use gongfu_db::catalog::Version;
 use gongfu_domain::catalog::ItemChange;
 use gongfu_domain::{RegionCode, RegionLevel, ServiceItem};
-use gongfu_http::{AppState, CurrentUser};
+use gongfu_edge::{AppState, CurrentUser};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 

@@ -7,19 +7,20 @@
 //! centre; with it, a button fills in the browser's position (WGS84 from the Geolocation
 //! API, which is what the form's default coordinate system is).
 
+use crate::Query;
 use std::fmt::Write as _;
 
 use crate::{render, PageCtx, WebError};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use gongfu_db::places::StoredPoint;
 use gongfu_domain::geo::LatLng;
 use gongfu_domain::place::{Boundary, PointStatus, M_PER_DEG_LAT};
-use gongfu_domain::{RegionCode, RegionLevel};
-use gongfu_http::api::places::target_param;
-use gongfu_http::{ApiError, AppState, CurrentUser};
+use gongfu_domain::RegionLevel;
+use gongfu_edge::params::{target as target_param, NearbyParams, Origin};
+use gongfu_edge::{ApiError, AppState, CurrentUser};
 use gongfu_places::circles::Target;
 use gongfu_places::export::{norm_label, target_label};
 use gongfu_places::{Loaded, NearbyQuery, Places, RINGS_M};
@@ -68,36 +69,6 @@ impl Projection {
             }
         }
         d
-    }
-}
-
-/// The centre of a boundary: the area-weighted centroid of its largest part.
-fn centre(b: &Boundary) -> Option<LatLng> {
-    let poly = b
-        .polygons
-        .iter()
-        .max_by(|a, c| a.area_m2().total_cmp(&c.area_m2()))?;
-    let ring = poly.outer();
-    let (mut a, mut cx, mut cy) = (0.0, 0.0, 0.0);
-    for i in 0..ring.len() {
-        let (p, q) = (ring[i], ring[(i + 1) % ring.len()]);
-        let cross = p.lng * q.lat - q.lng * p.lat;
-        a += cross;
-        cx += (p.lng + q.lng) * cross;
-        cy += (p.lat + q.lat) * cross;
-    }
-    if a == 0.0 {
-        return None;
-    }
-    let p = LatLng {
-        lat: cy / (3.0 * a),
-        lng: cx / (3.0 * a),
-    };
-    // A C-shaped community's centroid can fall outside it; a vertex is inside (on the edge).
-    if b.contains(p) {
-        Some(p)
-    } else {
-        Some(ring[0])
     }
 }
 
@@ -159,17 +130,6 @@ struct NearbyPage {
     rings: Vec<Ring>,
     rows: Vec<PointRow>,
     total: usize,
-}
-
-#[derive(Deserialize)]
-pub(crate) struct NearbyParams {
-    community: Option<String>,
-    lat: Option<String>,
-    lng: Option<String>,
-    radius: Option<u32>,
-    r#type: Option<String>,
-    area: Option<String>,
-    open_now: Option<String>,
 }
 
 /// Map size, SVG units.
@@ -238,7 +198,8 @@ fn areas(places: &Places) -> Vec<String> {
     v
 }
 
-/// `/nearby`: services near a position or a community's centre.
+/// `/nearby`: services near a position or a community's centre. The parameters are
+/// those of `GET /api/v1/points/nearby`, parsed by the same function.
 pub(crate) async fn nearby(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -249,64 +210,40 @@ pub(crate) async fn nearby(
     let fail = |e: ApiError| WebError::from(e).with_page(&page);
     let places = &state.places;
     let l = places.loaded().await.map_err(|e| fail(e.into()))?;
-    let radius = q.radius.unwrap_or(1000);
+    let radius = q.radius().map_err(fail)?;
     let ty = q.r#type.clone().unwrap_or_default();
     let area = q.area.clone().unwrap_or_default();
-    let open_now = q
-        .open_now
-        .as_deref()
-        .is_some_and(|v| !v.is_empty() && v != "0");
+    let open_now = q.open_now.unwrap_or(false);
     let community = q.community.clone().unwrap_or_default();
     let mut error = String::new();
-    let parse = |s: &Option<String>| s.as_deref().and_then(|v| v.trim().parse::<f64>().ok());
     let mut from = String::new();
-    let at = match (parse(&q.lat), parse(&q.lng)) {
-        (Some(lat), Some(lng)) => match LatLng::new_in_china(lat, lng) {
-            Ok(p) => {
-                from = "您的位置".into();
-                Some(p)
+    let mut found = None;
+    if q.has_origin() {
+        match q.parse(places, &l, gongfu_places::now_local()) {
+            Ok(n) => {
+                from = match n.origin {
+                    Origin::Position => "您的位置".into(),
+                    Origin::Community(name) => format!("{name}中心"),
+                };
+                found = Some(n.query);
             }
-            Err(e) => {
-                error = e.to_string();
-                None
+            // Where the search starts from is the resident's choice on this page: say
+            // what is wrong beside the form rather than on an error page.
+            Err(e) if e.field.as_deref() == Some("community") => {
+                error = "该社区暂无边界数据，请改用“使用我的位置”。".into();
             }
-        },
-        _ if !community.is_empty() => {
-            let c = RegionCode::parse(&community).ok();
-            let b = c.and_then(|c| l.boundaries.iter().find(|b| b.region == c));
-            match b.and_then(centre) {
-                Some(p) => {
-                    from = format!("{}中心", b.map(|b| b.name.clone()).unwrap_or_default());
-                    Some(p)
-                }
-                None => {
-                    error = "该社区暂无边界数据，请改用“使用我的位置”。".into();
-                    None
-                }
-            }
+            Err(e) if matches!(e.field.as_deref(), Some("lat" | "lng")) => error = e.detail,
+            Err(e) => return Err(fail(e)),
         }
-        _ => None,
-    };
+    }
+    let at = found.as_ref().map(|n| n.at);
     let mut shapes = vec![];
     let mut dots = vec![];
     let mut rings = vec![];
     let mut rows = vec![];
     let mut total = 0;
-    if let Some(at) = at {
-        let radius_m = NearbyQuery::radius(f64::from(radius)).map_err(|e| fail(e.into()))?;
-        let types = if ty.is_empty() {
-            vec![]
-        } else {
-            vec![places.facility_type(&ty).map_err(|e| fail(e.into()))?]
-        };
-        let query = NearbyQuery {
-            at,
-            radius_m,
-            area: (!area.is_empty()).then(|| area.clone()),
-            types,
-            item: None,
-            open_at: open_now.then(gongfu_places::now_local),
-        };
+    if let Some(query) = found {
+        let (at, radius_m) = (query.at, query.radius_m);
         let hits = places.nearby(&query).await.map_err(|e| fail(e.into()))?;
         total = hits.len();
         let extent = RINGS_M[2].max(radius_m) * 1.08;
@@ -362,7 +299,13 @@ pub(crate) async fn nearby(
         .iter()
         .map(|t| (t.code.clone(), t.name.clone()))
         .collect();
-    Ok(render(&NearbyPage {
+    // A refused position answers 400 like the API does, with the form and the reason.
+    let status = if error.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    let html = render(&NearbyPage {
         page,
         communities: communities(&l),
         types,
@@ -370,10 +313,11 @@ pub(crate) async fn nearby(
         community,
         ty,
         area,
-        radius,
+        radius: radius.round() as u32,
         open_now,
-        lat: q.lat.clone().unwrap_or_default(),
-        lng: q.lng.clone().unwrap_or_default(),
+        // Kept in the form at the precision the page's location button writes.
+        lat: q.lat.map(|v| format!("{v:.6}")).unwrap_or_default(),
+        lng: q.lng.map(|v| format!("{v:.6}")).unwrap_or_default(),
         searched: at.is_some(),
         from,
         error,
@@ -383,7 +327,8 @@ pub(crate) async fn nearby(
         rings,
         rows,
         total,
-    }))
+    });
+    Ok((status, html).into_response())
 }
 
 #[derive(Template)]
@@ -823,7 +768,6 @@ pub(crate) async fn upload(
     user: CurrentUser,
     mut mp: axum::extract::Multipart,
 ) -> Result<Response, WebError> {
-    use axum::response::IntoResponse;
     let crate::standards_admin::StaffUpload {
         session,
         page,
@@ -834,9 +778,9 @@ pub(crate) async fn upload(
         let r = admin_page(&state, page, vec![], "请选择要上传的文件。".into()).await?;
         return Ok((StatusCode::BAD_REQUEST, r).into_response());
     };
-    let coord = gongfu_http::api::places::coord_param(form.get("coord").map(String::as_str))
+    let coord = gongfu_edge::params::coord(form.get("coord").map(String::as_str))
         .map_err(|e| WebError::from(e).with_page(&page))?;
-    let actor = gongfu_http::auth::actor(&session);
+    let actor = gongfu_edge::auth::actor(&session);
     let places = &state.places;
     let result = match form.get("what").map(String::as_str).unwrap_or("") {
         "points" => places

@@ -1,13 +1,14 @@
 //! The search page (`/search`), behind the search box on every public page: items,
 //! standards and guides in one ranked list, narrowed by type and area.
 
+use crate::Query;
 use crate::{render, PageCtx, WebError};
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use gongfu_http::api::search::hit_url;
-use gongfu_http::{AppState, CurrentUser};
+use gongfu_edge::links::hit_url;
+use gongfu_edge::{AppState, CurrentUser};
 use gongfu_search::{DocKind, SearchQuery, SiteSearchError};
 use serde::Deserialize;
 
@@ -95,8 +96,8 @@ pub(crate) async fn search(
     let mut page = PageCtx::new(&headers, "/search", user.0.as_ref());
     let q = p.q.unwrap_or_default();
     page.q = q.clone();
-    let kind_raw = p.kind.unwrap_or_default();
-    let kind = kind_raw.parse::<DocKind>().ok();
+    let kind = gongfu_edge::params::search_kind(p.kind.as_deref())
+        .map_err(|e| WebError::from(e).with_page(&page))?;
     let area = p.area.unwrap_or_default();
     let page_no = p.page.unwrap_or(1).max(1);
     let taxonomy = state

@@ -1,13 +1,14 @@
 //! The standard system's pages: the tree with counts, coverage, what needs attention, the
 //! list of standards and one standard.
 
+use crate::Query;
 use crate::{render, PageCtx, WebError};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use gongfu_domain::standard::Attention;
-use gongfu_http::{AppState, CurrentUser};
+use gongfu_edge::{AppState, CurrentUser};
 use gongfu_standards::view::StandardView;
 use gongfu_standards::{NodeCount, RegistryError};
 use serde::Deserialize;

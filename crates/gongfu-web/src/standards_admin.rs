@@ -3,16 +3,17 @@
 //! the session's CSRF token.
 
 use crate::admin::{check_csrf, ctx, require, staff_form, urlencode, FormMap};
+use crate::Query;
 use crate::{render, PageCtx, WebError};
 use askama::Template;
-use axum::extract::{Multipart, Query, State};
+use axum::extract::{Multipart, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use gongfu_catalog::import::ImportError;
 use gongfu_domain::standard::{StandardDraft, STANDARD_COLUMNS};
-use gongfu_http::auth::actor;
-use gongfu_http::{AppState, CurrentUser};
+use gongfu_edge::auth::actor;
+use gongfu_edge::{AppState, CurrentUser};
 use gongfu_standards::RegistryError;
 use serde::Deserialize;
 

@@ -7,6 +7,8 @@ pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
     pub db: gongfu_db::Db,
+    /// The services the server runs (the one graph the composition root built).
+    pub services: gongfu_app::Services,
     _t: TestDb,
 }
 
@@ -23,13 +25,14 @@ pub async fn spawn_app() -> TestApp {
 
 /// Boots the whole server with `settings` on a fresh, empty database.
 pub async fn spawn_with(settings: Settings) -> TestApp {
-    gongfu_app::init_tracing("warn");
+    gongfu_app::init_tracing("warn", gongfu_app::LogFormat::Text);
     let t = testing::fresh().await;
     let app = Application::with_db(t.db.clone(), &settings)
         .await
         .expect("bind");
     let base = format!("http://127.0.0.1:{}", app.port());
     let db = app.db().clone();
+    let services = app.services().clone();
     tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder()
         .cookie_store(true)
@@ -40,6 +43,7 @@ pub async fn spawn_with(settings: Settings) -> TestApp {
         base,
         client,
         db,
+        services,
         _t: t,
     }
 }
@@ -49,7 +53,9 @@ pub async fn spawn_demo() -> TestApp {
     let mut settings = test_settings();
     gongfu_app::demo::apply_settings(&mut settings);
     let app = spawn_with(settings).await;
-    let s = gongfu_app::demo::load(&app.db).await.expect("demo loads");
+    let s = gongfu_app::demo::load(&app.services)
+        .await
+        .expect("demo loads");
     assert!(s.loaded);
     app
 }

@@ -6,6 +6,7 @@
 
 mod affordability;
 mod browser;
+mod edge;
 mod eligibility;
 mod eligibility_pages;
 mod helpers;

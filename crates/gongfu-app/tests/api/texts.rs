@@ -407,8 +407,7 @@ async fn the_checker_reads_markdown_and_docx_bodies_and_consults_the_registry() 
 async fn a_batch_of_texts_with_one_bad_file_imports_none_of_them() {
     use gongfu_standards::texts::{TextKind, TextUpload};
     let app = spawn_demo().await;
-    let catalog = std::sync::Arc::new(gongfu_catalog::Catalog::new(app.db.clone()));
-    let registry = gongfu_standards::Registry::new(app.db.clone(), Default::default(), catalog);
+    let registry = &app.services.standards;
     let (_, before) = app.get_json("/api/v1/texts").await;
     let uploads = vec![
         TextUpload {

@@ -3,23 +3,41 @@
 //! district's internal fiscal analyses.
 
 use super::{json_body, ErrorBody};
-use crate::auth::Staff;
-use crate::{ApiError, AppState, ErrorCode};
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use gongfu_edge::Staff;
+use gongfu_edge::{limits, ApiError, AppState, ErrorCode};
 use gongfu_eligibility::afford::Scenario;
 use gongfu_eligibility::service::{RunRequest, SynthRequest};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The routes of this capability and their operations.
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(populations, synthesize))
+        .routes(routes!(delete_population))
+        .routes(super::limited(
+            routes!(import_population),
+            axum::extract::DefaultBodyLimit::max(limits::POPULATION_LIMIT),
+        ))
+        .routes(super::limited(routes!(import_finance), limits::imports()))
+        .routes(routes!(finance))
+        .routes(routes!(runs, create_run))
+        .routes(routes!(run))
+        .routes(routes!(export_run))
+}
 
 /// Every population (without persons), newest first.
 #[utoipa::path(get, path = "/api/v1/populations",
     responses((status = 200, description = "`{\"populations\": [...]}`"), (status = 401, body = ErrorBody)))]
-pub(super) async fn populations(
+async fn populations(
     State(state): State<AppState>,
     _staff: Staff,
 ) -> Result<Json<Value>, ApiError> {
@@ -34,7 +52,7 @@ pub(super) async fn populations(
 #[utoipa::path(post, path = "/api/v1/populations",
     request_body(content = Vec<u8>, content_type = "application/json", description = "the synthesis request"),
     responses((status = 201, description = "`{\"id\"}`"), (status = 400, body = ErrorBody)))]
-pub(super) async fn synthesize(
+async fn synthesize(
     State(state): State<AppState>,
     staff: Staff,
     body: Bytes,
@@ -47,7 +65,7 @@ pub(super) async fn synthesize(
 /// Removes a population. Administrators.
 #[utoipa::path(delete, path = "/api/v1/populations/{id}", params(("id" = i64, Path, description = "population id")),
     responses((status = 204, description = "removed"), (status = 404, body = ErrorBody)))]
-pub(super) async fn delete_population(
+async fn delete_population(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<i64>,
@@ -61,7 +79,7 @@ pub(super) async fn delete_population(
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-pub(super) struct PopulationImport {
+struct PopulationImport {
     /// File name, for messages.
     file: Option<String>,
     /// Name shown to staff.
@@ -75,7 +93,7 @@ pub(super) struct PopulationImport {
 #[utoipa::path(post, path = "/api/v1/imports/population", params(PopulationImport),
     request_body(content = Vec<u8>, description = "the CSV file"),
     responses((status = 201, description = "`{\"id\"}`"), (status = 422, body = ErrorBody)))]
-pub(super) async fn import_population(
+async fn import_population(
     State(state): State<AppState>,
     staff: Staff,
     Query(q): Query<PopulationImport>,
@@ -104,7 +122,7 @@ pub(super) async fn import_population(
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-pub(super) struct FinanceImport {
+struct FinanceImport {
     /// `costs` (事项编码, 年度, 单位成本, shares), `shares` (支出责任 and the four shares) or
     /// `budgets` (区划代码, 年度, 一般公共预算支出).
     kind: Option<String>,
@@ -117,7 +135,7 @@ pub(super) struct FinanceImport {
 #[utoipa::path(post, path = "/api/v1/imports/finance", params(FinanceImport),
     request_body(content = Vec<u8>, description = "the CSV file"),
     responses((status = 201, description = "`{\"rows\"}`"), (status = 422, body = ErrorBody)))]
-pub(super) async fn import_finance(
+async fn import_finance(
     State(state): State<AppState>,
     staff: Staff,
     Query(q): Query<FinanceImport>,
@@ -135,10 +153,7 @@ pub(super) async fn import_finance(
 /// Unit costs, default payer shares and budgets as stored.
 #[utoipa::path(get, path = "/api/v1/affordability/finance",
     responses((status = 200, description = "`{\"unit_costs\", \"payer_shares\", \"budgets\"}`")))]
-pub(super) async fn finance(
-    State(state): State<AppState>,
-    _staff: Staff,
-) -> Result<Json<Value>, ApiError> {
+async fn finance(State(state): State<AppState>, _staff: Staff) -> Result<Json<Value>, ApiError> {
     let book = state.eligibility.cost_book().await?;
     let budgets = gongfu_db::eligibility::budgets(&state.db).await?;
     Ok(Json(json!({
@@ -182,7 +197,7 @@ pub fn run_request(body: &Bytes) -> Result<RunRequest, ApiError> {
 #[utoipa::path(post, path = "/api/v1/affordability/runs",
     request_body(content = Vec<u8>, content_type = "application/json", description = "the run request (docs/affordability.md)"),
     responses((status = 201, description = "the run"), (status = 400, body = ErrorBody)))]
-pub(super) async fn create_run(
+async fn create_run(
     State(state): State<AppState>,
     staff: Staff,
     body: Bytes,
@@ -194,7 +209,7 @@ pub(super) async fn create_run(
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-pub(super) struct RunsQuery {
+struct RunsQuery {
     /// Only the runs of this adjustment.
     adjustment: Option<i64>,
 }
@@ -202,7 +217,7 @@ pub(super) struct RunsQuery {
 /// Kept runs, newest first, without results.
 #[utoipa::path(get, path = "/api/v1/affordability/runs", params(RunsQuery),
     responses((status = 200, description = "`{\"runs\": [...]}`")))]
-pub(super) async fn runs(
+async fn runs(
     State(state): State<AppState>,
     _staff: Staff,
     Query(q): Query<RunsQuery>,
@@ -215,7 +230,7 @@ pub(super) async fn runs(
 /// One run with its result.
 #[utoipa::path(get, path = "/api/v1/affordability/runs/{id}", params(("id" = i64, Path, description = "run id")),
     responses((status = 200, description = "the run"), (status = 404, body = ErrorBody)))]
-pub(super) async fn run(
+async fn run(
     State(state): State<AppState>,
     _staff: Staff,
     Path(id): Path<i64>,
@@ -226,7 +241,7 @@ pub(super) async fn run(
 /// One run as an Excel workbook (汇总, 事项, 领域, 街道, 支付主体, 社区受益人数).
 #[utoipa::path(get, path = "/api/v1/affordability/runs/{id}/export", params(("id" = i64, Path, description = "run id")),
     responses((status = 200, description = "xlsx"), (status = 404, body = ErrorBody)))]
-pub(super) async fn export_run(
+async fn export_run(
     State(state): State<AppState>,
     _staff: Staff,
     Path(id): Path<i64>,

@@ -2,42 +2,31 @@
 //! Nothing a resident sends is stored.
 
 use super::{json_body, ErrorBody};
-use crate::{ApiError, AppState, ErrorCode};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::Json;
+use gongfu_edge::{ApiError, AppState, ErrorCode};
 use gongfu_eligibility::assess::Assessment;
-use gongfu_eligibility::EligibilityError;
 use gongfu_rules::date;
 use gongfu_rules::Profile;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-impl From<EligibilityError> for ApiError {
-    fn from(e: EligibilityError) -> Self {
-        match e {
-            EligibilityError::NotFound { .. } => ApiError::new(ErrorCode::NotFound, e.to_string()),
-            EligibilityError::Invalid(list) => ApiError {
-                code: ErrorCode::InvalidInput,
-                detail: list.join("; "),
-                field: None,
-                errors: list.into_iter().map(Value::String).collect(),
-                english: false,
-            },
-            EligibilityError::Forbidden(m) => ApiError::new(ErrorCode::Forbidden, m),
-            EligibilityError::Import(f) => gongfu_catalog::CatalogError::Import(f).into(),
-            EligibilityError::Catalog(c) => c.into(),
-            EligibilityError::Places(p) => p.into(),
-            EligibilityError::Db(d) => d.into(),
-        }
-    }
+/// The routes of this capability and their operations.
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(fields))
+        .routes(routes!(assess))
+        .routes(routes!(check_rule))
 }
 
 /// The profile's fields (name, type, Chinese label, question, allowed values) and the
 /// life events that group items.
 #[utoipa::path(get, path = "/api/v1/eligibility/fields", responses((status = 200, description = "fields and life events")))]
-pub(super) async fn fields(State(state): State<AppState>) -> Json<Value> {
+async fn fields(State(state): State<AppState>) -> Json<Value> {
     let schema = state.eligibility.schema();
     Json(json!({
         "fields": gongfu_eligibility::assess::field_views(schema),
@@ -47,7 +36,7 @@ pub(super) async fn fields(State(state): State<AppState>) -> Json<Value> {
 
 #[derive(Deserialize, ToSchema)]
 #[allow(dead_code)]
-pub(super) struct AssessBody {
+struct AssessBody {
     /// Field names to answers; absent or null is not answered. `age` may stand for
     /// `birth_date`.
     #[schema(value_type = Object)]
@@ -77,10 +66,7 @@ pub fn date_param(raw: Option<&str>) -> Result<date::Ymd, ApiError> {
 /// it; `next` is the question that decides the most open items.
 #[utoipa::path(post, path = "/api/v1/eligibility", request_body = AssessBody,
     responses((status = 200, description = "the assessment"), (status = 400, body = ErrorBody)))]
-pub(super) async fn assess(
-    State(state): State<AppState>,
-    body: Bytes,
-) -> Result<Json<Assessment>, ApiError> {
+async fn assess(State(state): State<AppState>, body: Bytes) -> Result<Json<Assessment>, ApiError> {
     let body: AssessBody = json_body(&body)?;
     let at = date_param(body.date.as_deref())?;
     let schema = state.eligibility.schema();
@@ -94,7 +80,7 @@ pub(super) async fn assess(
 
 #[derive(Deserialize, ToSchema)]
 #[allow(dead_code)]
-pub(super) struct RuleCheckBody {
+struct RuleCheckBody {
     /// 资格规则 (docs/eligibility-rules.md).
     rule: String,
     /// 资格示例: `符合：age=70, residency=permanent；不符合：...`.
@@ -114,10 +100,7 @@ pub(super) struct RuleCheckBody {
 /// "pointer"}]}`; `at` is the 1-based character of the rule where its problem starts.
 #[utoipa::path(post, path = "/api/v1/eligibility/rules/check", request_body = RuleCheckBody,
     responses((status = 200, description = "the problems, if any"), (status = 400, body = ErrorBody)))]
-pub(super) async fn check_rule(
-    State(state): State<AppState>,
-    body: Bytes,
-) -> Result<Json<Value>, ApiError> {
+async fn check_rule(State(state): State<AppState>, body: Bytes) -> Result<Json<Value>, ApiError> {
     let b: RuleCheckBody = json_body(&body)?;
     let schema = state.eligibility.schema();
     let scope = match b.population_scope.as_deref().map(str::trim) {

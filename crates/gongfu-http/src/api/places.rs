@@ -2,61 +2,44 @@
 //! boundaries and the service-circle analysis. Positions go out in the coordinate system
 //! the request names (`coord=wgs84|gcj02|bd09`, default wgs84) and come in the same way.
 
-use super::{page_params, ErrorBody};
-use crate::error::Query;
-use crate::{ApiError, AppState, ErrorCode, Staff};
+use super::ErrorBody;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use gongfu_db::places::StoredPoint;
-use gongfu_domain::geo::{CoordSystem, LatLng};
+use gongfu_domain::geo::CoordSystem;
 use gongfu_domain::place::PointStatus;
-use gongfu_domain::{ItemCode, RegionCode};
-use gongfu_places::circles::Target;
+use gongfu_edge::params::{self, NearbyParams};
+use gongfu_edge::Query;
+use gongfu_edge::{limits, ApiError, AppState, ErrorCode, Staff};
 use gongfu_places::export::{self, PointFormat};
-use gongfu_places::{Loaded, NearbyQuery, Places, PlacesError, PointFilter};
+use gongfu_places::{Loaded, Places, PointFilter};
 use serde::Deserialize;
 use serde_json::{json, Value};
-use time::PrimitiveDateTime;
 use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-fn invalid(field: &str, detail: impl Into<String>) -> ApiError {
-    ApiError::new(ErrorCode::InvalidInput, detail).field(field)
-}
-
-/// The coordinate system a request names, wgs84 when absent.
-pub fn coord_param(raw: Option<&str>) -> Result<CoordSystem, ApiError> {
-    match raw.map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(CoordSystem::Wgs84),
-        Some(s) => s.parse().map_err(|m: String| invalid("coord", m)),
-    }
-}
-
-fn opt_item(raw: Option<&str>) -> Result<Option<ItemCode>, ApiError> {
-    raw.filter(|s| !s.trim().is_empty())
-        .map(|s| ItemCode::parse(s).map_err(|m| invalid("item", format!("item code {m}"))))
-        .transpose()
-}
-
-fn opt_type(places: &Places, raw: Option<&str>) -> Result<Vec<String>, ApiError> {
-    let mut out = vec![];
-    for t in raw
-        .unwrap_or("")
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        out.push(places.facility_type(t)?);
-    }
-    Ok(out)
-}
-
-fn opt_area(raw: Option<&str>) -> Option<String> {
-    raw.map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(String::from)
+/// The routes of this capability and their operations.
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(nearby))
+        .routes(routes!(one, remove))
+        .routes(routes!(facility_types))
+        .routes(routes!(boundaries))
+        .routes(routes!(circles))
+        .routes(routes!(allocation))
+        .routes(routes!(export_points))
+        .routes(routes!(export_circles))
+        .routes(super::limited(routes!(import_points), limits::imports()))
+        .routes(super::limited(routes!(import_sites), limits::imports()))
+        .routes(super::limited(
+            routes!(import_boundaries),
+            limits::imports(),
+        ))
 }
 
 /// A point as the API shows it, positions in `coord`.
@@ -96,7 +79,7 @@ pub fn point_json(p: &StoredPoint, l: &Loaded, places: &Places, coord: CoordSyst
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-pub(super) struct PointsQuery {
+struct PointsQuery {
     /// Facility type code, name or alias (`community_health`, 社康中心).
     r#type: Option<String>,
     /// Area (领域) name: points whose type or items serve it.
@@ -120,30 +103,28 @@ pub(super) struct PointsQuery {
 /// Service points, by id: `{"points": [...], "total": N, "page", "per_page"}`.
 #[utoipa::path(get, path = "/api/v1/points", params(PointsQuery),
     responses((status = 200, description = "a page of points"), (status = 400, body = ErrorBody)))]
-pub(super) async fn list(
+async fn list(
     State(state): State<AppState>,
     Query(q): Query<PointsQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let coord = coord_param(q.coord.as_deref())?;
-    let (page, per_page) = page_params(q.page, q.per_page)?;
-    let types = opt_type(&state.places, q.r#type.as_deref())?;
+    let coord = params::coord(q.coord.as_deref())?;
+    let (page, per_page) = params::page(q.page, q.per_page)?;
+    let types = params::facility_types(&state.places, q.r#type.as_deref())?;
     let filter = PointFilter {
         facility_type: types.into_iter().next(),
-        area: opt_area(q.area.as_deref()),
-        region: q
-            .region
-            .as_deref()
-            .filter(|s| !s.is_empty())
-            .map(|r| RegionCode::parse(r).map_err(|e| invalid("region", e.to_string())))
-            .transpose()?,
+        area: params::area(q.area.as_deref()),
+        region: params::region(q.region.as_deref())?,
         q: q.q.clone(),
         status: q
             .status
             .as_deref()
             .filter(|s| !s.is_empty())
-            .map(|s| PointStatus::parse(s).map_err(|m| invalid("status", m)))
+            .map(|s| {
+                PointStatus::parse(s)
+                    .map_err(|m| ApiError::new(ErrorCode::InvalidInput, m).field("status"))
+            })
             .transpose()?,
-        item: opt_item(q.item.as_deref())?,
+        item: params::item(q.item.as_deref())?,
     };
     let (l, hits) = state.places.points(&filter).await?;
     let total = hits.len();
@@ -160,7 +141,7 @@ pub(super) async fn list(
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-pub(super) struct CoordQuery {
+struct CoordQuery {
     /// Coordinate system of the positions returned: wgs84 (default), gcj02, bd09.
     coord: Option<String>,
 }
@@ -168,12 +149,12 @@ pub(super) struct CoordQuery {
 /// One service point.
 #[utoipa::path(get, path = "/api/v1/points/{id}", params(("id" = i64, Path, description = "point id"), CoordQuery),
     responses((status = 200, description = "the point"), (status = 404, body = ErrorBody)))]
-pub(super) async fn one(
+async fn one(
     State(state): State<AppState>,
     Path(id): Path<String>,
     Query(q): Query<CoordQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let coord = coord_param(q.coord.as_deref())?;
+    let coord = params::coord(q.coord.as_deref())?;
     let id: i64 = id.parse().map_err(|_| {
         ApiError::new(
             ErrorCode::NotFound,
@@ -188,7 +169,7 @@ pub(super) async fn one(
 /// Removes one service point (staff).
 #[utoipa::path(delete, path = "/api/v1/points/{id}", params(("id" = i64, Path, description = "point id")),
     responses((status = 204, description = "removed"), (status = 404, body = ErrorBody)))]
-pub(super) async fn remove(
+async fn remove(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<i64>,
@@ -197,75 +178,19 @@ pub(super) async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub(super) struct NearbyParams {
-    /// Latitude of the position, in `coord`.
-    lat: Option<f64>,
-    /// Longitude of the position, in `coord`.
-    lng: Option<f64>,
-    /// Metres, more than 0 and at most 5000 (default 1000; the portal's rings are 500, 1000, 1500).
-    radius: Option<f64>,
-    /// Area (领域) name.
-    area: Option<String>,
-    /// Facility type codes, names or aliases, comma-separated.
-    r#type: Option<String>,
-    /// Item code delivered there.
-    item: Option<String>,
-    /// Only points open now (China Standard Time; holidays from the State Council calendar).
-    open_now: Option<bool>,
-    /// Instead of now: only points open at this local time, `YYYY-MM-DDTHH:MM`.
-    at: Option<String>,
-    /// Coordinate system of `lat`/`lng` and of the positions returned.
-    coord: Option<String>,
-    /// Page, from 1.
-    page: Option<usize>,
-    /// Points per page, 1-500 (default 50).
-    per_page: Option<usize>,
-}
-
-fn local_time(raw: &str) -> Result<PrimitiveDateTime, ApiError> {
-    let fmt = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
-    PrimitiveDateTime::parse(raw.trim(), &fmt).map_err(|e| {
-        invalid(
-            "at",
-            format!("at='{raw}' is not a local time: {e}; write it as 2026-10-01T10:30"),
-        )
-    })
-}
-
 /// Points within `radius` metres of a position, nearest first by great-circle distance:
 /// `{"points": [{"id", "name", "type", "lat", "lng", "distance_m", ...}], "total": N}`.
 /// Closed points never appear; with `open_now` or `at`, only points open then.
 #[utoipa::path(get, path = "/api/v1/points/nearby", params(NearbyParams),
     responses((status = 200, description = "points by distance"), (status = 400, body = ErrorBody)))]
-pub(super) async fn nearby(
+async fn nearby(
     State(state): State<AppState>,
     Query(q): Query<NearbyParams>,
 ) -> Result<Json<Value>, ApiError> {
-    let coord = coord_param(q.coord.as_deref())?;
-    let (page, per_page) = page_params(q.page, q.per_page)?;
-    let (Some(lat), Some(lng)) = (q.lat, q.lng) else {
-        return Err(invalid(
-            if q.lat.is_none() { "lat" } else { "lng" },
-            "give the position as lat and lng in decimal degrees, e.g. lat=22.5431&lng=114.0579",
-        ));
-    };
-    let given = LatLng::new_in_china(lat, lng).map_err(|e| invalid("lat", e.to_string()))?;
-    let radius = NearbyQuery::radius(q.radius.unwrap_or(1000.0))?;
-    let open_at = match (q.at.as_deref(), q.open_now) {
-        (Some(at), _) if !at.trim().is_empty() => Some(local_time(at)?),
-        (_, Some(true)) => Some(gongfu_places::now_local()),
-        _ => None,
-    };
-    let query = NearbyQuery {
-        at: coord.to_wgs84(given),
-        radius_m: radius,
-        area: opt_area(q.area.as_deref()),
-        types: opt_type(&state.places, q.r#type.as_deref())?,
-        item: opt_item(q.item.as_deref())?,
-        open_at,
-    };
+    let l = state.places.loaded().await?;
+    let n = q.parse(&state.places, &l, gongfu_places::now_local())?;
+    let (coord, (page, per_page)) = (n.coord, n.page);
+    let query = n.query;
     let found = state.places.nearby(&query).await?;
     let l = &found.loaded;
     let total = found.len();
@@ -282,21 +207,24 @@ pub(super) async fn nearby(
         .collect();
     Ok(Json(json!({
         "points": points, "total": total, "page": page, "per_page": per_page,
-        "radius": radius, "coord": coord.as_str(),
-        "at": {"lat": lat, "lng": lng},
+        "radius": query.radius_m, "coord": coord.as_str(),
+        "at": match (q.lat, q.lng) {
+            (Some(lat), Some(lng)) => json!({"lat": lat, "lng": lng}),
+            _ => json!(coord.from_wgs84(query.at)),
+        },
     })))
 }
 
 /// The facility classification: code, Chinese name, aliases, capacity unit, areas served.
 #[utoipa::path(get, path = "/api/v1/facility-types", responses((status = 200, description = "types")))]
-pub(super) async fn facility_types(State(state): State<AppState>) -> Json<Value> {
+async fn facility_types(State(state): State<AppState>) -> Json<Value> {
     Json(json!({ "types": state.places.types().all() }))
 }
 
 /// Boundaries of the district, its sub-districts and communities as a GeoJSON
 /// FeatureCollection (WGS84).
 #[utoipa::path(get, path = "/api/v1/boundaries", responses((status = 200, description = "GeoJSON")))]
-pub(super) async fn boundaries(State(state): State<AppState>) -> Result<Response, ApiError> {
+async fn boundaries(State(state): State<AppState>) -> Result<Response, ApiError> {
     let l = state.places.loaded().await?;
     Ok((
         [(header::CONTENT_TYPE, "application/geo+json")],
@@ -307,7 +235,7 @@ pub(super) async fn boundaries(State(state): State<AppState>) -> Result<Response
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-pub(super) struct ExportQuery {
+struct ExportQuery {
     /// `geojson` (WGS84, RFC 7946), `hsds` (HSDS 3.0 locations and service_at_location) or `xlsx`.
     format: Option<String>,
     /// Coordinate system of the xlsx positions (GeoJSON and HSDS are always WGS84).
@@ -317,12 +245,12 @@ pub(super) struct ExportQuery {
 /// Every service point as GeoJSON, HSDS or xlsx.
 #[utoipa::path(get, path = "/api/v1/exports/points", params(ExportQuery),
     responses((status = 200, description = "the file"), (status = 400, body = ErrorBody)))]
-pub(super) async fn export_points(
+async fn export_points(
     State(state): State<AppState>,
     Query(q): Query<ExportQuery>,
 ) -> Result<Response, ApiError> {
     let format = PointFormat::parse(q.format.as_deref().unwrap_or("geojson"))?;
-    let coord = coord_param(q.coord.as_deref())?;
+    let coord = params::coord(q.coord.as_deref())?;
     let l = state.places.loaded().await?;
     let all: Vec<&StoredPoint> = l.points.iter().collect();
     let types = state.places.types();
@@ -351,7 +279,7 @@ pub(super) async fn export_points(
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-pub(super) struct ImportQuery {
+struct ImportQuery {
     /// File name (its extension picks the format: .csv, .xlsx, .geojson).
     file: Option<String>,
     /// Coordinate system of rows that do not say (default wgs84).
@@ -372,7 +300,7 @@ async fn import_file(
     body: Bytes,
     what: Upload,
 ) -> Result<Response, ApiError> {
-    let coord = coord_param(q.coord.as_deref())?;
+    let coord = params::coord(q.coord.as_deref())?;
     let actor = staff.actor();
     let places = &state.places;
     let counts = match what {
@@ -403,7 +331,7 @@ async fn import_file(
 #[utoipa::path(post, path = "/api/v1/imports/points", params(ImportQuery),
     request_body(content = Vec<u8>, description = "the file"),
     responses((status = 201, description = "imported"), (status = 422, body = ErrorBody)))]
-pub(super) async fn import_points(
+async fn import_points(
     State(state): State<AppState>,
     staff: Staff,
     Query(q): Query<ImportQuery>,
@@ -416,7 +344,7 @@ pub(super) async fn import_points(
 #[utoipa::path(post, path = "/api/v1/imports/sites", params(ImportQuery),
     request_body(content = Vec<u8>, description = "the file"),
     responses((status = 201, description = "imported"), (status = 422, body = ErrorBody)))]
-pub(super) async fn import_sites(
+async fn import_sites(
     State(state): State<AppState>,
     staff: Staff,
     Query(q): Query<ImportQuery>,
@@ -430,7 +358,7 @@ pub(super) async fn import_sites(
 #[utoipa::path(post, path = "/api/v1/imports/boundaries", params(ImportQuery),
     request_body(content = Vec<u8>, description = "the GeoJSON file"),
     responses((status = 201, description = "imported"), (status = 422, body = ErrorBody)))]
-pub(super) async fn import_boundaries(
+async fn import_boundaries(
     State(state): State<AppState>,
     staff: Staff,
     Query(q): Query<ImportQuery>,
@@ -441,7 +369,7 @@ pub(super) async fn import_boundaries(
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-pub(super) struct CirclesQuery {
+struct CirclesQuery {
     /// Walking distance within reach, metres (50-5000, default 1000).
     walk: Option<f64>,
     /// Walking / straight-line distance (1.0-3.0, default 1.0).
@@ -452,35 +380,11 @@ pub(super) struct CirclesQuery {
     gaps: Option<usize>,
 }
 
-/// Parses `type:community_health`, `area:老有所养` or a bare type or area name.
-pub fn target_param(places: &Places, raw: &str) -> Result<Target, ApiError> {
-    let raw = raw.trim();
-    if let Some(a) = raw.strip_prefix("area:") {
-        return Ok(Target::Area(a.to_string()));
-    }
-    let t = raw.strip_prefix("type:").unwrap_or(raw);
-    if let Some(ty) = places.types().find(t) {
-        return Ok(Target::Type(ty.code.clone()));
-    }
-    if places
-        .types()
-        .all()
-        .iter()
-        .any(|ty| ty.areas.iter().any(|a| a == t))
-    {
-        return Ok(Target::Area(t.to_string()));
-    }
-    Err(invalid(
-        "target",
-        format!("target '{raw}' is neither a facility type nor an area; use type:CODE (GET /api/v1/facility-types) or area:NAME"),
-    ))
-}
-
 /// Service-circle coverage per target and community: population, covered, share, and the
 /// residential sites out of reach with their nearest facility.
 #[utoipa::path(get, path = "/api/v1/circles", params(CirclesQuery),
     responses((status = 200, description = "coverage"), (status = 400, body = ErrorBody)))]
-pub(super) async fn circles(
+async fn circles(
     State(state): State<AppState>,
     Query(q): Query<CirclesQuery>,
 ) -> Result<Json<Value>, ApiError> {
@@ -489,7 +393,7 @@ pub(super) async fn circles(
         .target
         .as_deref()
         .filter(|s| !s.trim().is_empty())
-        .map(|t| target_param(&state.places, t))
+        .map(|t| params::target(&state.places, t))
         .transpose()?;
     let max_gaps = q.gaps.unwrap_or(10).min(1000);
     let (l, report) = state.places.circles(params).await?;
@@ -538,7 +442,7 @@ pub(super) async fn circles(
 /// The facility allocation check: each norm in each community or sub-district, with what
 /// it requires, what there is, and whether it falls short.
 #[utoipa::path(get, path = "/api/v1/circles/allocation", responses((status = 200, description = "allocation")))]
-pub(super) async fn allocation(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+async fn allocation(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
     let (l, rows) = state.places.allocation().await?;
     let types = state.places.types();
     let norms = state.places.norms();
@@ -558,7 +462,7 @@ pub(super) async fn allocation(State(state): State<AppState>) -> Result<Json<Val
 /// The service-circle workbook: coverage, gaps and the allocation check.
 #[utoipa::path(get, path = "/api/v1/exports/circles", params(CirclesQuery),
     responses((status = 200, description = "xlsx"), (status = 400, body = ErrorBody)))]
-pub(super) async fn export_circles(
+async fn export_circles(
     State(state): State<AppState>,
     Query(q): Query<CirclesQuery>,
 ) -> Result<Response, ApiError> {
@@ -586,18 +490,4 @@ pub(super) async fn export_circles(
         body,
     )
         .into_response())
-}
-
-impl From<PlacesError> for ApiError {
-    fn from(e: PlacesError) -> Self {
-        match e {
-            PlacesError::NotFound { .. } => ApiError::new(ErrorCode::NotFound, e.to_string()),
-            PlacesError::Invalid { field, message } => invalid(field, message),
-            PlacesError::Forbidden(m) => ApiError::new(ErrorCode::Forbidden, m),
-            PlacesError::Import(f) => gongfu_catalog::CatalogError::Import(f).into(),
-            PlacesError::Catalog(c) => c.into(),
-            PlacesError::Export(m) => ApiError::new(ErrorCode::Internal, m),
-            PlacesError::Db(d) => d.into(),
-        }
-    }
 }

@@ -1,18 +1,26 @@
 //! `/api/v1/search`: full-text search over items, standards and guides.
 
 use super::ErrorBody;
-use crate::error::Query;
-use crate::{ApiError, AppState, ErrorCode};
 use axum::extract::State;
 use axum::Json;
-use gongfu_search::{DocKind, Hit, SearchQuery, SiteSearchError};
+use gongfu_edge::links::hit_url;
+use gongfu_edge::{params, Query};
+use gongfu_edge::{ApiError, AppState, ErrorCode};
+use gongfu_search::{DocKind, SearchQuery, SiteSearchError};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The routes of this capability and their operations.
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(search))
+}
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-pub(super) struct SearchParams {
+struct SearchParams {
     /// What to look for, free text (Chinese, traditional or simplified; not query syntax).
     q: Option<String>,
     /// Only `item`, `standard` or `guide`.
@@ -26,38 +34,17 @@ pub(super) struct SearchParams {
     offset: Option<usize>,
 }
 
-/// Where a result is shown on the portal.
-pub fn hit_url(h: &Hit) -> String {
-    match h.kind {
-        DocKind::Item => format!("/items/{}", h.key),
-        DocKind::Standard => format!(
-            "/standards/view/{}",
-            h.key.replace('/', "%2F").replace(' ', "%20")
-        ),
-        DocKind::Guide => format!("/guides/{}", h.key),
-    }
-}
-
 /// Searches items, standards and guides: `{"results": [{"type", "key", "code" or
 /// "number", "title", "title_html", "snippet", "url", "score"}], "total": N, "query": q}`,
 /// best first. Snippets and `title_html` are escaped HTML with matches in `<mark>`.
 #[utoipa::path(get, path = "/api/v1/search", params(SearchParams),
     responses((status = 200, description = "results"), (status = 400, body = ErrorBody)))]
-pub(super) async fn search(
+async fn search(
     State(state): State<AppState>,
     Query(p): Query<SearchParams>,
 ) -> Result<Json<Value>, ApiError> {
     let q = p.q.unwrap_or_default();
-    let kind = match p.kind.as_deref().map(str::trim).filter(|k| !k.is_empty()) {
-        None => None,
-        Some(k) => Some(k.parse::<DocKind>().map_err(|_| {
-            ApiError::new(
-                ErrorCode::InvalidInput,
-                format!("unknown type `{k}`: use type=item, type=standard or type=guide, or leave it out for all"),
-            )
-            .field("type")
-        })?),
-    };
+    let kind = params::search_kind(p.kind.as_deref())?;
     let limit = p.limit.unwrap_or(10);
     if limit == 0 || limit > gongfu_search::MAX_LIMIT {
         return Err(ApiError::new(

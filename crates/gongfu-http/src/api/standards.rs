@@ -1,23 +1,40 @@
 //! `/api/v1/standards`: the standard system.
 
 use super::ErrorBody;
-use crate::error::Query;
-use crate::{ApiError, AppState, ErrorCode, Staff};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use gongfu_domain::standard::{Origin, Stage, StandardLevel};
+use gongfu_edge::Query;
+use gongfu_edge::{limits, ApiError, AppState, ErrorCode, Staff};
 use gongfu_standards::view::{NumberView, StandardView};
 use gongfu_standards::NodeCount;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The routes of this capability and their operations.
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(parse_number))
+        .routes(routes!(tree))
+        .routes(routes!(coverage))
+        .routes(routes!(attention))
+        .routes(routes!(one, save, remove))
+        .routes(super::limited(routes!(import_standards), limits::imports()))
+        .routes(super::limited(routes!(import_tree), limits::imports()))
+        .routes(routes!(export_standards))
+        .routes(routes!(export_tree))
+}
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-pub(super) struct ParseQuery {
+struct ParseQuery {
     /// The number as written, e.g. `DB4403/T 300.1—2022`.
     number: String,
 }
@@ -27,7 +44,7 @@ pub(super) struct ParseQuery {
 /// fault (`code`, `region`, `number`, `year` or `rest`).
 #[utoipa::path(get, path = "/api/v1/standards/parse", params(ParseQuery),
     responses((status = 200, body = NumberView), (status = 400, body = ErrorBody)))]
-pub(super) async fn parse_number(
+async fn parse_number(
     State(state): State<AppState>,
     Query(q): Query<ParseQuery>,
 ) -> Result<Json<NumberView>, ApiError> {
@@ -37,7 +54,7 @@ pub(super) async fn parse_number(
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-pub(super) struct StandardsQuery {
+struct StandardsQuery {
     /// Only standards in this node of the tree or below it (its code).
     node: Option<String>,
     /// Only this level (`national_recommended`, `city_local`, ... or the Chinese label).
@@ -55,7 +72,7 @@ pub(super) struct StandardsQuery {
 /// The registry, filtered: `{"standards": [...], "total": N}`, ordered by number.
 #[utoipa::path(get, path = "/api/v1/standards", params(StandardsQuery),
     responses((status = 200, description = "standards"), (status = 400, body = ErrorBody)))]
-pub(super) async fn list(
+async fn list(
     State(state): State<AppState>,
     Query(q): Query<StandardsQuery>,
 ) -> Result<Json<Value>, ApiError> {
@@ -141,7 +158,7 @@ pub(super) async fn list(
 #[utoipa::path(get, path = "/api/v1/standards/{number}",
     params(("number" = String, Path, description = "the number, e.g. GB%2FT%201.1-2020")),
     responses((status = 200, description = "the standard"), (status = 404, body = ErrorBody), (status = 400, body = ErrorBody)))]
-pub(super) async fn one(
+async fn one(
     State(state): State<AppState>,
     Path(number): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
@@ -167,7 +184,7 @@ pub(super) async fn one(
     params(("number" = String, Path, description = "the number, e.g. SLQ%2FNB%20001-2024")),
     request_body(content = Object, description = "the standard's fields by column key"),
     responses((status = 200, description = "saved"), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub(super) async fn save(
+async fn save(
     State(state): State<AppState>,
     staff: Staff,
     Path(number): Path<String>,
@@ -241,7 +258,7 @@ pub(super) async fn save(
 #[utoipa::path(delete, path = "/api/v1/standards/{number}",
     params(("number" = String, Path, description = "the number")),
     responses((status = 204, description = "removed"), (status = 404, body = ErrorBody)))]
-pub(super) async fn remove(
+async fn remove(
     State(state): State<AppState>,
     staff: Staff,
     Path(number): Path<String>,
@@ -257,7 +274,7 @@ pub(super) async fn remove(
 /// self-built, by level and by stage.
 #[utoipa::path(get, path = "/api/v1/standards/tree",
     responses((status = 200, body = Vec<NodeCount>)))]
-pub(super) async fn tree(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+async fn tree(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
     let counts = state
         .standards
         .tree_counts(gongfu_standards::today())
@@ -267,7 +284,7 @@ pub(super) async fn tree(State(state): State<AppState>) -> Result<Json<Value>, A
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-pub(super) struct CoverageQuery {
+struct CoverageQuery {
     /// List version; the newest when absent.
     version: Option<i64>,
 }
@@ -276,7 +293,7 @@ pub(super) struct CoverageQuery {
 /// overall and per area, with the uncovered items.
 #[utoipa::path(get, path = "/api/v1/standards/coverage", params(CoverageQuery),
     responses((status = 200, description = "coverage"), (status = 404, body = ErrorBody)))]
-pub(super) async fn coverage(
+async fn coverage(
     State(state): State<AppState>,
     Query(q): Query<CoverageQuery>,
 ) -> Result<Json<Value>, ApiError> {
@@ -311,7 +328,7 @@ pub(super) async fn coverage(
 /// and the items relying on either.
 #[utoipa::path(get, path = "/api/v1/standards/attention",
     responses((status = 200, description = "what needs attention")))]
-pub(super) async fn attention(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+async fn attention(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
     let today = gongfu_standards::today();
     let a = state.standards.attention(today).await?;
     Ok(Json(json!({
@@ -327,7 +344,7 @@ pub(super) async fn attention(State(state): State<AppState>) -> Result<Json<Valu
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-pub(super) struct FileQuery {
+struct FileQuery {
     /// File name: its extension picks CSV or xlsx, and errors name it.
     file: Option<String>,
 }
@@ -338,7 +355,7 @@ pub(super) struct FileQuery {
 #[utoipa::path(post, path = "/api/v1/imports/standards", params(FileQuery),
     request_body(content = Vec<u8>, description = "the file"),
     responses((status = 201, description = "imported"), (status = 422, body = ErrorBody)))]
-pub(super) async fn import_standards(
+async fn import_standards(
     State(state): State<AppState>,
     staff: Staff,
     Query(q): Query<FileQuery>,
@@ -358,7 +375,7 @@ pub(super) async fn import_standards(
 #[utoipa::path(post, path = "/api/v1/imports/standard-tree", params(FileQuery),
     request_body(content = Vec<u8>, description = "the file"),
     responses((status = 201, description = "imported"), (status = 422, body = ErrorBody)))]
-pub(super) async fn import_tree(
+async fn import_tree(
     State(state): State<AppState>,
     staff: Staff,
     Query(q): Query<FileQuery>,
@@ -374,7 +391,7 @@ pub(super) async fn import_tree(
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-pub(super) struct StandardsExportQuery {
+struct StandardsExportQuery {
     /// xlsx (default) or csv.
     format: Option<String>,
 }
@@ -398,7 +415,7 @@ const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.
 /// The 标准明细表: one row per standard, in the import layout.
 #[utoipa::path(get, path = "/api/v1/exports/standards", params(StandardsExportQuery),
     responses((status = 200, description = "the file"), (status = 400, body = ErrorBody)))]
-pub(super) async fn export_standards(
+async fn export_standards(
     State(state): State<AppState>,
     Query(q): Query<StandardsExportQuery>,
 ) -> Result<Response, ApiError> {
@@ -426,7 +443,7 @@ pub(super) async fn export_standards(
 /// The 标准体系表: the tree with counts per node, as xlsx.
 #[utoipa::path(get, path = "/api/v1/exports/standard-tree",
     responses((status = 200, description = "the file")))]
-pub(super) async fn export_tree(State(state): State<AppState>) -> Result<Response, ApiError> {
+async fn export_tree(State(state): State<AppState>) -> Result<Response, ApiError> {
     let counts = state
         .standards
         .tree_counts(gongfu_standards::today())

@@ -2,17 +2,30 @@
 //! GB/T 1.1-2020 checker.
 
 use super::ErrorBody;
-use crate::error::Query;
-use crate::{ApiError, AppState, ErrorCode, Staff};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use gongfu_edge::Query;
+use gongfu_edge::{limits, ApiError, AppState, ErrorCode, Staff};
 use gongfu_standards::texts::{TextKind, TextUpload};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The routes of this capability and their operations.
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(super::limited(routes!(check), limits::imports()))
+        .routes(routes!(rules))
+        .routes(routes!(list))
+        .routes(routes!(docx))
+        .routes(routes!(one, remove))
+        .routes(super::limited(routes!(import), limits::imports()))
+}
 
 /// `standard` or `guide`, or a 400 naming the `kind` parameter.
 fn kind_param(raw: &str) -> Result<TextKind, ApiError> {
@@ -22,7 +35,7 @@ fn kind_param(raw: &str) -> Result<TextKind, ApiError> {
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-pub(super) struct TextsQuery {
+struct TextsQuery {
     /// `standard` or `guide`; both when absent.
     kind: Option<String>,
 }
@@ -30,7 +43,7 @@ pub(super) struct TextsQuery {
 /// The texts the district holds, without their bodies: `{"texts": [...], "total": N}`.
 #[utoipa::path(get, path = "/api/v1/texts", params(TextsQuery),
     responses((status = 200, description = "texts"), (status = 400, body = ErrorBody)))]
-pub(super) async fn list(
+async fn list(
     State(state): State<AppState>,
     Query(q): Query<TextsQuery>,
 ) -> Result<Json<Value>, ApiError> {
@@ -56,7 +69,7 @@ pub(super) async fn list(
     params(("kind" = String, Path, description = "standard or guide"),
            ("key" = String, Path, description = "the standard number (`/` as %2F) or the item code")),
     responses((status = 200, description = "the text"), (status = 404, body = ErrorBody)))]
-pub(super) async fn one(
+async fn one(
     State(state): State<AppState>,
     Path((kind, key)): Path<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
@@ -82,7 +95,7 @@ pub(super) async fn one(
     params(("kind" = String, Path, description = "standard or guide"),
            ("key" = String, Path, description = "the standard number (`/` as %2F) or the item code")),
     responses((status = 200, description = "the .docx"), (status = 404, body = ErrorBody)))]
-pub(super) async fn docx(
+async fn docx(
     State(state): State<AppState>,
     Path((kind, key)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
@@ -96,7 +109,7 @@ pub(super) async fn docx(
         .into());
     };
     let bytes = gongfu_texts::write_docx(&t.document)
-        .map_err(|e| ApiError::new(crate::ErrorCode::Internal, e.to_string()))?;
+        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
     // File names travel as ASCII: the key with its slashes and spaces made safe.
     let name: String = t
         .key
@@ -118,7 +131,7 @@ pub(super) async fn docx(
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-pub(super) struct TextImportQuery {
+struct TextImportQuery {
     /// `standard` (the text of a registered standard) or `guide` (an item's service guide).
     kind: String,
     /// The standard number or the item code.
@@ -150,7 +163,7 @@ fn file_name(given: Option<String>, headers: &HeaderMap) -> String {
 #[utoipa::path(post, path = "/api/v1/imports/texts", params(TextImportQuery),
     request_body(content = Vec<u8>, description = "the .docx or Markdown file"),
     responses((status = 201, description = "imported"), (status = 422, body = ErrorBody)))]
-pub(super) async fn import(
+async fn import(
     State(state): State<AppState>,
     staff: Staff,
     headers: HeaderMap,
@@ -176,7 +189,7 @@ pub(super) async fn import(
     params(("kind" = String, Path, description = "standard or guide"),
            ("key" = String, Path, description = "the standard number or the item code")),
     responses((status = 204, description = "removed"), (status = 404, body = ErrorBody)))]
-pub(super) async fn remove(
+async fn remove(
     State(state): State<AppState>,
     staff: Staff,
     Path((kind, key)): Path<(String, String)>,
@@ -191,7 +204,7 @@ pub(super) async fn remove(
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-pub(super) struct CheckQuery {
+struct CheckQuery {
     /// The file name, used in locations and to tell the format when the content type does
     /// not.
     file: Option<String>,
@@ -205,7 +218,7 @@ pub(super) struct CheckQuery {
 #[utoipa::path(post, path = "/api/v1/standards/check", params(CheckQuery),
     request_body(content = Vec<u8>, description = "the document (.docx or Markdown)"),
     responses((status = 200, description = "findings"), (status = 422, body = ErrorBody)))]
-pub(super) async fn check(
+async fn check(
     State(state): State<AppState>,
     headers: HeaderMap,
     Query(q): Query<CheckQuery>,
@@ -230,7 +243,7 @@ pub(super) async fn check(
 /// The checker's rules: id, severity, Chinese title and what each checks.
 #[utoipa::path(get, path = "/api/v1/standards/check/rules",
     responses((status = 200, description = "rules")))]
-pub(super) async fn rules() -> Json<Value> {
+async fn rules() -> Json<Value> {
     Json(json!({
         "rules": gongfu_texts::RULES.iter().map(|r| json!({
             "id": r.id, "severity": r.severity, "title": r.title, "explanation": r.explanation,

@@ -1,0 +1,223 @@
+//! The edge both front doors share: a parameter the pages and the API both take is read by
+//! one function, so they accept and refuse the same inputs; every response carries a
+//! request id; every operation of the OpenAPI document is routed.
+
+use crate::helpers::{spawn_app, spawn_demo, TestApp};
+
+/// Status of the API call and of the page for the same query string.
+async fn both(app: &TestApp, api: &str, page: &str, query: &str) -> (u16, u16) {
+    let a = app.get(&format!("{api}?{query}")).await.status().as_u16();
+    let p = app.get(&format!("{page}?{query}")).await.status().as_u16();
+    (a, p)
+}
+
+#[tokio::test]
+async fn nearby_page_and_api_accept_and_refuse_the_same_parameters() {
+    let app = spawn_demo().await;
+    // A position inside the demo district and one of its communities.
+    let at = "lat=22.543&lng=114.058";
+    let cases: Vec<(String, bool)> = vec![
+        (at.to_string(), true),
+        // radius: any number in (0, 5000], absent means 1000
+        (format!("{at}&radius=1500"), true),
+        (format!("{at}&radius=1000.5"), true),
+        (format!("{at}&radius="), true),
+        (format!("{at}&radius=-1"), false),
+        (format!("{at}&radius=0"), false),
+        (format!("{at}&radius=9000"), false),
+        (format!("{at}&radius=abc"), false),
+        // coord
+        (format!("{at}&coord=gcj02"), true),
+        (format!("{at}&coord=bd09"), true),
+        (format!("{at}&coord=mars"), false),
+        // open_now: a form's checkbox or a client's boolean
+        (format!("{at}&open_now=on"), true),
+        (format!("{at}&open_now=true"), true),
+        (format!("{at}&open_now=maybe"), false),
+        (format!("{at}&at=2026-10-01T10:30"), true),
+        (format!("{at}&at=tomorrow"), false),
+        // type and area
+        (format!("{at}&type=community_health"), true),
+        (format!("{at}&type=社康中心"), true),
+        (format!("{at}&type=no_such_type"), false),
+        (format!("{at}&item=N0501"), true),
+        (format!("{at}&item=??"), false),
+        // pages
+        (format!("{at}&page=0"), false),
+        (format!("{at}&per_page=501"), false),
+        // the position itself
+        ("lat=114.058&lng=22.543".to_string(), false), // swapped
+        ("lat=abc&lng=114.058".to_string(), false),
+        ("lat=22.543".to_string(), false),
+        ("community=440399001001".to_string(), true),
+        ("community=4403990010".to_string(), false),
+    ];
+    for (q, ok) in cases {
+        let (api, page) = both(&app, "/api/v1/points/nearby", "/nearby", &q).await;
+        assert_eq!(
+            (api == 200, page == 200),
+            (ok, ok),
+            "{q}: the API answered {api}, the page {page}"
+        );
+        if !ok {
+            assert_eq!((api, page), (400, 400), "{q}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn search_and_circles_refuse_the_same_parameters_on_both_doors() {
+    let app = spawn_demo().await;
+    for (api, page, q, ok) in [
+        ("/api/v1/search", "/search", "q=老年人&type=item", true),
+        ("/api/v1/search", "/search", "q=老年人&type=guide", true),
+        ("/api/v1/search", "/search", "q=老年人&type=nosuch", false),
+        (
+            "/api/v1/circles",
+            "/circles",
+            "target=type:community_health",
+            true,
+        ),
+        ("/api/v1/circles", "/circles", "target=area:老有所养", true),
+        ("/api/v1/circles", "/circles", "target=nosuch", false),
+        ("/api/v1/circles", "/circles", "walk=10", false),
+        ("/api/v1/circles", "/circles", "detour=abc", false),
+    ] {
+        let (a, p) = both(&app, api, page, q).await;
+        assert_eq!(
+            (a == 200, p == 200),
+            (ok, ok),
+            "{api} / {page} ?{q}: {a} {p}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_malformed_query_string_on_a_page_is_the_chinese_error_page() {
+    let app = spawn_demo().await;
+    let r = app.get("/nearby?lat=22.5&lng=114.0&radius=abc").await;
+    assert_eq!(r.status(), 400);
+    let ct = r.headers()["content-type"].to_str().unwrap().to_string();
+    assert!(ct.starts_with("text/html"), "{ct}");
+    let html = r.text().await.unwrap();
+    assert!(html.contains("请求参数有误"), "{html}");
+}
+
+#[tokio::test]
+async fn every_response_carries_a_request_id() {
+    let app = spawn_app().await;
+    let r = app.get("/healthz").await;
+    let id = r.headers()["x-request-id"].to_str().unwrap().to_string();
+    assert_eq!(id.len(), 16, "{id}");
+    assert!(id.bytes().all(|b| b.is_ascii_hexdigit()), "{id}");
+    let other = app.get("/").await.headers()["x-request-id"].clone();
+    assert_ne!(other.to_str().unwrap(), id, "each request its own id");
+    // A proxy's id is kept; one that could forge a log line is replaced.
+    for (sent, kept) in [("req-42.a_b", true), ("a b\" injected=1", false)] {
+        let r = app
+            .client
+            .get(app.url("/api/v1/versions"))
+            .header("x-request-id", sent)
+            .send()
+            .await
+            .unwrap();
+        let got = r.headers()["x-request-id"].to_str().unwrap().to_string();
+        assert_eq!(got == sent, kept, "{sent} -> {got}");
+    }
+    // Errors too, on both doors.
+    let r = app.get("/no/such/page").await;
+    assert_eq!(r.status(), 404);
+    assert!(r.headers().contains_key("x-request-id"));
+    let r = app.get("/api/v1/items/NOPE").await;
+    assert!(r.headers().contains_key("x-request-id"));
+}
+
+/// A path of the document with its parameters filled in.
+fn concrete(path: &str) -> String {
+    path.split('/')
+        .map(|seg| match seg {
+            "{id}" | "{pid}" | "{a}" | "{b}" => "1",
+            "{code}" => "N0101",
+            "{number}" => "GB%2FT%2028222-2011",
+            "{kind}" => "standard",
+            "{key}" => "GB%2FT%2028222-2011",
+            s => s,
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[tokio::test]
+async fn every_operation_in_the_openapi_document_is_routed() {
+    let app = spawn_app().await;
+    let (s, doc) = app.get_json("/api/openapi.json").await;
+    assert_eq!(s, 200);
+    let paths = doc["paths"].as_object().unwrap();
+    assert!(paths.len() >= 50, "{} paths", paths.len());
+    let mut checked = 0;
+    for (path, ops) in paths {
+        for (method, _) in ops.as_object().unwrap() {
+            let m = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            let r = app
+                .client
+                .request(m, app.url(&concrete(path)))
+                .send()
+                .await
+                .unwrap();
+            let status = r.status().as_u16();
+            let html = r
+                .headers()
+                .get("content-type")
+                .is_some_and(|v| v.to_str().unwrap_or("").starts_with("text/html"));
+            // Unrouted: the pages' HTML 404 (the fallback) or 405 (path routed, method not).
+            assert!(
+                status != 405 && !(status == 404 && html),
+                "{method} {path} is in the document but not routed ({status})"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 60, "{checked} operations");
+}
+
+#[tokio::test]
+async fn every_route_of_the_api_is_in_the_document() {
+    // A handler is routed only through `routes!`, which registers its operation too; a
+    // plain `.route(` in the API's modules would bypass the document.
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../gongfu-http/src/api");
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let p = entry.unwrap().path();
+        let text = std::fs::read_to_string(&p).unwrap();
+        for (i, line) in text.lines().enumerate() {
+            if line.contains(".route(") {
+                assert!(
+                    line.contains("/api/openapi.json"),
+                    "{}:{}: a route outside routes!(): {line}",
+                    p.display(),
+                    i + 1
+                );
+            }
+        }
+    }
+    let app = spawn_app().await;
+    let (_, doc) = app.get_json("/api/openapi.json").await;
+    let ops: usize = doc["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_object().map_or(0, |o| o.len()))
+        .sum();
+    let handlers = count_documented_handlers(&dir);
+    assert_eq!(
+        ops, handlers,
+        "operations in the document vs #[utoipa::path] handlers"
+    );
+}
+
+fn count_documented_handlers(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .map(|t| t.matches("#[utoipa::path(").count())
+        .sum()
+}

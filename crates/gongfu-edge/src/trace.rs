@@ -1,0 +1,89 @@
+//! Request tracing: one span per request with its method, route, request id, user,
+//! status and latency, and the request id returned in a header so a clerk's report of a
+//! failure can be found in the log.
+
+use axum::extract::{MatchedPath, Request};
+use axum::http::HeaderValue;
+use axum::middleware::Next;
+use axum::response::Response;
+use std::time::Instant;
+use tracing::Instrument;
+
+/// The header that carries the request id, both ways: a proxy's id is kept, otherwise
+/// one is made.
+pub const REQUEST_ID_HEADER: &str = "x-request-id";
+
+/// The id of the request being served, in the request's extensions.
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
+
+/// A proxy's id is kept when it is short and plain; anything else is replaced, so log
+/// lines cannot be forged through the header.
+fn usable(v: &HeaderValue) -> Option<String> {
+    let s = v.to_str().ok()?;
+    (!s.is_empty()
+        && s.len() <= 64
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.'))
+    .then(|| s.to_string())
+}
+
+/// A new request id: 16 hex digits from the operating system's random source.
+pub fn new_id() -> String {
+    let mut b = [0u8; 8];
+    if getrandom::fill(&mut b).is_err() {
+        // Never fail a request over its id; the time is unique enough for a log.
+        let t = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or_default();
+        b = t.to_be_bytes();
+    }
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// The middleware: wraps the request in a span, records the outcome, sets the header.
+pub async fn requests(mut req: Request, next: Next) -> Response {
+    let id = req
+        .headers()
+        .get(REQUEST_ID_HEADER)
+        .and_then(usable)
+        .unwrap_or_else(new_id);
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|m| m.as_str().to_string())
+        .unwrap_or_else(|| "(unmatched)".into());
+    let span = tracing::info_span!(
+        "request",
+        method = %req.method(),
+        route = %route,
+        request_id = %id,
+        user = tracing::field::Empty,
+        status = tracing::field::Empty,
+        latency_ms = tracing::field::Empty,
+    );
+    req.extensions_mut().insert(RequestId(id.clone()));
+    let started = Instant::now();
+    let mut res = next.run(req).instrument(span.clone()).await;
+    let status = res.status().as_u16();
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    span.record("status", status);
+    span.record("latency_ms", (ms * 100.0).round() / 100.0);
+    span.in_scope(|| {
+        if status >= 500 {
+            tracing::warn!("request failed");
+        } else {
+            tracing::info!("request finished");
+        }
+    });
+    if let Ok(v) = HeaderValue::from_str(&id) {
+        res.headers_mut().insert(REQUEST_ID_HEADER, v);
+    }
+    res
+}
+
+/// Records the acting user on the current request's span.
+pub fn record_user(name: &str) {
+    tracing::Span::current().record("user", name);
+}
