@@ -5,8 +5,8 @@
 
 use std::collections::HashSet;
 
-use gongfu_eligibility::afford::Scenario;
-use gongfu_eligibility::popfile::{read_budgets, read_costs, read_payer_shares, read_population};
+use gongfu_affordability::afford::Scenario;
+use gongfu_affordability::popfile::{read_budgets, read_costs, read_payer_shares, read_population};
 use gongfu_rules::Schema;
 use libfuzzer_sys::fuzz_target;
 

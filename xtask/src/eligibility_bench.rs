@@ -447,14 +447,14 @@ pub async fn bench_eligibility() -> Result<()> {
 /// demo scenario, five years with migration. Median of three of each; the projection step
 /// (deaths, births, migration) timed on its own.
 pub async fn bench_affordability() -> Result<()> {
-    use gongfu_eligibility::afford::{self, Bands, RunInput, Scenario};
-    use gongfu_eligibility::project::{advance, Rates};
+    use gongfu_affordability::afford::{self, Bands, RunInput, Scenario};
+    use gongfu_affordability::project::{advance, Rates};
     let (db, _dir) = crate::fresh_db(None).await?;
     let services = crate::services(db.clone())?;
     gongfu_app::demo::load(&services)
         .await
         .context("loading the demo")?;
-    let e = &services.eligibility;
+    let e = &services.affordability;
     let info = e
         .populations()
         .await?
@@ -468,7 +468,7 @@ pub async fn bench_affordability() -> Result<()> {
     let schema = Schema::shared();
     let costs = e.cost_book().await?;
     let budgets = e.budgets(&info.region_code).await?;
-    let names = e.region_names().await?;
+    let names = services.eligibility.region_names().await?;
     let marginals = Marginals::standard();
     let scenario: Scenario = serde_json::from_slice(gongfu_app::demo::SCENARIO)?;
     let cand = afford::apply(&scenario, &snap.items, &snap.taxonomy, schema)

@@ -166,7 +166,7 @@ pub async fn load(services: &Services) -> Result<DemoSummary, AppError> {
 /// Loads the demo district's unit costs, payer shares and budgets and records a
 /// synthetic population of 2024 (drawn when first used), unless a population exists.
 async fn load_affordability(services: &Services) -> Result<(), AppError> {
-    let e = &services.eligibility;
+    let e = &services.affordability;
     if !e.populations().await.map_err(demo_err)?.is_empty() {
         return Ok(());
     }
@@ -182,7 +182,7 @@ async fn load_affordability(services: &Services) -> Result<(), AppError> {
     }
     e.synthesize(
         &actor,
-        gongfu_eligibility::service::SynthRequest {
+        gongfu_affordability::service::SynthRequest {
             name: Some("示例区合成人口 2024年（示例）".into()),
             year: 2024,
             ..Default::default()
@@ -198,12 +198,12 @@ async fn load_affordability(services: &Services) -> Result<(), AppError> {
 /// Seconds of work on the full synthetic population, so the demo command does it once,
 /// not every test that loads the demo.
 pub async fn run_affordability(services: &Services) -> Result<usize, AppError> {
-    let e = &services.eligibility;
+    let e = &services.affordability;
     if !e.runs(None).await.map_err(demo_err)?.is_empty() {
         return Ok(0);
     }
     let actor = Actor::system("demo");
-    let scenario: gongfu_eligibility::afford::Scenario = serde_json::from_slice(SCENARIO)
+    let scenario: gongfu_affordability::afford::Scenario = serde_json::from_slice(SCENARIO)
         .map_err(|e| demo_err(format!("data/demo/scenario.json: {e}")))?;
     let adjustment = services
         .catalog
@@ -212,7 +212,7 @@ pub async fn run_affordability(services: &Services) -> Result<usize, AppError> {
         .map_err(demo_err)?
         .first()
         .map(|a| a.id);
-    let base = gongfu_eligibility::service::RunRequest {
+    let base = gongfu_affordability::service::RunRequest {
         years: Some(3),
         start_year: Some(2024),
         budget_growth: Some(0.03),
@@ -220,12 +220,12 @@ pub async fn run_affordability(services: &Services) -> Result<usize, AppError> {
     };
     let mut n = 0;
     for req in [
-        gongfu_eligibility::service::RunRequest {
+        gongfu_affordability::service::RunRequest {
             adjustment,
             ..base.clone()
         },
         base.clone(),
-        gongfu_eligibility::service::RunRequest {
+        gongfu_affordability::service::RunRequest {
             scenario: Some(scenario),
             ..base.clone()
         },

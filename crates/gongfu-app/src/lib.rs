@@ -10,6 +10,7 @@
 pub mod demo;
 pub mod settings;
 
+use gongfu_affordability::Affordability;
 use gongfu_catalog::Catalog;
 use gongfu_db::Db;
 use gongfu_edge::AppState;
@@ -62,6 +63,7 @@ pub fn services(db: Db, settings: &Settings) -> Result<Services, AppError> {
         catalog.clone(),
         places.clone(),
     ));
+    let affordability = Arc::new(Affordability::new(eligibility.clone()));
     let search = Arc::new(SiteSearch::with_synonyms(
         catalog.clone(),
         standards.clone(),
@@ -74,6 +76,7 @@ pub fn services(db: Db, settings: &Settings) -> Result<Services, AppError> {
         search,
         places,
         eligibility,
+        affordability,
     })
 }
 

@@ -229,6 +229,27 @@ impl From<gongfu_eligibility::EligibilityError> for ApiError {
     }
 }
 
+impl From<gongfu_affordability::AffordabilityError> for ApiError {
+    fn from(e: gongfu_affordability::AffordabilityError) -> Self {
+        use gongfu_affordability::AffordabilityError as A;
+        match e {
+            A::NotFound { .. } => ApiError::new(ErrorCode::NotFound, e.to_string()),
+            A::Invalid(list) => ApiError {
+                code: ErrorCode::InvalidInput,
+                detail: list.join("; "),
+                field: None,
+                errors: list.into_iter().map(serde_json::Value::String).collect(),
+                english: false,
+            },
+            A::Forbidden(m) => ApiError::new(ErrorCode::Forbidden, m),
+            A::Import(f) => CatalogError::Import(f).into(),
+            A::Catalog(c) => c.into(),
+            A::Eligibility(x) => x.into(),
+            A::Db(d) => d.into(),
+        }
+    }
+}
+
 impl From<gongfu_places::PlacesError> for ApiError {
     fn from(e: gongfu_places::PlacesError) -> Self {
         match e {

@@ -1,6 +1,7 @@
 //! The application state every handler reaches: the service graph, built once by the
 //! composition root in gongfu-app, plus what only the edges need.
 
+use gongfu_affordability::Affordability;
 use gongfu_catalog::Catalog;
 use gongfu_db::Db;
 use gongfu_eligibility::Eligibility;
@@ -24,8 +25,10 @@ pub struct Services {
     pub search: Arc<SiteSearch>,
     /// Service points, boundaries, service circles.
     pub places: Arc<Places>,
-    /// Eligibility, microsimulation and affordability.
+    /// What can I enjoy: eligibility rules, one resident and the microsimulation.
     pub eligibility: Arc<Eligibility>,
+    /// The fiscal affordability assessment.
+    pub affordability: Arc<Affordability>,
 }
 
 /// What every handler can reach: the services (through `Deref`, so `state.catalog` reads

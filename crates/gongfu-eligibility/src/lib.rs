@@ -1,25 +1,21 @@
 //! "What can I enjoy" (我能享受什么) as a capability: each item's eligibility rule run for
 //! one resident (with reasons, the questions still open and where to go), and for a whole
-//! population (eligible counts, cost by payer, the fiscal affordability assessment).
+//! population (eligible counts per item and community: the microsimulation that
+//! gongfu-affordability costs).
 //!
 //! It owns the compiled form of a list version's rules for a date (cached: versions never
-//! change), populations (imported or synthesized, stored as columns), unit costs, payer
-//! shares and budgets, scenarios and projections. Both paths run one
-//! [`gongfu_rules::Program`], so a resident's answer and the microsimulation's count cannot
-//! disagree.
+//! change), reproducible synthetic populations, and a resident's answers kept behind a
+//! link. Both paths run one [`gongfu_rules::Program`], so a resident's answer and the
+//! microsimulation's count cannot disagree.
 //!
 //! It must never speak SQL (gongfu-db) or HTTP (gongfu-http, gongfu-web), never change
 //! the list (it reads published versions and adjustment previews through gongfu-catalog),
 //! and never store a resident's answers unless they ask for a link.
 
-pub mod afford;
+pub mod answers;
 pub mod assess;
 pub mod life;
 pub mod microsim;
-pub mod popfile;
-pub mod project;
-pub mod report;
-pub mod service;
 pub mod synth;
 
 use std::collections::HashMap;
@@ -34,7 +30,7 @@ use gongfu_rules::{Cond, Program, Schema};
 /// What went wrong.
 #[derive(Debug, thiserror::Error)]
 pub enum EligibilityError {
-    /// A population, run or item does not exist.
+    /// An item or a kept link does not exist.
     #[error("{what} {key} does not exist; {hint}")]
     NotFound {
         /// Kind of thing.
@@ -130,8 +126,6 @@ pub struct Eligibility {
     places: Arc<Places>,
     compiled: Mutex<Vec<Arc<Compiled>>>,
     point_index: Mutex<Option<(i64, Arc<PointIndex>)>>,
-    /// Populations decoded (or drawn) lately, by id: decoding is seconds, runs are many.
-    populations: Mutex<Vec<(i64, Arc<gongfu_rules::Population>)>>,
 }
 
 /// How many compiled (version, date) pairs are kept.
@@ -146,7 +140,6 @@ impl Eligibility {
             places,
             compiled: Mutex::new(Vec::new()),
             point_index: Mutex::new(None),
-            populations: Mutex::new(Vec::new()),
         }
     }
 

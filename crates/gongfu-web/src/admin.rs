@@ -301,13 +301,13 @@ async fn adjustment_page(
     let role = s.user.role;
     let mut runs = Vec::new();
     for r in state
-        .eligibility
+        .affordability
         .runs(Some(id))
         .await
         .map_err(|e| WebError::from(gongfu_edge::ApiError::from(e)).with_page(&page))?
     {
         // The summary reads the kept result: the district's share before and after.
-        let summary = match state.eligibility.run_by_id(r.id).await {
+        let summary = match state.affordability.run_by_id(r.id).await {
             Ok(full) => full
                 .result
                 .as_ref()

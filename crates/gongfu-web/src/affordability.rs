@@ -14,13 +14,13 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use gongfu_accounts::Session;
+use gongfu_affordability::afford::{Band, Bands, RunResult, Scenario, PAYERS};
+use gongfu_affordability::service::{PopulationInfo, Run, RunRequest, SynthRequest};
+use gongfu_affordability::AffordabilityError;
 use gongfu_edge::auth::actor;
 use gongfu_edge::{ApiError, AppState, CurrentUser};
-use gongfu_eligibility::afford::{Band, Bands, RunResult, Scenario, PAYERS};
-use gongfu_eligibility::service::{PopulationInfo, Run, RunRequest, SynthRequest};
-use gongfu_eligibility::EligibilityError;
 
-fn web(e: EligibilityError, page: &PageCtx) -> WebError {
+fn web(e: AffordabilityError, page: &PageCtx) -> WebError {
     WebError::from(ApiError::from(e)).with_page(page)
 }
 
@@ -108,7 +108,7 @@ async fn list_page(
     notice: String,
     scenario: Option<String>,
 ) -> Result<Response, WebError> {
-    let e = &state.eligibility;
+    let e = &state.affordability;
     let populations = e.populations().await.map_err(|x| web(x, &page))?;
     let runs = e.runs(None).await.map_err(|x| web(x, &page))?;
     let versions = state
@@ -228,11 +228,11 @@ pub(crate) async fn create_run(
         budget_growth: number::<f64>(&f, "budget_growth").map(|g| g / 100.0),
         ..Default::default()
     };
-    match state.eligibility.run(&actor(&s), req).await {
+    match state.affordability.run(&actor(&s), req).await {
         Ok(run) => {
             Ok(Redirect::to(&format!("/admin/affordability/runs/{}", run.id)).into_response())
         }
-        Err(e @ EligibilityError::Forbidden(_)) => Err(web(e, &page)),
+        Err(e @ AffordabilityError::Forbidden(_)) => Err(web(e, &page)),
         Err(e) => {
             let msg = e.to_string();
             list_page(&state, &s, page, msg, String::new(), Some(scenario_text)).await
@@ -256,13 +256,13 @@ pub(crate) async fn synthesize(
         scale: number::<f64>(&f, "scale_pct").map(|p| p / 100.0),
         marginals: None,
     };
-    match state.eligibility.synthesize(&actor(&s), req).await {
+    match state.affordability.synthesize(&actor(&s), req).await {
         Ok(id) => Ok(Redirect::to(&format!(
             "/admin/affordability?notice={}",
             urlencode(&format!("已生成合成人口（编号{id}），首次测算时抽样"))
         ))
         .into_response()),
-        Err(e @ EligibilityError::Forbidden(_)) => Err(web(e, &page)),
+        Err(e @ AffordabilityError::Forbidden(_)) => Err(web(e, &page)),
         Err(e) => list_page(&state, &s, page, e.to_string(), String::new(), None).await,
     }
 }
@@ -323,7 +323,10 @@ struct ReportPage {
     payer_chart: String,
 }
 
-fn group_rows(groups: &[gongfu_eligibility::afford::GroupResult], has_cand: bool) -> Vec<GroupRow> {
+fn group_rows(
+    groups: &[gongfu_affordability::afford::GroupResult],
+    has_cand: bool,
+) -> Vec<GroupRow> {
     groups
         .iter()
         .map(|g| GroupRow {
@@ -502,7 +505,7 @@ pub(crate) async fn report(
     let s = require(user, &path)?;
     let page = ctx(&headers, &path, &s);
     let run = state
-        .eligibility
+        .affordability
         .run_by_id(id)
         .await
         .map_err(|e| web(e, &page))?;

@@ -8,10 +8,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use gongfu_affordability::afford::Scenario;
+use gongfu_affordability::service::{RunRequest, SynthRequest};
 use gongfu_edge::Staff;
 use gongfu_edge::{limits, ApiError, AppState, ErrorCode};
-use gongfu_eligibility::afford::Scenario;
-use gongfu_eligibility::service::{RunRequest, SynthRequest};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use utoipa::IntoParams;
@@ -42,7 +42,7 @@ async fn populations(
     _staff: Staff,
 ) -> Result<Json<Value>, ApiError> {
     Ok(Json(
-        json!({"populations": state.eligibility.populations().await?}),
+        json!({"populations": state.affordability.populations().await?}),
     ))
 }
 
@@ -58,7 +58,7 @@ async fn synthesize(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let req: SynthRequest = json_body(&body)?;
-    let id = state.eligibility.synthesize(&staff.actor(), req).await?;
+    let id = state.affordability.synthesize(&staff.actor(), req).await?;
     Ok((StatusCode::CREATED, Json(json!({"id": id}))).into_response())
 }
 
@@ -71,7 +71,7 @@ async fn delete_population(
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
     state
-        .eligibility
+        .affordability
         .delete_population(&staff.actor(), id)
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -108,7 +108,7 @@ async fn import_population(
     })?;
     let file = q.file.unwrap_or_else(|| "population.csv".into());
     let id = state
-        .eligibility
+        .affordability
         .import_population(
             &staff.actor(),
             q.name.as_deref().unwrap_or(""),
@@ -144,7 +144,7 @@ async fn import_finance(
     let kind = q.kind.unwrap_or_default();
     let file = q.file.unwrap_or_else(|| format!("{kind}.csv"));
     let rows = state
-        .eligibility
+        .affordability
         .import_finance(&staff.actor(), &kind, &file, &body)
         .await?;
     Ok((StatusCode::CREATED, Json(json!({"rows": rows}))).into_response())
@@ -154,7 +154,7 @@ async fn import_finance(
 #[utoipa::path(get, path = "/api/v1/affordability/finance",
     responses((status = 200, description = "`{\"unit_costs\", \"payer_shares\", \"budgets\"}`")))]
 async fn finance(State(state): State<AppState>, _staff: Staff) -> Result<Json<Value>, ApiError> {
-    let book = state.eligibility.cost_book().await?;
+    let book = state.affordability.cost_book().await?;
     let budgets = gongfu_db::eligibility::budgets(&state.db).await?;
     Ok(Json(json!({
         "unit_costs": book.unit_costs,
@@ -203,7 +203,7 @@ async fn create_run(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let req = run_request(&body)?;
-    let run = state.eligibility.run(&staff.actor(), req).await?;
+    let run = state.affordability.run(&staff.actor(), req).await?;
     Ok((StatusCode::CREATED, Json(run)).into_response())
 }
 
@@ -223,7 +223,7 @@ async fn runs(
     Query(q): Query<RunsQuery>,
 ) -> Result<Json<Value>, ApiError> {
     Ok(Json(
-        json!({"runs": state.eligibility.runs(q.adjustment).await?}),
+        json!({"runs": state.affordability.runs(q.adjustment).await?}),
     ))
 }
 
@@ -235,7 +235,7 @@ async fn run(
     _staff: Staff,
     Path(id): Path<i64>,
 ) -> Result<Response, ApiError> {
-    Ok(Json(state.eligibility.run_by_id(id).await?).into_response())
+    Ok(Json(state.affordability.run_by_id(id).await?).into_response())
 }
 
 /// One run as an Excel workbook (汇总, 事项, 领域, 街道, 支付主体, 社区受益人数).
@@ -246,14 +246,14 @@ async fn export_run(
     _staff: Staff,
     Path(id): Path<i64>,
 ) -> Result<Response, ApiError> {
-    let run = state.eligibility.run_by_id(id).await?;
+    let run = state.affordability.run_by_id(id).await?;
     let Some(result) = &run.result else {
         return Err(ApiError::new(
             ErrorCode::NotFound,
             format!("run {id} has no result"),
         ));
     };
-    let bytes = gongfu_eligibility::report::xlsx_report(&run.title, result)?;
+    let bytes = gongfu_affordability::report::xlsx_report(&run.title, result)?;
     Ok((
         [
             (

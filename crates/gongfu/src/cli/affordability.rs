@@ -45,7 +45,7 @@ pub async fn import(what: Import, ctx: &Ctx) -> Result<()> {
             let (fname, bytes) = read(&file)?;
             let s = ctx.services().await?;
             let id = s
-                .eligibility
+                .affordability
                 .import_population(&ctx.actor, &name, year, &fname, &bytes)
                 .await?;
             println!("{fname}: imported as population {id}");
@@ -58,7 +58,7 @@ pub async fn import(what: Import, ctx: &Ctx) -> Result<()> {
     let (fname, bytes) = read(&file)?;
     let s = ctx.services().await?;
     let n = s
-        .eligibility
+        .affordability
         .import_finance(&ctx.actor, kind, &fname, &bytes)
         .await?;
     println!("{fname}: {n} rows imported");
@@ -135,20 +135,20 @@ pub async fn simulate(args: Simulate, ctx: &Ctx) -> Result<()> {
             let v: serde_json::Value =
                 serde_json::from_slice(&bytes).with_context(|| format!("{name} is not JSON"))?;
             Some(
-                gongfu_eligibility::afford::Scenario::from_value(v)
+                gongfu_affordability::afford::Scenario::from_value(v)
                     .map_err(|e| anyhow::anyhow!("{name}: {e}"))?,
             )
         }
         None => None,
     };
     let s = ctx.services().await?;
-    let e = &s.eligibility;
+    let e = &s.affordability;
     let population = match synthesize {
         Some(year) => {
             let id = e
                 .synthesize(
                     &ctx.actor,
-                    gongfu_eligibility::service::SynthRequest {
+                    gongfu_affordability::service::SynthRequest {
                         year,
                         scale: Some(scale),
                         ..Default::default()
@@ -163,14 +163,14 @@ pub async fn simulate(args: Simulate, ctx: &Ctx) -> Result<()> {
     let run = e
         .run(
             &ctx.actor,
-            gongfu_eligibility::service::RunRequest {
+            gongfu_affordability::service::RunRequest {
                 version,
                 population,
                 start_year,
                 years: Some(years),
                 scenario,
                 adjustment,
-                bands: Some(gongfu_eligibility::afford::Bands {
+                bands: Some(gongfu_affordability::afford::Bands {
                     amber: amber / 100.0,
                     red: red / 100.0,
                 }),
@@ -185,7 +185,7 @@ pub async fn simulate(args: Simulate, ctx: &Ctx) -> Result<()> {
         print_run(&run);
     }
     if let (Some(path), Some(result)) = (xlsx, &run.result) {
-        let bytes = gongfu_eligibility::report::xlsx_report(&run.title, result)?;
+        let bytes = gongfu_affordability::report::xlsx_report(&run.title, result)?;
         write(&path, bytes)?;
         println!("wrote {}", path.display());
     }
@@ -193,8 +193,8 @@ pub async fn simulate(args: Simulate, ctx: &Ctx) -> Result<()> {
 }
 
 /// The summary `gongfu simulate` prints: one line per year.
-fn print_run(run: &gongfu_eligibility::service::Run) {
-    use gongfu_eligibility::afford::PAYERS;
+fn print_run(run: &gongfu_affordability::service::Run) {
+    use gongfu_affordability::afford::PAYERS;
     println!("run {}: {} ({})", run.id, run.title, run.population);
     let Some(r) = &run.result else { return };
     let wan = |y: f64| format!("{:.0}万元", y / 10_000.0);

@@ -18,7 +18,7 @@ use gongfu_rules::date::{self, Ymd};
 use gongfu_rules::{Cond, Population, Program, Schema};
 
 use crate::project::{advance, Rates};
-use crate::synth::Marginals;
+use gongfu_eligibility::synth::Marginals;
 
 /// The four payers, in the order every share array uses.
 pub const PAYERS: [(&str, &str); 4] = [

@@ -1,11 +1,8 @@
-//! gongfu-eligibility's integration tests (one binary; the affordability assessment in
-//! `affordability.rs`). Here: the microsimulation against the one-resident path on the
+//! gongfu-eligibility's integration tests: the microsimulation against the one-resident path on the
 //! demo list, where every synthetic person decided one at a time sums to the population
 //! counts; synthesis is reproducible and matches its marginals.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] fns may panic: that is how a test fails
-
-mod affordability;
 
 use std::sync::Arc;
 

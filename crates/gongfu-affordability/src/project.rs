@@ -14,7 +14,7 @@ use gongfu_rules::schema::Value;
 use gongfu_rules::store::gather;
 use gongfu_rules::{Population, Schema};
 
-use crate::synth::{synthesize, CommunityCount, Marginals, Rng};
+use gongfu_eligibility::synth::{synthesize, CommunityCount, Marginals, Rng};
 
 /// Rates a projection applies each year, as data (a run's request carries them).
 #[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]

@@ -5,10 +5,10 @@
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
 use crate::afford::{RunResult, PAYERS};
-use crate::EligibilityError;
+use crate::AffordabilityError;
 
-fn xlsx(e: XlsxError) -> EligibilityError {
-    EligibilityError::Invalid(vec![format!("writing the workbook failed: {e}")])
+fn xlsx(e: XlsxError) -> AffordabilityError {
+    AffordabilityError::Invalid(vec![format!("writing the workbook failed: {e}")])
 }
 
 struct Sheet<'a> {
@@ -29,7 +29,7 @@ enum Cell<'s> {
 }
 
 impl Sheet<'_> {
-    fn header(&mut self, cells: &[&str]) -> Result<(), EligibilityError> {
+    fn header(&mut self, cells: &[&str]) -> Result<(), AffordabilityError> {
         for (c, h) in cells.iter().enumerate() {
             self.ws
                 .write_string_with_format(self.row, c as u16, *h, self.bold)
@@ -42,7 +42,7 @@ impl Sheet<'_> {
         Ok(())
     }
 
-    fn line(&mut self, cells: &[Cell<'_>]) -> Result<(), EligibilityError> {
+    fn line(&mut self, cells: &[Cell<'_>]) -> Result<(), AffordabilityError> {
         for (c, v) in cells.iter().enumerate() {
             let (r, c) = (self.row, c as u16);
             match v {
@@ -67,7 +67,7 @@ impl Sheet<'_> {
 }
 
 /// The workbook of a run.
-pub fn xlsx_report(title: &str, r: &RunResult) -> Result<Vec<u8>, EligibilityError> {
+pub fn xlsx_report(title: &str, r: &RunResult) -> Result<Vec<u8>, AffordabilityError> {
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold();
     let money = Format::new().set_num_format("#,##0");

@@ -14,8 +14,8 @@ use crate::afford::{
     self, Bands, Candidate, CostBook, RunInput, RunResult, Scenario, Shares, UnitCost,
 };
 use crate::project::Rates;
-use crate::synth::{synthesize, CommunityCount, Marginals};
-use crate::{Eligibility, EligibilityError};
+use crate::{Affordability, AffordabilityError};
+use gongfu_eligibility::synth::{synthesize, CommunityCount, Marginals};
 
 /// A population as listed.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -166,11 +166,11 @@ pub struct Run {
 /// Bytes of populations kept decoded in memory at most (about two demo districts).
 const POPULATIONS_KEPT: usize = 2;
 
-fn forbid(actor: &Actor, roles: &[Role], what: &str) -> Result<(), EligibilityError> {
+fn forbid(actor: &Actor, roles: &[Role], what: &str) -> Result<(), AffordabilityError> {
     if roles.contains(&actor.role) {
         Ok(())
     } else {
-        Err(EligibilityError::Forbidden(format!(
+        Err(AffordabilityError::Forbidden(format!(
             "{} ({}) may not {what}; ask an administrator",
             actor.name,
             actor.role.as_str()
@@ -178,9 +178,9 @@ fn forbid(actor: &Actor, roles: &[Role], what: &str) -> Result<(), EligibilityEr
     }
 }
 
-impl Eligibility {
+impl Affordability {
     /// Every population, newest first.
-    pub async fn populations(&self) -> Result<Vec<PopulationInfo>, EligibilityError> {
+    pub async fn populations(&self) -> Result<Vec<PopulationInfo>, AffordabilityError> {
         Ok(store::populations(self.db())
             .await?
             .into_iter()
@@ -189,19 +189,19 @@ impl Eligibility {
     }
 
     /// The district: the region at district level, for budgets and populations.
-    async fn district(&self) -> Result<String, EligibilityError> {
+    async fn district(&self) -> Result<String, AffordabilityError> {
         let regions = gongfu_db::regions::list(self.db()).await?;
         regions
             .iter()
             .find(|r| r.level == RegionLevel::District && r.valid_to.is_none())
             .map(|r| r.code.as_str().to_string())
-            .ok_or_else(|| EligibilityError::Invalid(vec![
+            .ok_or_else(|| AffordabilityError::Invalid(vec![
                 "no district is among the regions; import the regions (区划) with the district's 12-digit code first".into(),
             ]))
     }
 
     /// Current communities' codes.
-    async fn communities(&self) -> Result<Vec<String>, EligibilityError> {
+    async fn communities(&self) -> Result<Vec<String>, AffordabilityError> {
         Ok(gongfu_db::regions::list(self.db())
             .await?
             .into_iter()
@@ -216,15 +216,15 @@ impl Eligibility {
         &self,
         actor: &Actor,
         req: SynthRequest,
-    ) -> Result<i64, EligibilityError> {
+    ) -> Result<i64, AffordabilityError> {
         forbid(actor, &[Role::Administrator], "create populations")?;
         let schema = self.schema();
         let marginals = req.marginals.unwrap_or_else(Marginals::standard);
         marginals
             .check(schema)
-            .map_err(|e| EligibilityError::Invalid(vec![e]))?;
+            .map_err(|e| AffordabilityError::Invalid(vec![e]))?;
         if !(2000..=2100).contains(&req.year) {
-            return Err(EligibilityError::Invalid(vec![format!(
+            return Err(AffordabilityError::Invalid(vec![format!(
                 "year {} is not from 2000 to 2100",
                 req.year
             )]));
@@ -259,14 +259,14 @@ impl Eligibility {
             })
             .collect();
         if counts.is_empty() {
-            return Err(EligibilityError::Invalid(vec![format!(
+            return Err(AffordabilityError::Invalid(vec![format!(
                 "no community has head counts for {} or earlier; import populations (户籍人口, 常住人口, 服务人口 per community) first",
                 req.year
             )]));
         }
         let scale = req.scale.unwrap_or(1.0);
         if !(scale > 0.0 && scale <= 1.0) {
-            return Err(EligibilityError::Invalid(vec![format!(
+            return Err(AffordabilityError::Invalid(vec![format!(
                 "scale {scale} must be above 0 and at most 1 (0.01 draws a 1% sample)"
             )]));
         }
@@ -334,10 +334,10 @@ impl Eligibility {
         year: i64,
         file: &str,
         bytes: &[u8],
-    ) -> Result<i64, EligibilityError> {
+    ) -> Result<i64, AffordabilityError> {
         forbid(actor, &[Role::Administrator], "import populations")?;
         if !(2000..=2100).contains(&year) {
-            return Err(EligibilityError::Invalid(vec![format!(
+            return Err(AffordabilityError::Invalid(vec![format!(
                 "year {year} is not from 2000 to 2100"
             )]));
         }
@@ -390,10 +390,10 @@ impl Eligibility {
     pub async fn population(
         &self,
         id: i64,
-    ) -> Result<(PopulationInfo, Arc<Population>), EligibilityError> {
+    ) -> Result<(PopulationInfo, Arc<Population>), AffordabilityError> {
         let stored = store::population_by_id(self.db(), id)
             .await?
-            .ok_or_else(|| EligibilityError::NotFound {
+            .ok_or_else(|| AffordabilityError::NotFound {
                 what: "population",
                 key: id.to_string(),
                 hint: "list them with GET /api/v1/populations, or synthesize one".into(),
@@ -407,12 +407,12 @@ impl Eligibility {
             None => {
                 let pop = if stored.source == "synthesized" {
                     let params: SynthParams = serde_json::from_str(&stored.params).map_err(|e| {
-                        EligibilityError::Invalid(vec![format!("population {id}: its synthesis parameters do not read ({e}); synthesize it again")])
+                        AffordabilityError::Invalid(vec![format!("population {id}: its synthesis parameters do not read ({e}); synthesize it again")])
                     })?;
                     self.draw(&params, stored.year)
                 } else {
                     gongfu_rules::store::decode(&stored.data, self.schema()).map_err(|e| {
-                        EligibilityError::Invalid(vec![format!("population {id}: {e}")])
+                        AffordabilityError::Invalid(vec![format!("population {id}: {e}")])
                     })?
                 };
                 let pop = Arc::new(pop);
@@ -424,10 +424,14 @@ impl Eligibility {
     }
 
     /// Removes a population.
-    pub async fn delete_population(&self, actor: &Actor, id: i64) -> Result<(), EligibilityError> {
+    pub async fn delete_population(
+        &self,
+        actor: &Actor,
+        id: i64,
+    ) -> Result<(), AffordabilityError> {
         forbid(actor, &[Role::Administrator], "remove populations")?;
         if !store::delete_population(self.db(), id, &actor.name).await? {
-            return Err(EligibilityError::NotFound {
+            return Err(AffordabilityError::NotFound {
                 what: "population",
                 key: id.to_string(),
                 hint: "list them with GET /api/v1/populations".into(),
@@ -439,7 +443,7 @@ impl Eligibility {
     }
 
     /// Unit costs and payer shares as stored.
-    pub async fn cost_book(&self) -> Result<CostBook, EligibilityError> {
+    pub async fn cost_book(&self) -> Result<CostBook, AffordabilityError> {
         let unit_costs = store::costs(self.db())
             .await?
             .into_iter()
@@ -464,7 +468,7 @@ impl Eligibility {
     }
 
     /// Budgets of a region by year.
-    pub async fn budgets(&self, region: &str) -> Result<BTreeMap<i32, f64>, EligibilityError> {
+    pub async fn budgets(&self, region: &str) -> Result<BTreeMap<i32, f64>, AffordabilityError> {
         Ok(store::budgets(self.db())
             .await?
             .into_iter()
@@ -482,7 +486,7 @@ impl Eligibility {
         kind: &str,
         file: &str,
         bytes: &[u8],
-    ) -> Result<usize, EligibilityError> {
+    ) -> Result<usize, AffordabilityError> {
         forbid(
             actor,
             &[Role::Administrator],
@@ -513,7 +517,7 @@ impl Eligibility {
             "shares" => s = crate::popfile::read_payer_shares(file, bytes)?,
             "budgets" => b = crate::popfile::read_budgets(file, bytes)?,
             other => {
-                return Err(EligibilityError::Invalid(vec![format!(
+                return Err(AffordabilityError::Invalid(vec![format!(
                     "'{other}' is not a finance table; use costs, shares or budgets"
                 )]))
             }
@@ -525,14 +529,14 @@ impl Eligibility {
 
     /// Runs the assessment and keeps it; returns the kept run.
     #[tracing::instrument(name = "affordability_run", skip_all, fields(actor = %actor.name, years = ?req.years))]
-    pub async fn run(&self, actor: &Actor, req: RunRequest) -> Result<Run, EligibilityError> {
+    pub async fn run(&self, actor: &Actor, req: RunRequest) -> Result<Run, AffordabilityError> {
         forbid(
             actor,
             &[Role::Administrator, Role::Reviewer, Role::DepartmentEditor],
             "run affordability assessments",
         )?;
         if req.scenario.is_some() && req.adjustment.is_some() {
-            return Err(EligibilityError::Invalid(vec![
+            return Err(AffordabilityError::Invalid(vec![
                 "give a scenario or an adjustment, not both".into(),
             ]));
         }
@@ -540,7 +544,7 @@ impl Eligibility {
         let population_id = match req.population {
             Some(id) => id,
             None => store::populations(self.db()).await?.first().map(|p| p.id).ok_or_else(|| {
-                EligibilityError::Invalid(vec!["there is no population yet; synthesize one (POST /api/v1/populations) or import one".into()])
+                AffordabilityError::Invalid(vec!["there is no population yet; synthesize one (POST /api/v1/populations) or import one".into()])
             })?,
         };
         let (info, pop) = self.population(population_id).await?;
@@ -566,13 +570,13 @@ impl Eligibility {
         let candidate = match (&req.scenario, candidate) {
             (Some(s), _) => Some(
                 afford::apply(s, &snapshot.items, &snapshot.taxonomy, schema)
-                    .map_err(EligibilityError::Invalid)?,
+                    .map_err(AffordabilityError::Invalid)?,
             ),
             (None, c) => c,
         };
         let costs = self.cost_book().await?;
         let budgets = self.budgets(&info.region_code).await?;
-        let region_names: HashMap<String, String> = self.region_names().await?;
+        let region_names: HashMap<String, String> = self.eligibility.region_names().await?;
         let rates = req.projection.clone().unwrap_or_default();
         let years = req.years.unwrap_or(3);
         let start_year = req.start_year.unwrap_or(info.year as i32);
@@ -609,8 +613,8 @@ impl Eligibility {
             })
         })
         .await
-        .map_err(|e| EligibilityError::Invalid(vec![format!("the run stopped: {e}")]))?
-        .map_err(EligibilityError::Invalid)?;
+        .map_err(|e| AffordabilityError::Invalid(vec![format!("the run stopped: {e}")]))?
+        .map_err(AffordabilityError::Invalid)?;
         let title = req
             .title
             .clone()
@@ -643,17 +647,17 @@ impl Eligibility {
     }
 
     /// A kept run with its result.
-    pub async fn run_by_id(&self, id: i64) -> Result<Run, EligibilityError> {
+    pub async fn run_by_id(&self, id: i64) -> Result<Run, AffordabilityError> {
         let r =
             store::run_by_id(self.db(), id)
                 .await?
-                .ok_or_else(|| EligibilityError::NotFound {
+                .ok_or_else(|| AffordabilityError::NotFound {
                     what: "affordability run",
                     key: id.to_string(),
                     hint: "list them with GET /api/v1/affordability/runs".into(),
                 })?;
         let result: RunResult = serde_json::from_str(&r.result).map_err(|e| {
-            EligibilityError::Invalid(vec![format!(
+            AffordabilityError::Invalid(vec![format!(
                 "affordability run {id}: its stored result does not read ({e}); run it again"
             )])
         })?;
@@ -663,7 +667,7 @@ impl Eligibility {
     }
 
     /// Kept runs, newest first (of one adjustment when given).
-    pub async fn runs(&self, adjustment: Option<i64>) -> Result<Vec<Run>, EligibilityError> {
+    pub async fn runs(&self, adjustment: Option<i64>) -> Result<Vec<Run>, AffordabilityError> {
         Ok(store::runs(self.db(), adjustment)
             .await?
             .into_iter()
@@ -688,65 +692,4 @@ fn to_run(r: store::StoredRun) -> Run {
         request: req["request"].clone(),
         result: None,
     }
-}
-
-/// How long kept answers stay behind their link.
-pub const ANSWERS_KEPT_DAYS: i64 = 30;
-
-impl Eligibility {
-    /// Keeps a resident's answers (field name to the text answered) behind a new random
-    /// token, for [`ANSWERS_KEPT_DAYS`] days; only the token's hash is stored. Returns the
-    /// token for the link. Nothing is kept unless the resident asks for this.
-    pub async fn keep_answers(
-        &self,
-        answers: &BTreeMap<String, String>,
-    ) -> Result<String, EligibilityError> {
-        let mut raw = [0u8; 24];
-        getrandom::fill(&mut raw).map_err(|e| {
-            EligibilityError::Invalid(vec![format!(
-                "no randomness from the operating system for the link: {e}"
-            )])
-        })?;
-        let token: String = raw.iter().map(|b| format!("{b:02x}")).collect();
-        let expires = time::OffsetDateTime::now_utc() + time::Duration::days(ANSWERS_KEPT_DAYS);
-        let expires = expires
-            .replace_nanosecond(0)
-            .unwrap_or(expires)
-            .format(&time::format_description::well_known::Rfc3339)
-            .unwrap_or_default();
-        store::save_answers(
-            self.db(),
-            &token_hash(&token),
-            &serde_json::to_string(answers).unwrap_or_default(),
-            &expires,
-        )
-        .await?;
-        Ok(token)
-    }
-
-    /// Answers kept behind a token, unless expired or forgotten.
-    pub async fn kept_answers(
-        &self,
-        token: &str,
-    ) -> Result<Option<BTreeMap<String, String>>, EligibilityError> {
-        if token.len() != 48 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Ok(None);
-        }
-        Ok(store::saved_answers(self.db(), &token_hash(token))
-            .await?
-            .and_then(|s| serde_json::from_str(&s).ok()))
-    }
-
-    /// Forgets answers kept behind a token.
-    pub async fn forget_answers(&self, token: &str) -> Result<bool, EligibilityError> {
-        Ok(store::forget_answers(self.db(), &token_hash(token)).await?)
-    }
-}
-
-fn token_hash(token: &str) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }

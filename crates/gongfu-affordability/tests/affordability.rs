@@ -3,14 +3,16 @@
 //! agree with counting persons by hand, the projection ages cohorts, and bad input names
 //! what is wrong.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] fns may panic: that is how a test fails
+
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use gongfu_catalog::import::{read_list, Format, ParsedList};
-use gongfu_eligibility::afford::{
+use gongfu_affordability::afford::{
     apply, run, Band, Bands, Change, CostBook, RunInput, RunResult, Scenario, Shares, UnitCost,
 };
-use gongfu_eligibility::popfile::{read_costs, read_payer_shares, read_population};
-use gongfu_eligibility::project::{advance, Rates};
+use gongfu_affordability::popfile::{read_costs, read_payer_shares, read_population};
+use gongfu_affordability::project::{advance, Rates};
+use gongfu_catalog::import::{read_list, Format, ParsedList};
 use gongfu_eligibility::synth::{synthesize, CommunityCount, Marginals};
 use gongfu_rules::schema::Value;
 use gongfu_rules::{date, Population, Schema};
@@ -88,7 +90,7 @@ fn population() -> Population {
         Schema::shared(),
         &Marginals::standard(),
         &c,
-        gongfu_eligibility::afford::reference_date(2024),
+        gongfu_affordability::afford::reference_date(2024),
         11,
     )
 }
@@ -119,7 +121,7 @@ impl Fixture {
 
     fn input<'a>(
         &'a self,
-        candidate: Option<&'a gongfu_eligibility::afford::Candidate>,
+        candidate: Option<&'a gongfu_affordability::afford::Candidate>,
         years: u32,
     ) -> RunInput<'a> {
         RunInput {
@@ -160,7 +162,7 @@ fn close(a: f64, b: f64, what: &str) {
     );
 }
 
-fn item<'a>(r: &'a RunResult, code: &str) -> &'a gongfu_eligibility::afford::ItemResult {
+fn item<'a>(r: &'a RunResult, code: &str) -> &'a gongfu_affordability::afford::ItemResult {
     r.items
         .iter()
         .find(|i| i.code == code)
@@ -220,7 +222,7 @@ fn totals_add_up_by_item_area_payer_subdistrict_and_community() {
     }
     assert_eq!(r.communities.persons.iter().sum::<u64>(), 8700);
     // 老年人健康管理 (N1005: 65 and over, 常住) counted one by one.
-    let at = gongfu_eligibility::afford::reference_date(2024);
+    let at = gongfu_affordability::afford::reference_date(2024);
     assert_eq!(
         item(&r, "N1005").years[0].eligible,
         Some(aged_at_least(&f.pop, 65, at, &["hukou", "permanent"]))
@@ -303,7 +305,7 @@ fn widening_to_permanent_residents_counts_them_and_adding_an_item_counts_its_rul
     };
     let r = f.run(Some(&s), 1);
     let n = item(&r, "L1401");
-    let at = gongfu_eligibility::afford::reference_date(2024);
+    let at = gongfu_affordability::afford::reference_date(2024);
     assert_eq!(
         n.years[0].eligible,
         Some(aged_at_least(&f.pop, 60, at, &["hukou"]))
@@ -350,10 +352,10 @@ fn the_projection_ages_cohorts_and_adds_births() {
     // The same projection by hand: the count of 65+ each year from the advanced population.
     let schema = Schema::shared();
     let mut pop = f.pop.clone();
-    let mut at = gongfu_eligibility::afford::reference_date(2024);
+    let mut at = gongfu_affordability::afford::reference_date(2024);
     for (y, yr) in r.years.iter().enumerate() {
         if y > 0 {
-            let next = gongfu_eligibility::afford::reference_date(2024 + y as i32);
+            let next = gongfu_affordability::afford::reference_date(2024 + y as i32);
             pop = advance(schema, &f.marginals, &pop, &f.rates, at, next, 5);
             at = next;
         }
@@ -474,7 +476,7 @@ fn a_scenario_naming_a_missing_item_or_a_bad_rule_is_refused_with_the_change() {
 fn a_population_file_is_read_all_or_nothing_with_row_and_column() {
     let schema = Schema::shared();
     let communities: HashSet<String> = ["440399001001".to_string()].into();
-    let at = gongfu_eligibility::afford::reference_date(2024);
+    let at = gongfu_affordability::afford::reference_date(2024);
     let good = "birth_date,sex,residency,community,rural,assistance,disability,military_family,chronic_conditions\n\
                 1950-01-02,female,hukou,440399001001,false,none,none,none,hypertension\n\
                 2001-05-06,男,常住,440399001001,否,低保,none,none,\n";
@@ -574,7 +576,7 @@ mod props {
                 prop_assert!(!f.errors.is_empty());
             }
             let _ = read_payer_shares("s.csv", text.as_bytes());
-            let _ = gongfu_eligibility::popfile::read_budgets("b.csv", text.as_bytes());
+            let _ = gongfu_affordability::popfile::read_budgets("b.csv", text.as_bytes());
         }
 
         /// Any bytes, not only text.
