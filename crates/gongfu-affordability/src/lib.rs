@@ -42,7 +42,7 @@ pub enum AffordabilityError {
     Invalid(Vec<String>),
     /// A file did not import; every error names its row and column.
     #[error(transparent)]
-    Import(#[from] gongfu_catalog::import::ImportFailure),
+    Import(#[from] gongfu_sheets::ImportFailure),
     /// Not allowed for this account.
     #[error("{0}")]
     Forbidden(String),

@@ -8,15 +8,14 @@
 
 use std::collections::HashSet;
 
-use gongfu_catalog::import::table::column_letter;
-use gongfu_catalog::import::{ImportError, ImportFailure, MAX_ERRORS};
 use gongfu_rules::date::{self, Ymd};
 use gongfu_rules::schema::{FieldType, Value};
 use gongfu_rules::{Population, PopulationBuilder, Schema};
+use gongfu_sheets::{column_letter, ImportError, ImportFailure, MAX_ERRORS};
 
 use crate::afford::Shares;
 
-use gongfu_catalog::import::table::decode;
+use gongfu_sheets::decode;
 
 struct Errors {
     file: String,

@@ -94,14 +94,13 @@ fn to_json(s: &Snapshot) -> Vec<u8> {
 }
 
 fn to_xlsx(s: &Snapshot) -> Result<Vec<u8>, ExportError> {
-    use rust_xlsxwriter::{Format, FormatAlign, Workbook};
+    use rust_xlsxwriter::Workbook;
     let e = |e: rust_xlsxwriter::XlsxError| ExportError(e.to_string());
     let mut wb = Workbook::new();
-    let head = Format::new()
-        .set_bold()
-        .set_background_color("#DDEBF7")
-        .set_align(FormatAlign::Center);
-    let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
+    let (head, wrap) = (
+        gongfu_sheets::write::header(),
+        gongfu_sheets::write::wrapped(),
+    );
     let ws = wb.add_worksheet().set_name("服务清单").map_err(e)?;
     for (c, col) in ITEM_COLUMNS.iter().enumerate() {
         let c = c as u16;

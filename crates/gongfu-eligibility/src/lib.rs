@@ -45,7 +45,7 @@ pub enum EligibilityError {
     Invalid(Vec<String>),
     /// A file did not import; every error names its row and column.
     #[error(transparent)]
-    Import(#[from] gongfu_catalog::import::ImportFailure),
+    Import(#[from] gongfu_sheets::ImportFailure),
     /// Not allowed for this account.
     #[error("{0}")]
     Forbidden(String),

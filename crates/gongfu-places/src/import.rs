@@ -4,13 +4,12 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use gongfu_catalog::import::table::{read_csv, read_xlsx, Table};
-use gongfu_catalog::import::{Format, ImportError, ImportFailure, MAX_ERRORS};
 use gongfu_domain::place::{
     column_for, Boundary, FieldError, PlaceContext, PointDraft, Polygon, ResidentialSite,
     ServicePoint, SiteDraft, POINT_COLUMNS, SITE_COLUMNS,
 };
 use gongfu_domain::{RegionCode, RegionLevel};
+use gongfu_sheets::{read_sheet, ImportError, ImportFailure, Table, MAX_ERRORS};
 use serde_json::Value;
 
 /// Rows as (row or feature number, cells by canonical header).
@@ -23,13 +22,6 @@ struct Source<'a> {
     table: Option<&'a Table>,
     col_of: &'a [Option<usize>],
     columns: &'a [(&'static str, &'a [&'a str])],
-}
-
-fn failure(file: &str, errors: Vec<ImportError>) -> ImportFailure {
-    ImportFailure {
-        file: file.into(),
-        errors,
-    }
 }
 
 fn error(file: &str, row: Option<usize>, column: Option<String>, message: String) -> ImportError {
@@ -75,7 +67,7 @@ fn table_rows(
         }
     }
     if !errors.is_empty() {
-        return Err(failure(&t.file, errors));
+        return Err(ImportFailure::new(&t.file, errors));
     }
     let col_of: Vec<Option<usize>> = columns
         .iter()
@@ -105,18 +97,8 @@ fn read_table(
         h.iter().any(|c| column_for(columns, c) == Some("纬度"))
             && h.iter().any(|c| column_for(columns, c) == Some("经度"))
     };
-    let t = match Format::detect(file, bytes) {
-        Some(Format::Xlsx) => read_xlsx(file, bytes, &[], is_header),
-        _ => read_csv(file, bytes, is_header),
-    };
-    t.map_err(|mut e| {
-        e.message = format!(
-            "{}; this file needs the columns {}",
-            e.message,
-            columns.iter().map(|c| c.0).collect::<Vec<_>>().join(", ")
-        );
-        failure(file, vec![e])
-    })
+    let needs = columns.iter().map(|c| c.0).collect::<Vec<_>>().join(", ");
+    read_sheet(file, bytes, is_header, &needs)
 }
 
 /// Parses rows with `parse`, collecting every error with its row and column, and refuses
@@ -174,14 +156,14 @@ fn parse_rows<T>(
         Ok(out)
     } else {
         errors.truncate(MAX_ERRORS);
-        Err(failure(file, errors))
+        Err(ImportFailure::new(file, errors))
     }
 }
 
 /// Features of a GeoJSON FeatureCollection (or one Feature), or an error naming the file.
 fn features(file: &str, bytes: &[u8]) -> Result<Vec<Value>, ImportFailure> {
     let v: Value = serde_json::from_slice(bytes).map_err(|e| {
-        failure(
+        ImportFailure::new(
             file,
             vec![error(
                 file,
@@ -194,7 +176,7 @@ fn features(file: &str, bytes: &[u8]) -> Result<Vec<Value>, ImportFailure> {
     match v["type"].as_str() {
         Some("FeatureCollection") => Ok(v["features"].as_array().cloned().unwrap_or_default()),
         Some("Feature") => Ok(vec![v]),
-        other => Err(failure(
+        other => Err(ImportFailure::new(
             file,
             vec![error(
                 file,
@@ -267,7 +249,7 @@ fn geojson_rows(
         Ok(rows)
     } else {
         errors.truncate(MAX_ERRORS);
-        Err(failure(file, errors))
+        Err(ImportFailure::new(file, errors))
     }
 }
 
@@ -301,7 +283,7 @@ fn read_rows<T>(
         parse_rows(src, rows, parse, code, what)?
     };
     if out.is_empty() {
-        return Err(failure(
+        return Err(ImportFailure::new(
             file,
             vec![error(
                 file,
@@ -486,6 +468,6 @@ pub fn read_boundaries(
         Ok(out)
     } else {
         errors.truncate(MAX_ERRORS);
-        Err(failure(file, errors))
+        Err(ImportFailure::new(file, errors))
     }
 }

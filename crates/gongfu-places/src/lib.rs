@@ -22,7 +22,6 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
-use gongfu_catalog::import::ImportFailure;
 use gongfu_catalog::{Actor, Catalog, CatalogError};
 use gongfu_db::places::{self as store, SaveCounts, StoredPoint};
 use gongfu_db::{audit, regions, Db, DbError};
@@ -31,6 +30,7 @@ use gongfu_domain::geo::{CoordSystem, LatLng};
 use gongfu_domain::hours::Calendar;
 use gongfu_domain::place::{Boundary, Bounds, PlaceContext, PointStatus, ResidentialSite};
 use gongfu_domain::{ItemCode, PopulationKind, RegionCode, RegionLevel};
+use gongfu_sheets::ImportFailure;
 use time::PrimitiveDateTime;
 
 use circles::{CircleParams, CircleReport, Facility, Norm, Provision};

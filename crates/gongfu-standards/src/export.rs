@@ -3,7 +3,7 @@
 //! was) and the 标准体系表 (the tree with its counts).
 
 use gongfu_domain::standard::{Standard, StandardLevel, SystemTree, STANDARD_COLUMNS};
-use rust_xlsxwriter::{Format, FormatAlign, Workbook, XlsxError};
+use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
 use crate::NodeCount;
 
@@ -31,11 +31,10 @@ pub fn standards_csv(standards: &[Standard], tree: &SystemTree) -> Vec<u8> {
 /// The 标准明细表 as xlsx.
 pub fn standards_xlsx(standards: &[Standard], tree: &SystemTree) -> Result<Vec<u8>, ExportError> {
     let mut wb = Workbook::new();
-    let head = Format::new()
-        .set_bold()
-        .set_background_color("#DDEBF7")
-        .set_align(FormatAlign::Center);
-    let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
+    let (head, wrap) = (
+        gongfu_sheets::write::header(),
+        gongfu_sheets::write::wrapped(),
+    );
     let ws = wb.add_worksheet().set_name("标准明细表").map_err(e)?;
     for (c, col) in STANDARD_COLUMNS.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, col.header, &head)
@@ -62,11 +61,7 @@ pub fn standards_xlsx(standards: &[Standard], tree: &SystemTree) -> Result<Vec<u
 /// included).
 pub fn tree_xlsx(counts: &[NodeCount]) -> Result<Vec<u8>, ExportError> {
     let mut wb = Workbook::new();
-    let head = Format::new()
-        .set_bold()
-        .set_background_color("#DDEBF7")
-        .set_align(FormatAlign::Center)
-        .set_text_wrap();
+    let head = gongfu_sheets::write::header().set_text_wrap();
     let ws = wb.add_worksheet().set_name("标准体系表").map_err(e)?;
     let mut headers = vec![
         "节点编号",

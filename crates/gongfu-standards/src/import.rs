@@ -4,20 +4,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use gongfu_catalog::import::table::{read_csv, read_xlsx, Table};
-use gongfu_catalog::import::{Format, ImportError, ImportFailure, MAX_ERRORS};
 use gongfu_domain::standard::{
     NumberRules, Standard, StandardDraft, SystemNode, SystemTree, STANDARD_COLUMNS,
 };
 use gongfu_domain::text::clean;
 use gongfu_domain::ItemCode;
-
-fn failure(file: &str, errors: Vec<ImportError>) -> ImportFailure {
-    ImportFailure {
-        file: file.into(),
-        errors,
-    }
-}
+use gongfu_sheets::{read_sheet, ImportFailure, Table, MAX_ERRORS};
 
 fn read(
     file: &str,
@@ -25,14 +17,7 @@ fn read(
     is_header: impl Fn(&[String]) -> bool,
     needs: &str,
 ) -> Result<Table, ImportFailure> {
-    let t = match Format::detect(file, bytes) {
-        Some(Format::Xlsx) => read_xlsx(file, bytes, &[], is_header),
-        _ => read_csv(file, bytes, is_header),
-    };
-    t.map_err(|mut e| {
-        e.message = format!("{}; this file needs the columns {needs}", e.message);
-        failure(file, vec![e])
-    })
+    read_sheet(file, bytes, is_header, needs)
 }
 
 /// The tree's columns.
@@ -84,7 +69,7 @@ pub fn read_tree(file: &str, bytes: &[u8]) -> Result<SystemTree, ImportFailure> 
         ));
     }
     if !errors.is_empty() {
-        return Err(failure(file, errors));
+        return Err(ImportFailure::new(file, errors));
     }
     SystemTree::parse(nodes).map_err(|es| {
         let errors = es
@@ -101,7 +86,7 @@ pub fn read_tree(file: &str, bytes: &[u8]) -> Result<SystemTree, ImportFailure> 
                 t.error_at(row, col, e.message)
             })
             .collect();
-        failure(file, errors)
+        ImportFailure::new(file, errors)
     })
 }
 
@@ -160,7 +145,7 @@ pub fn read_standards(
         }
     }
     if !errors.is_empty() {
-        return Err(failure(file, errors));
+        return Err(ImportFailure::new(file, errors));
     }
     let col_of = |key: &str| cols.iter().find(|(_, k)| *k == key).map(|(i, _)| *i);
     let mut out: Vec<Standard> = vec![];
@@ -218,6 +203,6 @@ pub fn read_standards(
         Ok(out)
     } else {
         errors.truncate(MAX_ERRORS);
-        Err(failure(file, errors))
+        Err(ImportFailure::new(file, errors))
     }
 }

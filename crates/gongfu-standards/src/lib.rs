@@ -19,7 +19,6 @@ pub mod view;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use gongfu_catalog::import::ImportFailure;
 use gongfu_catalog::{Actor, Catalog, CatalogError};
 use gongfu_db::{standards as store, Db, DbError};
 use gongfu_domain::standard::{
@@ -27,6 +26,7 @@ use gongfu_domain::standard::{
 };
 pub use gongfu_domain::standard::{InternalPattern, NumberError, NumberRules, StandardNumber};
 use gongfu_domain::{ItemCode, Role};
+use gongfu_sheets::ImportFailure;
 use time::Date;
 
 /// How many days ahead the watch warns of a review falling due.

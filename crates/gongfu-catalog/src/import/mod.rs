@@ -6,67 +6,15 @@
 //! every error found (up to [`MAX_ERRORS`]), each naming file, sheet, row and column.
 
 pub mod registry;
-pub mod table;
 pub mod text_layout;
 
 use gongfu_domain::catalog::{validate_list, Area, Category, ItemColumn, ITEM_COLUMNS};
 use gongfu_domain::{ItemDraft, ServiceItem, Taxonomy};
+use gongfu_sheets::Table;
 use std::collections::HashMap;
-use std::fmt;
-use table::Table;
 
-/// How many errors one import reports before it stops listing.
-pub const MAX_ERRORS: usize = 200;
-
-/// One problem in an import file.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct ImportError {
-    /// File name.
-    pub file: String,
-    /// Sheet (xlsx).
-    pub sheet: Option<String>,
-    /// 1-based row (CSV/xlsx) or line (text) number.
-    pub row: Option<usize>,
-    /// Column, e.g. "E (服务对象)".
-    pub column: Option<String>,
-    /// What is wrong and how to fix it.
-    pub message: String,
-}
-
-impl fmt::Display for ImportError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file)?;
-        if let Some(s) = &self.sheet {
-            write!(f, ", sheet {s}")?;
-        }
-        if let Some(r) = self.row {
-            write!(f, ", row {r}")?;
-        }
-        if let Some(c) = &self.column {
-            write!(f, ", column {c}")?;
-        }
-        write!(f, ": {}", self.message)
-    }
-}
-
-/// A failed import: nothing was changed.
-#[derive(Debug, Clone, thiserror::Error, serde::Serialize)]
-#[error("import of {file} failed with {} error(s), nothing was imported:\n{}", errors.len(), errors.iter().map(|e| format!("  {e}")).collect::<Vec<_>>().join("\n"))]
-pub struct ImportFailure {
-    /// The file.
-    pub file: String,
-    /// Every error found, up to [`MAX_ERRORS`].
-    pub errors: Vec<ImportError>,
-}
-
-impl ImportFailure {
-    fn one(e: ImportError) -> Self {
-        Self {
-            file: e.file.clone(),
-            errors: vec![e],
-        }
-    }
-}
+pub use gongfu_sheets::read as table;
+pub use gongfu_sheets::{ImportError, ImportFailure, MAX_ERRORS};
 
 /// The file formats a list can be read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,15 +34,15 @@ pub enum Format {
 impl Format {
     /// Guesses the format from the file name, then from the first bytes.
     pub fn detect(file: &str, bytes: &[u8]) -> Option<Self> {
+        if gongfu_sheets::is_workbook(file, bytes) {
+            return Some(Self::Xlsx);
+        }
         let lower = file.to_ascii_lowercase();
-        let ext = lower.rsplit('.').next().unwrap_or("");
-        match ext {
+        match lower.rsplit_once('.').map_or("", |(_, ext)| ext) {
             "csv" => Some(Self::Csv),
-            "xlsx" | "xlsm" | "xls" | "ods" => Some(Self::Xlsx),
             "json" => Some(Self::Json),
             "txt" | "text" | "md" => Some(Self::Text),
             "zip" => Some(Self::HsdsCsv),
-            _ if bytes.starts_with(b"PK") => Some(Self::Xlsx),
             _ if bytes.trim_ascii_start().starts_with(b"{") => Some(Self::Json),
             _ => None,
         }

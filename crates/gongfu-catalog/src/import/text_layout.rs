@@ -85,10 +85,8 @@ struct Current {
 
 /// Reads the text layout into a taxonomy (from its headings) and item drafts.
 pub fn read(file: &str, bytes: &[u8]) -> Result<(Taxonomy, Vec<Located>), ImportFailure> {
-    let text = match std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)) {
-        Ok(s) => s.to_string(),
-        Err(_) => encoding_rs::GB18030.decode(bytes).0.into_owned(),
-    };
+    // A PDF's text layer saved on Chinese Windows is GBK as often as UTF-8.
+    let text = gongfu_sheets::decode(bytes);
     let err = |line: usize, message: String| ImportError {
         file: file.into(),
         sheet: None,

@@ -1,7 +1,7 @@
 //! Reading a sheet of cells from CSV or xlsx, with the position of every cell kept so that
 //! errors can name the file, sheet, row and column.
 
-use super::ImportError;
+use crate::{ImportError, ImportFailure};
 
 /// A sheet: its header and its data rows, each with its 1-based row number in the file.
 #[derive(Debug, Clone)]
@@ -61,6 +61,17 @@ impl Table {
     /// Index of the first header accepted by `pred`.
     pub fn find(&self, pred: impl Fn(&str) -> bool) -> Option<usize> {
         self.headers.iter().position(|h| pred(h))
+    }
+}
+
+/// Whether a file is a workbook (xlsx, xlsm, xls, ods): by the extension of its name, else,
+/// for a name that says nothing, by the zip signature its first bytes carry.
+pub fn is_workbook(file: &str, bytes: &[u8]) -> bool {
+    let lower = file.to_ascii_lowercase();
+    match lower.rsplit_once('.').map_or("", |(_, ext)| ext) {
+        "xlsx" | "xlsm" | "xls" | "ods" => true,
+        "csv" | "json" | "geojson" | "txt" | "text" | "md" | "zip" => false,
+        _ => bytes.starts_with(b"PK"),
     }
 }
 
@@ -221,29 +232,34 @@ pub fn read_workbook(file: &str, bytes: &[u8]) -> Result<Vec<(String, SheetRows)
     Ok(out)
 }
 
+/// Reads the first sheet of a workbook, or a CSV, whose header row `is_header` accepts;
+/// the error says which columns (`needs`) the file must have.
+pub fn read_sheet(
+    file: &str,
+    bytes: &[u8],
+    is_header: impl Fn(&[String]) -> bool,
+    needs: &str,
+) -> Result<Table, ImportFailure> {
+    let t = if is_workbook(file, bytes) {
+        read_xlsx(file, bytes, &[], is_header)
+    } else {
+        read_csv(file, bytes, is_header)
+    };
+    t.map_err(|mut e| {
+        e.message = format!("{}; this file needs the columns {needs}", e.message);
+        ImportFailure::one(e)
+    })
+}
+
 /// Reads the first sheet (xlsx) or the CSV whose header row has every `required` column;
 /// the error says which columns the file needs.
 pub fn read_table(
     file: &str,
     bytes: &[u8],
     required: &'static [&'static str],
-) -> Result<Table, super::ImportFailure> {
+) -> Result<Table, ImportFailure> {
     let is_header = |h: &[String]| required.iter().all(|r| h.iter().any(|c| c == r));
-    let t = match super::Format::detect(file, bytes) {
-        Some(super::Format::Xlsx) => read_xlsx(file, bytes, &[], is_header),
-        _ => read_csv(file, bytes, is_header),
-    };
-    t.map_err(|mut e| {
-        e.message = format!(
-            "{}; this file needs the columns {}",
-            e.message,
-            required.join(", ")
-        );
-        super::ImportFailure {
-            file: file.into(),
-            errors: vec![e],
-        }
-    })
+    read_sheet(file, bytes, is_header, &required.join(", "))
 }
 
 #[cfg(test)]
