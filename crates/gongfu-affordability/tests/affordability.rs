@@ -17,6 +17,9 @@ use gongfu_eligibility::synth::{synthesize, CommunityCount, Marginals};
 use gongfu_rules::schema::Value;
 use gongfu_rules::{date, Population, Schema};
 
+/// The day the list's eligibility examples are checked on.
+const AT_LIST: u32 = 20261203;
+
 fn demo_file(name: &str) -> Vec<u8> {
     std::fs::read(format!(
         "{}/../../data/demo/{name}",
@@ -31,6 +34,7 @@ fn demo_list() -> ParsedList {
         &demo_file("items-v1.csv"),
         Format::Csv,
         &gongfu_catalog::national_taxonomy(),
+        AT_LIST,
     )
     .unwrap_or_else(|e| panic!("{e}"))
 }

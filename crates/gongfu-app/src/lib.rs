@@ -13,6 +13,7 @@ pub mod settings;
 use gongfu_affordability::Affordability;
 use gongfu_catalog::Catalog;
 use gongfu_db::Db;
+use gongfu_domain::Clock;
 use gongfu_edge::AppState;
 pub use gongfu_edge::Services;
 use gongfu_eligibility::Eligibility;
@@ -50,8 +51,17 @@ pub enum AppError {
 /// loader, the tests and the benchmarks all get their services here, so they share one
 /// graph and one set of caches.
 pub fn services(db: Db, settings: &Settings) -> Result<Services, AppError> {
+    services_with_clock(db, settings, Arc::new(SystemClock))
+}
+
+/// [`services`] on another clock (tests that need a fixed "now").
+pub fn services_with_clock(
+    db: Db,
+    settings: &Settings,
+    clock: Arc<dyn Clock>,
+) -> Result<Services, AppError> {
     let synonyms = settings.synonyms()?;
-    let catalog = Arc::new(Catalog::new(db.clone()));
+    let catalog = Arc::new(Catalog::new(db.clone(), clock.clone()));
     let standards = Arc::new(Registry::new(
         db.clone(),
         settings.number_rules(),
@@ -71,6 +81,7 @@ pub fn services(db: Db, settings: &Settings) -> Result<Services, AppError> {
     ));
     Ok(Services {
         db,
+        clock,
         catalog,
         standards,
         search,
@@ -78,6 +89,17 @@ pub fn services(db: Db, settings: &Settings) -> Result<Services, AppError> {
         eligibility,
         affordability,
     })
+}
+
+/// The operating system's clock: the one place the application reads the time of day.
+/// Everything below gets it from [`services`] as an `Arc<dyn Clock>`.
+#[derive(Debug, Clone, Copy)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> time::OffsetDateTime {
+        time::OffsetDateTime::now_utc()
+    }
 }
 
 /// Opens and migrates the database of `settings` and builds the services over it.

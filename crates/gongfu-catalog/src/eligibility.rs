@@ -231,11 +231,7 @@ pub fn check_rule(
     out
 }
 
-/// Today in China Standard Time, as the date examples are checked on.
-pub fn today() -> Ymd {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
-    gongfu_rules::date::from_days((secs + 8 * 3600).div_euclid(86400))
+/// A calendar date as the rules read dates (`yyyymmdd`).
+pub fn ymd(d: time::Date) -> Ymd {
+    d.year().max(0) as u32 * 10_000 + u32::from(u8::from(d.month())) * 100 + u32::from(d.day())
 }

@@ -234,7 +234,11 @@ pub fn to_csv_zip(s: &Snapshot) -> Result<Vec<u8>, String> {
 /// Reads an HSDS 3.0 JSON export back into a list. Services need the gongfu profile
 /// fields (`gongfu_code`, `gongfu_category`, ...); an HSDS file from another system without
 /// them is reported service by service.
-pub fn read_json(file: &str, bytes: &[u8]) -> Result<(Taxonomy, Vec<ServiceItem>), ImportFailure> {
+pub fn read_json(
+    file: &str,
+    bytes: &[u8],
+    today: gongfu_rules::date::Ymd,
+) -> Result<(Taxonomy, Vec<ServiceItem>), ImportFailure> {
     let fail = |message: String| ImportFailure {
         file: file.into(),
         errors: vec![ImportError {
@@ -324,6 +328,7 @@ pub fn read_json(file: &str, bytes: &[u8]) -> Result<(Taxonomy, Vec<ServiceItem>
         },
         &taxonomy,
         drafts,
+        today,
     )?;
     let mut items = items;
     items.sort_by(|a, b| {
@@ -338,6 +343,7 @@ pub fn read_json(file: &str, bytes: &[u8]) -> Result<(Taxonomy, Vec<ServiceItem>
 pub fn read_csv_zip(
     file: &str,
     bytes: &[u8],
+    today: gongfu_rules::date::Ymd,
 ) -> Result<(Taxonomy, Vec<ServiceItem>), ImportFailure> {
     let fail = |sheet: Option<&str>, message: String| ImportFailure {
         file: file.into(),
@@ -410,7 +416,7 @@ pub fn read_csv_zip(
         })
         .collect();
     let doc = json!({"hsds_version": "3.0", "taxonomy_terms": terms, "organizations": [{"services": services}]});
-    read_json(file, &serde_json::to_vec(&doc).unwrap_or_default())
+    read_json(file, &serde_json::to_vec(&doc).unwrap_or_default(), today)
 }
 
 #[cfg(test)]

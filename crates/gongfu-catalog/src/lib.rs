@@ -20,6 +20,7 @@ use gongfu_db::adjustments::{self, Adjustment, NewProposal, Proposal};
 use gongfu_db::catalog::{self as store, NewVersion, Version};
 use gongfu_db::{regions, Db, DbError};
 use gongfu_domain::catalog::{diff_lists, validate_list, ListDiff};
+use gongfu_domain::Clock;
 use gongfu_domain::{
     AdjustmentStatus, Decision, ProposalKind, RegionCode, Role, ServiceItem, Taxonomy,
 };
@@ -248,6 +249,7 @@ pub struct Preview {
 /// The service list capability.
 pub struct Catalog {
     db: Db,
+    clock: Arc<dyn Clock>,
     cache: RwLock<HashMap<i64, Arc<Snapshot>>>,
     national: Taxonomy,
 }
@@ -263,10 +265,11 @@ pub fn national_taxonomy() -> Taxonomy {
 }
 
 impl Catalog {
-    /// The capability over a database.
-    pub fn new(db: Db) -> Self {
+    /// The capability over a database, with the installation's clock.
+    pub fn new(db: Db, clock: Arc<dyn Clock>) -> Self {
         Self {
             db,
+            clock,
             cache: RwLock::new(HashMap::new()),
             national: national_taxonomy(),
         }
@@ -275,6 +278,16 @@ impl Catalog {
     /// The database.
     pub fn db(&self) -> &Db {
         &self.db
+    }
+
+    /// The installation's clock, which the capabilities built over the list share.
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
+    }
+
+    /// Today in China Standard Time as the rules read dates: examples are checked on it.
+    fn today(&self) -> gongfu_rules::date::Ymd {
+        eligibility::ymd(self.clock.today())
     }
 
     /// Every published version, oldest first.
@@ -367,7 +380,13 @@ impl Catalog {
             Some(t) => t.clone(),
             None => self.current_taxonomy().await?,
         };
-        Ok(import::read_list(file, bytes, format, &fallback)?)
+        Ok(import::read_list(
+            file,
+            bytes,
+            format,
+            &fallback,
+            self.today(),
+        )?)
     }
 
     /// Imports a list file as an adjustment against the newest version: new codes become
@@ -617,11 +636,8 @@ impl Catalog {
             }
             (Some(d), _) => match ServiceItem::parse(d, &taxonomy) {
                 Ok(it) => {
-                    let rules = eligibility::check(
-                        &it,
-                        gongfu_rules::Schema::shared(),
-                        eligibility::today(),
-                    );
+                    let rules =
+                        eligibility::check(&it, gongfu_rules::Schema::shared(), self.today());
                     problems.extend(rules.iter().map(|(f, m)| format!("item.{f}: {m}")));
                     Some(it)
                 }
@@ -805,7 +821,7 @@ impl Catalog {
         for e in validate_list(&items) {
             problems.push(e.to_string());
         }
-        let today = eligibility::today();
+        let today = self.today();
         for it in &items {
             for (field, m) in eligibility::check(it, gongfu_rules::Schema::shared(), today) {
                 problems.push(format!("item {} {field}: {m}", it.code));

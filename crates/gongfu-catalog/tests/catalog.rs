@@ -17,7 +17,10 @@ fn admin() -> Actor {
 
 async fn catalog() -> (testing::TestDb, Catalog) {
     let t = testing::fresh().await;
-    let c = Catalog::new(t.db.clone());
+    let c = Catalog::new(
+        t.db.clone(),
+        std::sync::Arc::new(gongfu_domain::FixedClock(time::OffsetDateTime::now_utc())),
+    );
     (t, c)
 }
 

@@ -9,6 +9,9 @@ use gongfu_catalog::import::{read_list, read_taxonomy, registry, Format};
 use gongfu_catalog::national_taxonomy;
 use proptest::prelude::*;
 
+/// The day examples are checked on: fixed, so a run does not depend on the calendar.
+const TODAY: u32 = 20261203;
+
 fn token() -> impl Strategy<Value = String> {
     prop_oneof![
         Just("一、幼有所育".to_string()),
@@ -44,12 +47,12 @@ proptest! {
 
     #[test]
     fn text_layout_never_panics(s in doc()) {
-        let _ = read_list("f.txt", s.as_bytes(), Format::Text, &national_taxonomy());
+        let _ = read_list("f.txt", s.as_bytes(), Format::Text, &national_taxonomy(), TODAY);
     }
 
     #[test]
     fn csv_never_panics(s in doc()) {
-        let _ = read_list("f.csv", s.as_bytes(), Format::Csv, &national_taxonomy());
+        let _ = read_list("f.csv", s.as_bytes(), Format::Csv, &national_taxonomy(), TODAY);
         let _ = registry::read_regions("r.csv", s.as_bytes());
         let _ = registry::read_populations("p.csv", s.as_bytes(), &[]);
         let _ = registry::read_departments("d.csv", s.as_bytes());
@@ -59,13 +62,13 @@ proptest! {
     #[test]
     fn raw_bytes_never_panic(b in prop::collection::vec(any::<u8>(), 0..512)) {
         for f in [Format::Text, Format::Csv, Format::Json, Format::Xlsx, Format::HsdsCsv] {
-            let _ = read_list("f", &b, f, &national_taxonomy());
+            let _ = read_list("f", &b, f, &national_taxonomy(), TODAY);
         }
     }
 
     #[test]
     fn json_never_panics(s in "\\{(\"items\":\\[(\\{(\"[a-z_]{1,12}\":(\"[^\"]{0,6}\"|[0-9]{1,3}|true|null|\\[\\]|\\{\\}),?){0,5}\\},?){0,3}\\])?,?(\"taxonomy\":\\{\\})?\\}") {
-        let _ = read_list("f.json", s.as_bytes(), Format::Json, &national_taxonomy());
+        let _ = read_list("f.json", s.as_bytes(), Format::Json, &national_taxonomy(), TODAY);
     }
 }
 
@@ -77,6 +80,7 @@ fn truncated_xlsx_is_an_error() {
         include_bytes!("fixtures/category-20.txt"),
         Format::Text,
         &national_taxonomy(),
+        TODAY,
     )
     .unwrap();
     let _ = list;
@@ -85,7 +89,7 @@ fn truncated_xlsx_is_an_error() {
             .into_iter()
             .chain(std::iter::repeat_n(0u8, cut))
             .collect::<Vec<_>>();
-        assert!(read_list("f.xlsx", &bytes, Format::Xlsx, &national_taxonomy()).is_err());
+        assert!(read_list("f.xlsx", &bytes, Format::Xlsx, &national_taxonomy(), TODAY).is_err());
     }
 }
 
@@ -106,6 +110,6 @@ fn short_rows_in_an_xlsx_taxonomy_sheet_are_errors() {
     ws.write_number(1, 0, 1.0).unwrap();
     ws.write_string(1, 1, "幼有所育").unwrap();
     let bytes = wb.save_to_buffer().unwrap();
-    let e = read_list("t.xlsx", &bytes, Format::Xlsx, &national_taxonomy()).unwrap_err();
+    let e = read_list("t.xlsx", &bytes, Format::Xlsx, &national_taxonomy(), TODAY).unwrap_err();
     assert!(e.errors[0].sheet.as_deref() == Some("领域大类"), "{e}");
 }

@@ -12,6 +12,7 @@
 
 pub mod account;
 pub mod catalog;
+pub mod clock;
 pub mod facility;
 pub mod geo;
 pub mod hours;
@@ -26,5 +27,6 @@ pub use catalog::{
     ExpenditureResponsibility, ItemCode, ItemDraft, ItemError, ItemStatus, OriginLevel,
     PopulationScope, ProposalKind, ServiceItem, Taxonomy, TaxonomyError,
 };
+pub use clock::{Clock, FixedClock};
 pub use region::{PopulationKind, RegionCode, RegionCodeError, RegionLevel};
 pub use standard::{NumberError, NumberRules, StandardLevel, StandardNumber};

@@ -4,6 +4,7 @@
 use gongfu_affordability::Affordability;
 use gongfu_catalog::Catalog;
 use gongfu_db::Db;
+use gongfu_domain::Clock;
 use gongfu_eligibility::Eligibility;
 use gongfu_places::Places;
 use gongfu_search::SiteSearch;
@@ -17,6 +18,8 @@ use std::sync::Arc;
 pub struct Services {
     /// The database.
     pub db: Db,
+    /// The installation's clock: "today" and "now" for every handler and service.
+    pub clock: Arc<dyn Clock>,
     /// The service list capability.
     pub catalog: Arc<Catalog>,
     /// The standard system capability.

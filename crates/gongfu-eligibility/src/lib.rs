@@ -197,9 +197,17 @@ impl Eligibility {
     pub fn places(&self) -> &Arc<Places> {
         &self.places
     }
+
+    /// Today in China Standard Time on the installation's clock, as rules read dates.
+    pub fn today(&self) -> Ymd {
+        gongfu_catalog::eligibility::ymd(self.catalog.clock().today())
+    }
 }
 
-/// Today in China Standard Time.
+/// Today in China Standard Time. Being replaced by the installation's clock
+/// (`Eligibility::today`).
 pub fn today() -> Ymd {
-    gongfu_catalog::eligibility::today()
+    gongfu_catalog::eligibility::ymd(
+        gongfu_domain::clock::in_china(time::OffsetDateTime::now_utc()).date(),
+    )
 }

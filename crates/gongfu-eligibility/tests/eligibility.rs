@@ -16,6 +16,9 @@ use gongfu_rules::{date, decide, Outcome, Profile, Schema};
 
 const AT: u32 = 20261125;
 
+/// The day the list's eligibility examples are checked on.
+const AT_LIST: u32 = 20261203;
+
 fn demo_compiled() -> Compiled {
     let bytes = std::fs::read(concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -27,6 +30,7 @@ fn demo_compiled() -> Compiled {
         &bytes,
         Format::Csv,
         &gongfu_catalog::national_taxonomy(),
+        AT_LIST,
     )
     .unwrap_or_else(|e| panic!("{e}"));
     let version = Version {

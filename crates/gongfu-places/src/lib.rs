@@ -272,11 +272,10 @@ pub struct Places {
     checked: Mutex<Option<Instant>>,
 }
 
-/// Local time in China (UTC+8), for "open now".
+/// Local time in China (UTC+8), for "open now". Being replaced by the installation's
+/// clock (`Catalog::clock`).
 pub fn now_local() -> PrimitiveDateTime {
-    let cst = time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC);
-    let t = time::OffsetDateTime::now_utc().to_offset(cst);
-    PrimitiveDateTime::new(t.date(), t.time())
+    gongfu_domain::clock::in_china(time::OffsetDateTime::now_utc())
 }
 
 impl Places {

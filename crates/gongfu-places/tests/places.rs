@@ -50,7 +50,7 @@ async fn setup() -> (testing::TestDb, Places) {
     )
     .await
     .unwrap();
-    let places = Places::new(t.db.clone(), Arc::new(Catalog::new(t.db.clone())));
+    let places = Places::new(t.db.clone(), Arc::new(Catalog::new(t.db.clone(), clock())));
     places
         .import_boundaries(&admin(), "b.geojson", BOUNDARIES.as_bytes(), false)
         .await
@@ -91,6 +91,11 @@ fn generated(n: usize) -> String {
         ));
     }
     s
+}
+
+/// The clock of these tests: now, stopped.
+fn clock() -> Arc<dyn gongfu_domain::Clock> {
+    Arc::new(gongfu_domain::FixedClock(time::OffsetDateTime::now_utc()))
 }
 
 #[tokio::test]
@@ -298,7 +303,7 @@ async fn gcj02_input_is_stored_as_wgs84_and_geojson_imports_too() {
 #[tokio::test]
 async fn writes_are_seen_at_once_here_and_soon_by_another_process() {
     let (t, places) = setup().await;
-    let other = Places::new(t.db.clone(), Arc::new(Catalog::new(t.db.clone())));
+    let other = Places::new(t.db.clone(), Arc::new(Catalog::new(t.db.clone(), clock())));
     assert!(other.loaded().await.unwrap().points.is_empty());
     places
         .import_points(

@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 
 use gongfu_catalog::{Catalog, CatalogError};
 use gongfu_db::{audit, documents, Db, DbError};
-use gongfu_standards::{today, Registry, RegistryError};
+use gongfu_standards::{Registry, RegistryError};
 
 use crate::{
     DocKind, SearchConfig, SearchDoc, SearchError, SearchIndex, SearchPage, SearchQuery, Synonyms,
@@ -243,7 +243,7 @@ impl SiteSearch {
             .iter()
             .map(|d| ((d.kind.as_str(), d.key.as_str()), d))
             .collect();
-        let day = today();
+        let day = self.catalog.clock().today();
         for s in &standards {
             words.insert(s.title.clone());
             let key = s.number.to_string();

@@ -33,10 +33,9 @@ use time::Date;
 pub const REVIEW_WARNING_DAYS: i64 = 180;
 
 /// Today in China Standard Time (UTC+8, no daylight saving), the day every district's
-/// dates are in.
+/// dates are in. Being replaced by the installation's clock (`Catalog::clock`).
 pub fn today() -> Date {
-    let cst = time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC);
-    time::OffsetDateTime::now_utc().to_offset(cst).date()
+    gongfu_domain::clock::in_china(time::OffsetDateTime::now_utc()).date()
 }
 
 /// What went wrong in a registry operation.
@@ -431,7 +430,7 @@ impl Registry {
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
-        let today = today();
+        let today = self.catalog.clock().today();
         Ok(StandardDetail {
             in_force: s.in_force(today),
             review_due: s.review_due(today),

@@ -10,6 +10,7 @@ pub mod text_layout;
 
 use gongfu_domain::catalog::{validate_list, Area, Category, ItemColumn, ITEM_COLUMNS};
 use gongfu_domain::{ItemDraft, ServiceItem, Taxonomy};
+use gongfu_rules::date::Ymd;
 use gongfu_sheets::Table;
 use std::collections::HashMap;
 
@@ -99,6 +100,7 @@ pub fn read_list(
     bytes: &[u8],
     format: Format,
     fallback: &Taxonomy,
+    today: Ymd,
 ) -> Result<ParsedList, ImportFailure> {
     let (origin, taxonomy, from_file, drafts) = match format {
         Format::Csv => {
@@ -125,7 +127,7 @@ pub fn read_list(
             (o, tax.unwrap_or_else(|| fallback.clone()), from_file, d)
         }
         Format::HsdsCsv => {
-            let (taxonomy, items) = crate::hsds::read_csv_zip(file, bytes)?;
+            let (taxonomy, items) = crate::hsds::read_csv_zip(file, bytes, today)?;
             return Ok(ParsedList {
                 taxonomy,
                 taxonomy_from_file: true,
@@ -133,7 +135,7 @@ pub fn read_list(
             });
         }
         Format::Json if is_hsds(bytes) => {
-            let (taxonomy, items) = crate::hsds::read_json(file, bytes)?;
+            let (taxonomy, items) = crate::hsds::read_json(file, bytes, today)?;
             return Ok(ParsedList {
                 taxonomy,
                 taxonomy_from_file: true,
@@ -166,7 +168,7 @@ pub fn read_list(
             )
         }
     };
-    let items = parse_drafts(&origin, &taxonomy, drafts)?;
+    let items = parse_drafts(&origin, &taxonomy, drafts, today)?;
     Ok(ParsedList {
         taxonomy,
         taxonomy_from_file: from_file,
@@ -284,9 +286,9 @@ pub fn parse_drafts(
     origin: &Origin,
     taxonomy: &Taxonomy,
     drafts: Vec<Located>,
+    today: Ymd,
 ) -> Result<Vec<ServiceItem>, ImportFailure> {
     let mut errors = Vec::new();
-    let today = crate::eligibility::today();
     let mut items = Vec::with_capacity(drafts.len());
     let mut rows = Vec::with_capacity(drafts.len());
     let at = |l: &Located, field: Option<&'static str>, message: String| {
