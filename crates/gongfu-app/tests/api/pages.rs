@@ -209,3 +209,38 @@ async fn the_import_page_reports_rows_and_columns() {
         "{html}"
     );
 }
+
+#[tokio::test]
+async fn a_staff_form_posted_after_the_session_ended_returns_to_its_page_after_login() {
+    let app = spawn_demo().await;
+    let location = |r: &reqwest::Response| {
+        r.headers()["location"]
+            .to_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    // From the adjustment page: back to that page.
+    let r = app
+        .client
+        .post(app.url("/admin/adjustments/1/approve"))
+        .header("referer", app.url("/admin/adjustments/1"))
+        .form(&[("label", "x"), ("csrf", "stale")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(location(&r), "/login?next=/admin/adjustments/1");
+    // Without a referer (or from another site): the staff home, never the POST-only path.
+    for referer in [None, Some("https://evil.example/admin/x")] {
+        let mut req = app
+            .client
+            .post(app.url("/admin/adjustments/1/approve"))
+            .form(&[("label", "x"), ("csrf", "stale")]);
+        if let Some(r) = referer {
+            req = req.header("referer", r);
+        }
+        let r = req.send().await.unwrap();
+        assert_eq!(r.status(), 303);
+        assert_eq!(location(&r), "/login?next=/admin", "{referer:?}");
+    }
+}

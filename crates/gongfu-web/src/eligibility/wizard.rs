@@ -1,16 +1,9 @@
-//! "What can I enjoy" (我能享受什么) for residents: a wizard that asks one question at a
-//! time, always the one that decides the most items still open, and shows what the
-//! resident may use, grouped by area, with the reasons, the standard and the nearest
-//! service points. Life events (出生, 入学, ...) group items for browsing.
-//!
-//! Nothing a resident answers is stored: the answers travel in the form (POST, so they
-//! stay out of URLs and logs) until the resident asks for a link, which keeps them for
-//! 30 days behind a random token.
+//! The wizard's pages: the start page (with life events to browse), one step per answer,
+//! and answers kept behind a link.
 
-use crate::Query;
+use crate::kit::{page, render, PageCtx, Query, WebError};
 use std::collections::BTreeMap;
 
-use crate::{render, PageCtx, WebError};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
@@ -53,7 +46,7 @@ pub(crate) struct AreaResult {
 }
 
 #[derive(Template)]
-#[template(path = "eligibility.html")]
+#[template(path = "eligibility/wizard.html")]
 struct WizardPage {
     page: PageCtx,
     /// Answers so far, carried in hidden inputs: (field, text).
@@ -294,7 +287,7 @@ pub(crate) async fn start(
     user: CurrentUser,
     Query(q): Query<StartQuery>,
 ) -> Result<Response, WebError> {
-    let page = PageCtx::new(&headers, "/eligibility", user.0.as_ref());
+    let page = page(&headers, "/eligibility", &user);
     let mut p = WizardPage::empty(page);
     if let Some(key) = q.event.filter(|k| !k.is_empty()) {
         let events = gongfu_eligibility::life::standard();
@@ -344,7 +337,7 @@ pub(crate) async fn step(
     user: CurrentUser,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let page = PageCtx::new(&headers, "/eligibility", user.0.as_ref());
+    let page = page(&headers, "/eligibility", &user);
     let mut p = WizardPage::empty(page);
     let mut answers: BTreeMap<String, String> = BTreeMap::new();
     let mut skipped: Vec<String> = Vec::new();
@@ -418,7 +411,7 @@ pub(crate) async fn saved(
     user: CurrentUser,
     Path(token): Path<String>,
 ) -> Result<Response, WebError> {
-    let page = PageCtx::new(&headers, "/eligibility", user.0.as_ref());
+    let page = page(&headers, "/eligibility", &user);
     let mut p = WizardPage::empty(page);
     let answers = state
         .eligibility

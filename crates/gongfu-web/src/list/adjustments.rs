@@ -1,69 +1,22 @@
-//! Staff pages: login, adjustments, proposals, decisions, approval and import. Every
-//! POST checks the session's CSRF token; every rule is gongfu-catalog's.
+//! Adjustments as staff run them: open one, propose (add, modify, merge, retire an item),
+//! decide on proposals, approve (publishing a new version) or close; the adjustment's page
+//! with its preview and its affordability runs. Every rule is gongfu-catalog's: who may
+//! propose or decide what, what a proposal must hold, what a version must pass.
 
-use crate::Query;
-use crate::{render, safe_back, PageCtx, WebError};
+use crate::kit::form::{Columns, Prefixed, StaffForm};
+use crate::kit::{ctx, render, require, urlencode, NoticeQuery, PageCtx, Query, WebError};
 use askama::Template;
-use axum::extract::{Multipart, Path, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use gongfu_accounts::Session;
-use gongfu_catalog::import::ImportError;
 use gongfu_catalog::{CatalogError, ProposalInput};
 use gongfu_db::adjustments::Adjustment;
-use gongfu_db::audit::AuditEntry;
 use gongfu_domain::catalog::ITEM_COLUMNS;
 use gongfu_domain::{AdjustmentStatus, Decision, ItemDraft, ProposalKind};
-use gongfu_edge::auth::{actor, session_cookie};
+use gongfu_edge::auth::actor;
 use gongfu_edge::{AppState, CurrentUser};
-use std::collections::HashMap;
-
-pub(crate) type FormMap = HashMap<String, String>;
-
-/// The session, or a redirect to the login page that comes back here.
-pub(crate) fn require(user: CurrentUser, path: &str) -> Result<Session, WebError> {
-    user.0
-        .ok_or_else(|| WebError::redirect(format!("/login?next={}", urlencode(path))))
-}
-
-pub(crate) fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"/-_.~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
-
-pub(crate) fn check_csrf(s: &Session, form: &FormMap, page: &PageCtx) -> Result<(), WebError> {
-    if gongfu_accounts::csrf_matches(s, form.get("csrf").map(String::as_str).unwrap_or("")) {
-        Ok(())
-    } else {
-        Err(WebError::new(StatusCode::FORBIDDEN, "安全校验失败", "the form's security token does not match your session; reload the page and submit again").with_page(page))
-    }
-}
-
-pub(crate) fn ctx(headers: &HeaderMap, path: &str, s: &Session) -> PageCtx {
-    PageCtx::new(headers, path, Some(s))
-}
-
-/// What every staff form POST starts with: a session (else the login page) whose CSRF
-/// token the form echoes, and the page context for rendering errors.
-pub(crate) fn staff_form(
-    user: CurrentUser,
-    headers: &HeaderMap,
-    path: &str,
-    form: &FormMap,
-) -> Result<(Session, PageCtx), WebError> {
-    let s = require(user, path)?;
-    let page = ctx(headers, path, &s);
-    check_csrf(&s, form, &page)?;
-    Ok((s, page))
-}
+use serde::Deserialize;
 
 /// The status of a form that comes back with the catalogue's objection shown on it.
 fn form_status(e: &CatalogError) -> StatusCode {
@@ -74,148 +27,26 @@ fn form_status(e: &CatalogError) -> StatusCode {
     }
 }
 
-#[derive(Template)]
-#[template(path = "login.html")]
-struct Login {
-    page: PageCtx,
-    error: String,
-    next: String,
-}
-
-#[derive(serde::Deserialize)]
-pub(crate) struct NextQuery {
-    next: Option<String>,
-}
-
-pub(crate) async fn login_form(headers: HeaderMap, Query(q): Query<NextQuery>) -> Response {
-    let page = PageCtx::new(&headers, "/login", None);
-    render(&Login {
-        page,
-        error: String::new(),
-        next: safe_back(q.next.as_deref().unwrap_or("/admin")).to_string(),
-    })
-}
-
-pub(crate) async fn login(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Form(f): Form<FormMap>,
-) -> Response {
-    let next = safe_back(f.get("next").map(String::as_str).unwrap_or("/admin")).to_string();
-    let (u, p) = (
-        f.get("username").cloned().unwrap_or_default(),
-        f.get("password").cloned().unwrap_or_default(),
-    );
-    match gongfu_accounts::login(&state.db, &u, &p).await {
-        Ok((token, _)) => (
-            [(
-                header::SET_COOKIE,
-                session_cookie(&token, state.secure_cookies),
-            )],
-            Redirect::to(&next),
-        )
-            .into_response(),
-        Err(e) => {
-            let page = PageCtx::new(&headers, "/login", None);
-            let msg = match e {
-                gongfu_accounts::AccountError::BadCredentials => "用户名或密码错误。".to_string(),
-                other => format!("登录失败：{other}"),
-            };
-            (
-                StatusCode::UNAUTHORIZED,
-                render(&Login {
-                    page,
-                    error: msg,
-                    next,
-                }),
-            )
-                .into_response()
-        }
-    }
-}
-
-pub(crate) async fn logout(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    user: CurrentUser,
-    Form(f): Form<FormMap>,
-) -> Result<Response, WebError> {
-    if let Some(s) = &user.0 {
-        check_csrf(s, &f, &ctx(&headers, "/logout", s))?;
-        if let Some(t) = gongfu_edge::auth::cookie(&headers, gongfu_accounts::SESSION_COOKIE) {
-            gongfu_accounts::logout(&state.db, t)
-                .await
-                .map_err(gongfu_edge::ApiError::from)?;
-        }
-    }
-    Ok((
-        [(header::SET_COOKIE, session_cookie("", state.secure_cookies))],
-        Redirect::to("/"),
-    )
-        .into_response())
-}
-
-#[derive(Template)]
-#[template(path = "admin.html")]
-struct Dashboard {
-    page: PageCtx,
-    notice: &'static str,
-    display_name: String,
-    role_label: &'static str,
-    can_propose: bool,
-    can_admin: bool,
-    adjustments: Vec<Adjustment>,
-    audit: Vec<AuditEntry>,
-}
-
-pub(crate) async fn dashboard(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    user: CurrentUser,
-    Query(q): Query<NoticeQuery>,
-) -> Result<Response, WebError> {
-    let s = require(user, "/admin")?;
-    let page = ctx(&headers, "/admin", &s);
-    let adjustments = state
-        .catalog
-        .adjustments()
-        .await
-        .map_err(|e| WebError::from(e).with_page(&page))?;
-    let audit = gongfu_db::audit::list(&state.db, None, 30)
-        .await
-        .map_err(|e| WebError::from(e).with_page(&page))?;
-    let notice = match q.notice.as_deref() {
-        Some("open") => "没有进行中的动态调整：请先在下方发起一次调整，再对事项提出修改或退出。",
-        _ => "",
-    };
-    Ok(render(&Dashboard {
-        notice,
-        display_name: s.user.display_name.clone(),
-        role_label: s.user.role.label(),
-        can_propose: s.user.role.can_propose(),
-        can_admin: s.user.role.can_administer(),
-        adjustments,
-        audit,
-        page,
-    }))
+/// The dashboard's form that opens an adjustment.
+#[derive(Deserialize)]
+pub(crate) struct OpenForm {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    description: String,
 }
 
 pub(crate) async fn open_adjustment(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    user: CurrentUser,
-    Form(f): Form<FormMap>,
+    StaffForm {
+        session: s,
+        page,
+        form: f,
+    }: StaffForm<OpenForm>,
 ) -> Result<Response, WebError> {
-    let (s, page) = staff_form(user, &headers, "/admin", &f)?;
-    let title = f.get("title").cloned().unwrap_or_default();
     let id = state
         .catalog
-        .open_adjustment(
-            &actor(&s),
-            &title,
-            f.get("description").map(String::as_str).unwrap_or(""),
-            None,
-        )
+        .open_adjustment(&actor(&s), &f.title, &f.description, None)
         .await
         .map_err(|e| WebError::from(e).with_page(&page))?;
     Ok(Redirect::to(&format!("/admin/adjustments/{id}")).into_response())
@@ -235,7 +66,7 @@ struct ProposalRow {
 }
 
 #[derive(Template)]
-#[template(path = "adjustment.html")]
+#[template(path = "list/adjustment.html")]
 struct AdjustmentPage {
     page: PageCtx,
     adj: Adjustment,
@@ -254,11 +85,6 @@ struct AdjustmentPage {
     /// Affordability runs of this adjustment: (id, title, summary of the first year).
     runs: Vec<(i64, String, String)>,
     can_assess: bool,
-}
-
-#[derive(serde::Deserialize, Default)]
-pub(crate) struct NoticeQuery {
-    notice: Option<String>,
 }
 
 async fn adjustment_page(
@@ -299,39 +125,9 @@ async fn adjustment_page(
         })
         .collect();
     let role = s.user.role;
-    let mut runs = Vec::new();
-    for r in state
-        .affordability
-        .runs(Some(id))
+    let runs = crate::affordability::adjustment_runs(state, id)
         .await
-        .map_err(|e| WebError::from(gongfu_edge::ApiError::from(e)).with_page(&page))?
-    {
-        // The summary reads the kept result: the district's share before and after.
-        let summary = match state.affordability.run_by_id(r.id).await {
-            Ok(full) => full
-                .result
-                .as_ref()
-                .and_then(|res| res.years.first())
-                .map(|y| {
-                    let pct = |v: Option<f64>| {
-                        v.map(|v| format!("{:.2}%", v * 100.0))
-                            .unwrap_or_else(|| "—".into())
-                    };
-                    let cand = y.candidate.as_ref();
-                    format!(
-                        "{}年：增加费用 {} 万元，区级占比 {} → {}（{}）",
-                        y.year,
-                        crate::affordability::wan(cand.map_or(0.0, |c| c.cost) - y.base.cost),
-                        pct(y.base.ratio),
-                        pct(cand.and_then(|c| c.ratio)),
-                        cand.map_or("—", |c| c.band.label())
-                    )
-                })
-                .unwrap_or_default(),
-            Err(_) => String::new(),
-        };
-        runs.push((r.id, r.title, summary));
-    }
+        .map_err(|e| crate::affordability::web(e, &page))?;
     Ok(render(&AdjustmentPage {
         runs,
         can_assess: role.can_propose() || role.can_review(),
@@ -381,7 +177,7 @@ struct Field {
 }
 
 #[derive(Template)]
-#[template(path = "propose.html")]
+#[template(path = "list/propose.html")]
 struct ProposeForm {
     page: PageCtx,
     adjustment_id: i64,
@@ -394,7 +190,7 @@ struct ProposeForm {
     error: String,
 }
 
-#[derive(serde::Deserialize, Default)]
+#[derive(Deserialize, Default)]
 pub(crate) struct ProposeQuery {
     kind: Option<String>,
     code: Option<String>,
@@ -464,40 +260,63 @@ pub(crate) async fn propose_form(
     }))
 }
 
+/// An item's columns as the proposal form posts them: `item_{key}`, one input each.
+impl Columns for ItemDraft {
+    const PREFIX: &'static str = "item_";
+    fn keys() -> impl Iterator<Item = &'static str> {
+        ITEM_COLUMNS.iter().map(|c| c.key)
+    }
+    fn set(&mut self, key: &str, value: String) {
+        ItemDraft::set(self, key, value);
+    }
+}
+
+/// The proposal form.
+#[derive(Deserialize)]
+pub(crate) struct ProposalForm {
+    /// `add`, `modify`, `merge` or `retire` (an unknown kind reads as add, as the form
+    /// page's query does).
+    #[serde(default)]
+    kind: String,
+    /// The items the proposal is about, separated by commas or 、.
+    #[serde(default)]
+    target_codes: String,
+    #[serde(default)]
+    rationale: String,
+    /// One piece of evidence per line.
+    #[serde(default)]
+    evidence: String,
+    /// The item as proposed (not used when retiring).
+    #[serde(flatten)]
+    item: Prefixed<ItemDraft>,
+}
+
 pub(crate) async fn propose(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    user: CurrentUser,
     Path(id): Path<i64>,
-    Form(f): Form<FormMap>,
+    StaffForm {
+        session: s,
+        page,
+        form: f,
+    }: StaffForm<ProposalForm>,
 ) -> Result<Response, WebError> {
-    let path = format!("/admin/adjustments/{id}/propose");
-    let (s, page) = staff_form(user, &headers, &path, &f)?;
-    let kind = ProposalKind::parse(f.get("kind").map(String::as_str).unwrap_or(""))
-        .unwrap_or(ProposalKind::Add);
-    let mut draft = ItemDraft::default();
-    for c in ITEM_COLUMNS {
-        if let Some(v) = f.get(&format!("item_{}", c.key)) {
-            draft.set(c.key, v.clone());
-        }
-    }
-    let targets: Vec<String> =
-        gongfu_domain::text::split_list(f.get("target_codes").map(String::as_str).unwrap_or(""));
+    // A refused proposal comes back on its form, whichever page posted it.
+    let page = page.at(&format!("/admin/adjustments/{id}/propose"));
+    let kind = ProposalKind::parse(&f.kind).unwrap_or(ProposalKind::Add);
+    let Prefixed(draft) = f.item;
+    let targets: Vec<String> = gongfu_domain::text::split_list(&f.target_codes);
     let input = ProposalInput {
         kind,
         target_codes: targets.clone(),
         item: (kind != ProposalKind::Retire).then(|| draft.clone()),
-        rationale: f.get("rationale").cloned().unwrap_or_default(),
+        rationale: f.rationale.clone(),
         evidence: f
-            .get("evidence")
-            .map(|e| {
-                e.lines()
-                    .map(str::trim)
-                    .filter(|l| !l.is_empty())
-                    .map(str::to_string)
-                    .collect()
-            })
-            .unwrap_or_default(),
+            .evidence
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect(),
     };
     match state.catalog.propose(&actor(&s), id, input).await {
         Ok(pid) => Ok(Redirect::to(&format!(
@@ -516,8 +335,8 @@ pub(crate) async fn propose(
                 kind_label: kind.label(),
                 targets: targets.join("、"),
                 fields: fields_of(&draft),
-                rationale: f.get("rationale").cloned().unwrap_or_default(),
-                evidence: f.get("evidence").cloned().unwrap_or_default(),
+                rationale: f.rationale,
+                evidence: f.evidence,
                 error: e.to_string(),
             };
             Ok((status, render(&form)).into_response())
@@ -526,17 +345,26 @@ pub(crate) async fn propose(
     }
 }
 
+/// A reviewer's decision on one proposal.
+#[derive(Deserialize)]
+pub(crate) struct DecisionForm {
+    /// `accepted` or `rejected` (the button pressed).
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    note: String,
+}
+
 pub(crate) async fn decide(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    user: CurrentUser,
     Path((id, pid)): Path<(i64, i64)>,
-    Form(f): Form<FormMap>,
+    StaffForm {
+        session: s,
+        page,
+        form: f,
+    }: StaffForm<DecisionForm>,
 ) -> Result<Response, WebError> {
-    let path = format!("/admin/adjustments/{id}");
-    let (s, page) = staff_form(user, &headers, &path, &f)?;
-    let d = Decision::parse(f.get("decision").map(String::as_str).unwrap_or(""))
-        .filter(|d| *d != Decision::Pending);
+    let d = Decision::parse(&f.decision).filter(|d| *d != Decision::Pending);
     let Some(d) = d else {
         return Err(WebError::new(
             StatusCode::BAD_REQUEST,
@@ -545,17 +373,7 @@ pub(crate) async fn decide(
         )
         .with_page(&page));
     };
-    match state
-        .catalog
-        .decide(
-            &actor(&s),
-            pid,
-            id,
-            d,
-            f.get("note").map(String::as_str).unwrap_or(""),
-        )
-        .await
-    {
+    match state.catalog.decide(&actor(&s), pid, id, d, &f.note).await {
         Ok(()) => {
             Ok(Redirect::to(&format!("/admin/adjustments/{id}#proposal-{pid}")).into_response())
         }
@@ -563,23 +381,29 @@ pub(crate) async fn decide(
     }
 }
 
+/// Approval: the new version's name and notes.
+#[derive(Deserialize)]
+pub(crate) struct ApproveForm {
+    #[serde(default)]
+    label: String,
+    #[serde(default)]
+    notes: String,
+}
+
 pub(crate) async fn approve(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    user: CurrentUser,
     Path(id): Path<i64>,
-    Form(f): Form<FormMap>,
+    StaffForm {
+        session: s,
+        page,
+        form: f,
+    }: StaffForm<ApproveForm>,
 ) -> Result<Response, WebError> {
-    let path = format!("/admin/adjustments/{id}");
-    let (s, page) = staff_form(user, &headers, &path, &f)?;
+    // A refused approval comes back on the adjustment's page.
+    let page = page.at(&format!("/admin/adjustments/{id}"));
     match state
         .catalog
-        .approve(
-            &actor(&s),
-            id,
-            f.get("label").map(String::as_str).unwrap_or(""),
-            f.get("notes").map(String::as_str).unwrap_or(""),
-        )
+        .approve(&actor(&s), id, &f.label, &f.notes)
         .await
     {
         Ok(v) if v.number > 1 => {
@@ -600,23 +424,30 @@ pub(crate) async fn approve(
     }
 }
 
+/// Closing without publishing.
+#[derive(Deserialize)]
+pub(crate) struct CloseForm {
+    /// `rejected` or `withdrawn` (also when absent or unknown).
+    #[serde(default)]
+    status: String,
+}
+
 pub(crate) async fn close(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    user: CurrentUser,
     Path(id): Path<i64>,
-    Form(f): Form<FormMap>,
+    StaffForm {
+        session: s,
+        page,
+        form: f,
+    }: StaffForm<CloseForm>,
 ) -> Result<Response, WebError> {
-    let path = format!("/admin/adjustments/{id}");
-    let (s, page) = staff_form(user, &headers, &path, &f)?;
-    let status = AdjustmentStatus::parse(f.get("status").map(String::as_str).unwrap_or(""))
-        .unwrap_or(AdjustmentStatus::Withdrawn);
+    let status = AdjustmentStatus::parse(&f.status).unwrap_or(AdjustmentStatus::Withdrawn);
     state
         .catalog
         .close(&actor(&s), id, status)
         .await
         .map_err(|e| WebError::from(e).with_page(&page))?;
-    Ok(Redirect::to(&path).into_response())
+    Ok(Redirect::to(&format!("/admin/adjustments/{id}")).into_response())
 }
 
 /// From an item page's "propose" buttons: into the newest open adjustment.
@@ -648,124 +479,4 @@ pub(crate) async fn propose_redirect(
         None => Redirect::to("/admin?notice=open"),
     }
     .into_response())
-}
-
-#[derive(Template)]
-#[template(path = "import.html")]
-struct ImportPage {
-    page: PageCtx,
-    errors: Vec<ImportError>,
-    notice: String,
-}
-
-pub(crate) async fn import_form(
-    headers: HeaderMap,
-    user: CurrentUser,
-) -> Result<Response, WebError> {
-    let s = require(user, "/admin/import")?;
-    let page = ctx(&headers, "/admin/import", &s);
-    Ok(render(&ImportPage {
-        page,
-        errors: vec![],
-        notice: String::new(),
-    }))
-}
-
-pub(crate) async fn import(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    user: CurrentUser,
-    mut mp: Multipart,
-) -> Result<Response, WebError> {
-    let s = require(user, "/admin/import")?;
-    let page = ctx(&headers, "/admin/import", &s);
-    let mut f = FormMap::new();
-    let mut file: Option<(String, Vec<u8>)> = None;
-    loop {
-        match mp.next_field().await {
-            Ok(Some(field)) => {
-                let name = field.name().unwrap_or("").to_string();
-                if name == "file" {
-                    let fname = field.file_name().unwrap_or("upload").to_string();
-                    let bytes = field.bytes().await.map_err(|e| {
-                        WebError::new(StatusCode::BAD_REQUEST, "上传失败", e.to_string())
-                            .with_page(&page)
-                    })?;
-                    file = Some((fname, bytes.to_vec()));
-                } else {
-                    f.insert(name, field.text().await.unwrap_or_default());
-                }
-            }
-            Ok(None) => break,
-            Err(e) => {
-                return Err(
-                    WebError::new(StatusCode::BAD_REQUEST, "上传失败", e.to_string())
-                        .with_page(&page),
-                )
-            }
-        }
-    }
-    check_csrf(&s, &f, &page)?;
-    let Some((fname, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
-        return Ok((
-            StatusCode::BAD_REQUEST,
-            render(&ImportPage {
-                page,
-                errors: vec![],
-                notice: "请选择要导入的文件。".into(),
-            }),
-        )
-            .into_response());
-    };
-    let title = f
-        .get("title")
-        .filter(|t| !t.trim().is_empty())
-        .cloned()
-        .unwrap_or_else(|| format!("导入 {fname}"));
-    let publish = f.get("publish").is_some_and(|v| v == "1");
-    match state
-        .catalog
-        .import(
-            &actor(&s),
-            gongfu_catalog::ImportRequest {
-                taxonomy: None,
-                file: &fname,
-                bytes: &bytes,
-                format: None,
-                title: &title,
-                label: f.get("label").map(String::as_str).unwrap_or(""),
-                publish,
-            },
-        )
-        .await
-    {
-        Ok(o) => Ok(Redirect::to(&format!(
-            "/admin/adjustments/{}?notice={}",
-            o.adjustment_id,
-            urlencode(&format!(
-                "已导入：新增 {} 项，调整 {} 项，退出 {} 项",
-                o.added, o.modified, o.retired
-            ))
-        ))
-        .into_response()),
-        Err(CatalogError::Import(failure)) => Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            render(&ImportPage {
-                page,
-                errors: failure.errors,
-                notice: String::new(),
-            }),
-        )
-            .into_response()),
-        Err(e @ (CatalogError::Conflict(_) | CatalogError::Invalid(_))) => Ok((
-            StatusCode::CONFLICT,
-            render(&ImportPage {
-                page,
-                errors: vec![],
-                notice: e.to_string(),
-            }),
-        )
-            .into_response()),
-        Err(e) => Err(WebError::from(e).with_page(&page)),
-    }
 }

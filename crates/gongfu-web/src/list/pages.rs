@@ -1,11 +1,12 @@
-//! Public pages: no login, cacheable, readable on a phone.
+//! The list as residents read it: home, items by area and category, one item, regions and
+//! a community's items, versions and the diff of two. No login, cacheable, readable on a
+//! phone.
 
-use crate::Query;
-use crate::{render, safe_back, PageCtx, WebError, ELDERLY_COOKIE};
+use crate::kit::{page, render, PageCtx, Query, WebError};
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use gongfu_catalog::view::ItemView;
 use gongfu_catalog::{ItemFilter, Snapshot};
 use gongfu_db::catalog::Version;
@@ -74,10 +75,6 @@ pub(crate) fn group<'a>(
         .collect()
 }
 
-fn page(headers: &HeaderMap, path: &str, user: &CurrentUser) -> PageCtx {
-    PageCtx::new(headers, path, user.0.as_ref())
-}
-
 struct AreaCard {
     no: u32,
     name: String,
@@ -92,7 +89,7 @@ struct CatCard {
 }
 
 #[derive(Template)]
-#[template(path = "home.html")]
+#[template(path = "list/home.html")]
 struct Home {
     page: PageCtx,
     version: Option<Version>,
@@ -157,7 +154,7 @@ pub(crate) struct ItemsQuery {
 }
 
 #[derive(Template)]
-#[template(path = "items.html")]
+#[template(path = "list/items.html")]
 struct Items {
     page: PageCtx,
     version_label: String,
@@ -248,7 +245,7 @@ pub(crate) struct VersionQuery {
 }
 
 #[derive(Template)]
-#[template(path = "item.html")]
+#[template(path = "list/item.html")]
 struct ItemPage {
     page: PageCtx,
     item: ItemView,
@@ -361,7 +358,7 @@ struct District {
 }
 
 #[derive(Template)]
-#[template(path = "regions.html")]
+#[template(path = "list/regions.html")]
 struct Regions {
     page: PageCtx,
     districts: Vec<District>,
@@ -401,7 +398,7 @@ pub(crate) async fn regions(
 }
 
 #[derive(Template)]
-#[template(path = "region.html")]
+#[template(path = "list/region.html")]
 struct RegionPage {
     page: PageCtx,
     code: String,
@@ -485,7 +482,7 @@ struct VersionRow {
 }
 
 #[derive(Template)]
-#[template(path = "versions.html")]
+#[template(path = "list/versions.html")]
 struct Versions {
     page: PageCtx,
     versions: Vec<VersionRow>,
@@ -529,7 +526,7 @@ pub(crate) struct DiffQuery {
 }
 
 #[derive(Template)]
-#[template(path = "diff.html")]
+#[template(path = "list/diff.html")]
 struct DiffPage {
     page: PageCtx,
     a: i64,
@@ -570,22 +567,4 @@ pub(crate) async fn diff(
         removed: d.removed,
         changed: d.changed,
     }))
-}
-
-#[derive(Deserialize)]
-pub(crate) struct ElderlyQuery {
-    on: Option<String>,
-    back: Option<String>,
-}
-
-/// Turns 长者模式 on or off for this browser and goes back to the page.
-pub(crate) async fn elderly(Query(q): Query<ElderlyQuery>) -> Response {
-    let on = q.on.as_deref() == Some("1");
-    let cookie = format!(
-        "{ELDERLY_COOKIE}={}; Path=/; Max-Age={}; SameSite=Lax",
-        if on { "1" } else { "0" },
-        365 * 24 * 3600
-    );
-    let back = safe_back(q.back.as_deref().unwrap_or("/")).to_string();
-    ([(header::SET_COOKIE, cookie)], Redirect::to(&back)).into_response()
 }

@@ -1,16 +1,25 @@
 //! The search page (`/search`), behind the search box on every public page: items,
 //! standards and guides in one ranked list, narrowed by type and area.
+//!
+//! It must never rank or index anything itself: the index and its ranking are
+//! gongfu-search's, a hit's URL the edge's (`gongfu_edge::links::hit_url`, the API's too).
 
-use crate::Query;
-use crate::{render, PageCtx, WebError};
+use crate::kit::{page, render, urlencode, PageCtx, Query, WebError};
 use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
 use gongfu_edge::links::hit_url;
 use gongfu_edge::{AppState, CurrentUser};
 use gongfu_search::{DocKind, SearchQuery, SiteSearchError};
 use serde::Deserialize;
+
+/// The search page's route.
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new().route("/search", get(search))
+}
 
 /// Results per page.
 const PER_PAGE: usize = 10;
@@ -44,7 +53,7 @@ struct ResultView {
 }
 
 #[derive(Template)]
-#[template(path = "search.html")]
+#[template(path = "search/search.html")]
 struct SearchPage {
     page: PageCtx,
     kind: String,
@@ -70,21 +79,17 @@ fn label(kind: DocKind) -> &'static str {
 }
 
 fn link(q: &str, kind: &str, area: &str, page: usize) -> String {
-    let mut s = format!("/search?q={}", urlencoding(q));
+    let mut s = format!("/search?q={}", urlencode(q));
     if !kind.is_empty() {
         s.push_str(&format!("&type={kind}"));
     }
     if !area.is_empty() {
-        s.push_str(&format!("&area={}", urlencoding(area)));
+        s.push_str(&format!("&area={}", urlencode(area)));
     }
     if page > 1 {
         s.push_str(&format!("&page={page}"));
     }
     s
-}
-
-fn urlencoding(s: &str) -> String {
-    crate::admin::urlencode(s)
 }
 
 pub(crate) async fn search(
@@ -93,7 +98,7 @@ pub(crate) async fn search(
     user: CurrentUser,
     Query(p): Query<SearchParams>,
 ) -> Result<Response, WebError> {
-    let mut page = PageCtx::new(&headers, "/search", user.0.as_ref());
+    let mut page = page(&headers, "/search", &user);
     let q = p.q.unwrap_or_default();
     page.q = q.clone();
     let kind = gongfu_edge::params::search_kind(p.kind.as_deref())

@@ -1,33 +1,30 @@
 //! Staff pages of the standard system: uploads (registry, tree, texts), the form that adds
 //! or edits one standard, and removal. Every rule is gongfu-standards'; every POST checks
-//! the session's CSRF token.
+//! the session's CSRF token (through the kit's `StaffForm` and `StaffUpload`).
 
-use crate::admin::{check_csrf, ctx, require, staff_form, urlencode, FormMap};
-use crate::Query;
-use crate::{render, PageCtx, WebError};
+use crate::kit::form::{Columns, Prefixed, StaffForm};
+use crate::kit::upload::{File, StaffUpload};
+use crate::kit::{
+    ctx, render, require, urlencode, urlencode_all, NoticeQuery, PageCtx, Query, WebError,
+};
 use askama::Template;
-use axum::extract::{Multipart, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use gongfu_catalog::import::ImportError;
 use gongfu_domain::standard::{StandardDraft, STANDARD_COLUMNS};
 use gongfu_edge::auth::actor;
 use gongfu_edge::{AppState, CurrentUser};
+use gongfu_standards::texts::{TextKind, TextUpload};
 use gongfu_standards::RegistryError;
 use serde::Deserialize;
 
 #[derive(Template)]
-#[template(path = "standards_admin.html")]
+#[template(path = "standards/admin.html")]
 struct UploadPage {
     page: PageCtx,
     errors: Vec<ImportError>,
     notice: String,
-}
-
-#[derive(Deserialize, Default)]
-pub(crate) struct NoticeQuery {
-    notice: Option<String>,
 }
 
 pub(crate) async fn page(
@@ -43,71 +40,24 @@ pub(crate) async fn page(
     }))
 }
 
-/// A staff upload form, read and checked: who sent it, the page to answer on, its text
-/// fields and its one file.
-pub(crate) struct StaffUpload {
-    pub session: gongfu_accounts::Session,
-    pub page: PageCtx,
-    pub form: FormMap,
-    pub file: Option<(String, Vec<u8>)>,
-}
-
-/// Reads an upload posted from the admin page at `path`: login required (else a redirect
-/// to the login page), then the fields and the file, then the CSRF token.
-pub(crate) async fn staff_upload(
-    user: CurrentUser,
-    headers: &HeaderMap,
-    path: &str,
-    mp: &mut Multipart,
-) -> Result<StaffUpload, WebError> {
-    let session = require(user, path)?;
-    let page = ctx(headers, path, &session);
-    let (form, file) = read_multipart(mp, &page).await?;
-    check_csrf(&session, &form, &page)?;
-    Ok(StaffUpload {
-        session,
-        page,
-        form,
-        file,
-    })
-}
-
-/// Reads a multipart form: the text fields and the one file (name, bytes).
-pub(crate) async fn read_multipart(
-    mp: &mut Multipart,
-    page: &PageCtx,
-) -> Result<(FormMap, Option<(String, Vec<u8>)>), WebError> {
-    let mut f = FormMap::new();
-    let mut file = None;
-    let bad = |e: axum::extract::multipart::MultipartError| {
-        WebError::new(StatusCode::BAD_REQUEST, "上传失败", e.to_string()).with_page(page)
-    };
-    while let Some(field) = mp.next_field().await.map_err(bad)? {
-        let name = field.name().unwrap_or("").to_string();
-        if name == "file" {
-            let fname = field.file_name().unwrap_or("upload").to_string();
-            let bytes = field.bytes().await.map_err(bad)?;
-            file = Some((fname, bytes.to_vec()));
-        } else {
-            f.insert(name, field.text().await.map_err(bad)?);
-        }
-    }
-    Ok((f, file.filter(|(_, b)| !b.is_empty())))
+/// An upload to the registry: which file it is.
+#[derive(Deserialize)]
+pub(crate) struct RegistryUpload {
+    /// `registry` (标准明细表) or `tree` (标准体系表).
+    #[serde(default)]
+    what: String,
 }
 
 pub(crate) async fn upload(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    user: CurrentUser,
-    mut mp: Multipart,
-) -> Result<Response, WebError> {
-    let StaffUpload {
+    StaffUpload {
         session: s,
         page,
-        form: f,
+        fields: f,
         file,
-    } = staff_upload(user, &headers, "/admin/standards", &mut mp).await?;
-    let what = f.get("what").map(String::as_str).unwrap_or("");
+    }: StaffUpload<RegistryUpload>,
+) -> Result<Response, WebError> {
+    let page = page.at("/admin/standards");
     let again = |status: StatusCode, errors: Vec<ImportError>, notice: String| {
         (
             status,
@@ -119,7 +69,7 @@ pub(crate) async fn upload(
         )
             .into_response()
     };
-    let Some((fname, bytes)) = file else {
+    let Some(File { name: fname, bytes }) = file else {
         return Ok(again(
             StatusCode::BAD_REQUEST,
             vec![],
@@ -127,7 +77,7 @@ pub(crate) async fn upload(
         ));
     };
     let a = actor(&s);
-    let result = match what {
+    let result = match f.what.as_str() {
         "registry" => state
             .standards
             .import_standards(&a, &fname, &bytes)
@@ -182,7 +132,7 @@ struct Field {
 }
 
 #[derive(Template)]
-#[template(path = "standard_form.html")]
+#[template(path = "standards/form.html")]
 struct EditPage {
     page: PageCtx,
     previous: String,
@@ -251,20 +201,39 @@ pub(crate) async fn edit_form(
     }))
 }
 
+/// A standard's columns as the form posts them: `std_{key}`, one input each.
+impl Columns for StandardDraft {
+    const PREFIX: &'static str = "std_";
+    fn keys() -> impl Iterator<Item = &'static str> {
+        STANDARD_COLUMNS.iter().map(|c| c.key)
+    }
+    fn set(&mut self, key: &str, value: String) {
+        StandardDraft::set(self, key, value);
+    }
+}
+
+/// The form that adds or edits one standard.
+#[derive(Deserialize)]
+pub(crate) struct StandardForm {
+    /// The number the standard had before this edit; empty for a new one.
+    #[serde(default)]
+    previous: String,
+    /// The standard as entered.
+    #[serde(flatten)]
+    standard: Prefixed<StandardDraft>,
+}
+
 pub(crate) async fn edit(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    user: CurrentUser,
-    Form(f): Form<FormMap>,
+    StaffForm {
+        session: s,
+        page,
+        form: f,
+    }: StaffForm<StandardForm>,
 ) -> Result<Response, WebError> {
-    let (s, page) = staff_form(user, &headers, "/admin/standards/edit", &f)?;
-    let mut draft = StandardDraft::default();
-    for c in STANDARD_COLUMNS {
-        if let Some(v) = f.get(&format!("std_{}", c.key)) {
-            draft.set(c.key, v.clone());
-        }
-    }
-    let previous = f.get("previous").cloned().unwrap_or_default();
+    let page = page.at("/admin/standards/edit");
+    let Prefixed(draft) = f.standard;
+    let previous = f.previous;
     match state
         .standards
         .save_draft(&actor(&s), &draft, Some(previous.as_str()))
@@ -330,14 +299,21 @@ pub(crate) async fn edit(
     }
 }
 
+/// Removing one standard.
+#[derive(Deserialize)]
+pub(crate) struct RemoveForm {
+    #[serde(default)]
+    number: String,
+}
+
 pub(crate) async fn remove(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    user: CurrentUser,
-    Form(f): Form<FormMap>,
+    StaffForm {
+        session: s,
+        page,
+        form: RemoveForm { number },
+    }: StaffForm<RemoveForm>,
 ) -> Result<Response, WebError> {
-    let (s, page) = staff_form(user, &headers, "/admin/standards", &f)?;
-    let number = f.get("number").cloned().unwrap_or_default();
     state
         .standards
         .remove_standard(&actor(&s), &number)
@@ -350,15 +326,66 @@ pub(crate) async fn remove(
     .into_response())
 }
 
-/// Percent-encodes everything but unreserved characters, `/` included, for a path segment.
-pub(crate) fn urlencode_all(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
+/// An upload of one text: what it is the text of.
+#[derive(Deserialize)]
+pub(crate) struct TextFields {
+    /// `standard` (a standard's text) or `guide` (an item's service guide).
+    #[serde(default)]
+    kind: String,
+    /// The standard's number or the item's code.
+    #[serde(default)]
+    key: String,
+}
+
+/// Upload one text (standard text or guide); the answer comes back on the registry page.
+pub(crate) async fn upload_text(
+    State(state): State<AppState>,
+    StaffUpload {
+        session: s,
+        page,
+        fields: f,
+        file,
+    }: StaffUpload<TextFields>,
+) -> Result<Response, WebError> {
+    let back = |notice: String| {
+        Redirect::to(&format!("/admin/standards?notice={}", urlencode(&notice))).into_response()
+    };
+    let Some(File { name, bytes }) = file else {
+        return Ok(back("请选择要上传的文本文件。".into()));
+    };
+    let kind = match TextKind::parse(&f.kind) {
+        Ok(k) => k,
+        Err(e) => return Ok(back(e.to_string())),
+    };
+    let key = f.key;
+    let upload = TextUpload {
+        kind,
+        key: key.clone(),
+        file: name.clone(),
+        bytes,
+    };
+    match state
+        .standards
+        .import_texts(&actor(&s), &[upload], false)
+        .await
+    {
+        // Show the text where residents will read it.
+        Ok(_) => Ok(Redirect::to(&match kind {
+            TextKind::Standard => format!(
+                "/standards/view/{}?notice={}",
+                urlencode_all(key.trim()),
+                urlencode(&format!("已导入文本 {name}"))
+            ),
+            TextKind::Guide => format!("/guides/{}", urlencode(key.trim())),
         })
-        .collect()
+        .into_response()),
+        Err(
+            e @ (RegistryError::Invalid(_)
+            | RegistryError::Text { .. }
+            | RegistryError::Number(_)
+            | RegistryError::NotFound { .. }
+            | RegistryError::Forbidden(_)),
+        ) => Ok(back(format!("未导入：{e}"))),
+        Err(e) => Err(WebError::from(e).with_page(&page)),
+    }
 }

@@ -1,8 +1,9 @@
-//! The standard system's pages: the tree with counts, coverage, what needs attention, the
-//! list of standards and one standard.
+//! The standard system as residents read it: the tree with counts, coverage, what needs
+//! attention, the list of standards and one standard (with its text and the self-check's
+//! findings when it has one).
 
-use crate::Query;
-use crate::{render, PageCtx, WebError};
+use super::texts::{finding_views, DocView, FindingView};
+use crate::kit::{page, render, NoticeQuery, PageCtx, Query, WebError};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -13,10 +14,6 @@ use gongfu_standards::view::StandardView;
 use gongfu_standards::{NodeCount, RegistryError};
 use serde::Deserialize;
 
-fn page(headers: &HeaderMap, path: &str, user: &CurrentUser) -> PageCtx {
-    PageCtx::new(headers, path, user.0.as_ref())
-}
-
 fn fail(page: &PageCtx) -> impl Fn(RegistryError) -> WebError + '_ {
     move |e| WebError::from(e).with_page(page)
 }
@@ -26,7 +23,7 @@ fn percent(r: f64) -> String {
 }
 
 #[derive(Template)]
-#[template(path = "standards.html")]
+#[template(path = "standards/tree.html")]
 struct TreePage {
     page: PageCtx,
     nodes: Vec<NodeCount>,
@@ -79,7 +76,7 @@ struct AreaRow {
 }
 
 #[derive(Template)]
-#[template(path = "standards_coverage.html")]
+#[template(path = "standards/coverage.html")]
 struct CoveragePage {
     page: PageCtx,
     version: String,
@@ -142,7 +139,7 @@ pub(crate) async fn coverage(
 }
 
 #[derive(Template)]
-#[template(path = "standards_attention.html")]
+#[template(path = "standards/attention.html")]
 struct AttentionPage {
     page: PageCtx,
     today: String,
@@ -169,7 +166,7 @@ pub(crate) async fn attention(
 }
 
 #[derive(Template)]
-#[template(path = "standards_list.html")]
+#[template(path = "standards/list.html")]
 struct ListPage {
     page: PageCtx,
     heading: String,
@@ -221,7 +218,7 @@ pub(crate) async fn list(
 }
 
 #[derive(Template)]
-#[template(path = "standard.html")]
+#[template(path = "standards/standard.html")]
 struct StandardPage {
     page: PageCtx,
     s: StandardView,
@@ -233,13 +230,8 @@ struct StandardPage {
     notice: String,
     can_edit: bool,
     text: Option<gongfu_standards::texts::Text>,
-    doc: Option<crate::texts::DocView>,
-    findings: Vec<crate::texts::FindingView>,
-}
-
-#[derive(Deserialize, Default)]
-pub(crate) struct NoticeQuery {
-    notice: Option<String>,
+    doc: Option<DocView>,
+    findings: Vec<FindingView>,
 }
 
 pub(crate) async fn one(
@@ -265,7 +257,7 @@ pub(crate) async fn one(
         .await
         .map_err(fail(&page))?;
     let findings = match &text {
-        Some(t) => crate::texts::finding_views(
+        Some(t) => finding_views(
             &state
                 .standards
                 .check_document(&t.document)
@@ -275,9 +267,7 @@ pub(crate) async fn one(
         None => vec![],
     };
     Ok(render(&StandardPage {
-        doc: text
-            .as_ref()
-            .map(|t| crate::texts::DocView::new(&t.document)),
+        doc: text.as_ref().map(|t| DocView::new(&t.document)),
         text,
         findings,
         s: StandardView::new(&d.standard, gongfu_standards::today()),

@@ -1,16 +1,15 @@
-//! Texts as pages: a standard's text on its page, an item's service guide, and the
-//! GB/T 1.1 self-check page (upload a draft, read the findings; nothing is stored).
+//! Texts as pages: a standard's text on its page (`DocView`, `finding_views`), an item's
+//! service guide, and the GB/T 1.1 self-check page (upload a draft, read the findings;
+//! nothing is stored). Texts are read from their stored structure, never the file.
 
-use crate::admin::urlencode;
-use crate::standards_admin::{read_multipart, staff_upload, urlencode_all, StaffUpload};
-use crate::{render, PageCtx, WebError};
+use crate::kit::upload::{read_multipart, File};
+use crate::kit::{page, render, PageCtx, WebError};
 use askama::Template;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
-use gongfu_edge::auth::actor;
+use axum::response::{IntoResponse, Response};
 use gongfu_edge::{AppState, CurrentUser};
-use gongfu_standards::texts::{Text, TextKind, TextUpload};
+use gongfu_standards::texts::{Text, TextKind};
 use gongfu_standards::RegistryError;
 use gongfu_texts::{Block, Document, Finding};
 
@@ -141,7 +140,7 @@ pub(crate) fn finding_views(findings: &[Finding]) -> Vec<FindingView> {
 }
 
 #[derive(Template)]
-#[template(path = "guide.html")]
+#[template(path = "standards/guide.html")]
 struct GuidePage {
     page: PageCtx,
     code: String,
@@ -156,7 +155,7 @@ pub(crate) async fn guide(
     user: CurrentUser,
     Path(code): Path<String>,
 ) -> Result<Response, WebError> {
-    let page = PageCtx::new(&headers, &format!("/guides/{code}"), user.0.as_ref());
+    let page = page(&headers, &format!("/guides/{code}"), &user);
     let fail = |e: RegistryError| WebError::from(e).with_page(&page);
     let Some(text) = state
         .standards
@@ -190,7 +189,7 @@ pub(crate) async fn guide(
 }
 
 #[derive(Template)]
-#[template(path = "check.html")]
+#[template(path = "standards/check.html")]
 struct CheckPage {
     page: PageCtx,
     file: String,
@@ -202,7 +201,7 @@ struct CheckPage {
 }
 
 pub(crate) async fn check_form(headers: HeaderMap, user: CurrentUser) -> Response {
-    let page = PageCtx::new(&headers, "/standards/check", user.0.as_ref());
+    let page = page(&headers, "/standards/check", &user);
     render(&CheckPage {
         page,
         file: String::new(),
@@ -220,7 +219,7 @@ pub(crate) async fn check(
     user: CurrentUser,
     mut mp: Multipart,
 ) -> Result<Response, WebError> {
-    let page = PageCtx::new(&headers, "/standards/check", user.0.as_ref());
+    let page = page(&headers, "/standards/check", &user);
     let (_, file) = read_multipart(&mut mp, &page).await?;
     let again = |status, file: String, error: String| {
         (
@@ -237,7 +236,7 @@ pub(crate) async fn check(
         )
             .into_response()
     };
-    let Some((name, bytes)) = file else {
+    let Some(File { name, bytes }) = file else {
         return Ok(again(
             StatusCode::BAD_REQUEST,
             String::new(),
@@ -257,62 +256,6 @@ pub(crate) async fn check(
         Err(e @ RegistryError::Text { .. }) => {
             Ok(again(StatusCode::UNPROCESSABLE_ENTITY, name, e.to_string()))
         }
-        Err(e) => Err(WebError::from(e).with_page(&page)),
-    }
-}
-
-/// Admin: upload one text (standard text or guide).
-pub(crate) async fn upload(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    user: CurrentUser,
-    mut mp: Multipart,
-) -> Result<Response, WebError> {
-    let StaffUpload {
-        session: s,
-        page,
-        form: f,
-        file,
-    } = staff_upload(user, &headers, "/admin/standards", &mut mp).await?;
-    let back = |notice: String| {
-        Redirect::to(&format!("/admin/standards?notice={}", urlencode(&notice))).into_response()
-    };
-    let Some((name, bytes)) = file else {
-        return Ok(back("请选择要上传的文本文件。".into()));
-    };
-    let kind = match TextKind::parse(f.get("kind").map(String::as_str).unwrap_or("")) {
-        Ok(k) => k,
-        Err(e) => return Ok(back(e.to_string())),
-    };
-    let key = f.get("key").cloned().unwrap_or_default();
-    let upload = TextUpload {
-        kind,
-        key: key.clone(),
-        file: name.clone(),
-        bytes,
-    };
-    match state
-        .standards
-        .import_texts(&actor(&s), &[upload], false)
-        .await
-    {
-        // Show the text where residents will read it.
-        Ok(_) => Ok(Redirect::to(&match kind {
-            TextKind::Standard => format!(
-                "/standards/view/{}?notice={}",
-                urlencode_all(key.trim()),
-                urlencode(&format!("已导入文本 {name}"))
-            ),
-            TextKind::Guide => format!("/guides/{}", urlencode(key.trim())),
-        })
-        .into_response()),
-        Err(
-            e @ (RegistryError::Invalid(_)
-            | RegistryError::Text { .. }
-            | RegistryError::Number(_)
-            | RegistryError::NotFound { .. }
-            | RegistryError::Forbidden(_)),
-        ) => Ok(back(format!("未导入：{e}"))),
         Err(e) => Err(WebError::from(e).with_page(&page)),
     }
 }

@@ -1,0 +1,286 @@
+//! `/admin/affordability/runs/{id}`: a kept run's report: the district's share of the
+//! budget year by year against the amber and red lines, costs by area, subdistrict and
+//! payer, the items the candidate changes, with the charts drawn by `kit::chart`.
+
+use super::{pct, wan, web, RunRow};
+use crate::kit::chart::{Bars, ShareLines};
+use crate::kit::{ctx, render, require, PageCtx, WebError};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use gongfu_affordability::afford::{Band, RunResult, PAYERS};
+use gongfu_edge::{ApiError, AppState, CurrentUser};
+
+fn band_class(b: Band) -> &'static str {
+    match b {
+        Band::Green => "band-green",
+        Band::Amber => "band-amber",
+        Band::Red => "band-red",
+        Band::Unknown => "",
+    }
+}
+
+pub(crate) struct YearRow {
+    pub year: i32,
+    pub persons: u64,
+    pub beneficiaries: u64,
+    pub cost: String,
+    pub payers: Vec<String>,
+    pub budget: String,
+    pub ratio: String,
+    pub band: &'static str,
+    pub band_class: &'static str,
+    pub cand: Option<(String, String, &'static str, &'static str, String, String)>,
+}
+
+pub(crate) struct GroupRow {
+    pub key: String,
+    pub name: String,
+    pub cost: String,
+    pub cand: String,
+    pub delta: String,
+}
+
+pub(crate) struct ItemRow {
+    pub code: String,
+    pub name: String,
+    pub change: &'static str,
+    pub take_up: String,
+    pub eligible: String,
+    pub cost: String,
+    pub cand_eligible: String,
+    pub cand_cost: String,
+    pub delta: String,
+}
+
+#[derive(Template)]
+#[template(path = "affordability/report.html")]
+struct ReportPage {
+    page: PageCtx,
+    run: RunRow,
+    version: i64,
+    candidate: String,
+    has_cand: bool,
+    first_year: i32,
+    amber: String,
+    red: String,
+    payer_names: Vec<&'static str>,
+    years: Vec<YearRow>,
+    areas: Vec<GroupRow>,
+    subdistricts: Vec<GroupRow>,
+    changed: Vec<ItemRow>,
+    items: Vec<ItemRow>,
+    notes: Vec<String>,
+    ratio_chart: String,
+    area_chart: String,
+    payer_chart: String,
+}
+
+fn group_rows(
+    groups: &[gongfu_affordability::afford::GroupResult],
+    has_cand: bool,
+) -> Vec<GroupRow> {
+    groups
+        .iter()
+        .map(|g| GroupRow {
+            key: g.key.clone(),
+            name: g.name.clone(),
+            cost: wan(g.cost[0]),
+            cand: if has_cand {
+                wan(g.candidate_cost[0])
+            } else {
+                String::new()
+            },
+            delta: if has_cand {
+                wan(g.candidate_cost[0] - g.cost[0])
+            } else {
+                String::new()
+            },
+        })
+        .collect()
+}
+
+/// The district's share of the budget per year, the version's and the candidate's, with
+/// the amber and red lines.
+fn ratio_chart(r: &RunResult) -> String {
+    let (base, cand) = r
+        .years
+        .iter()
+        .map(|y| (y.base.ratio, y.candidate.as_ref().and_then(|c| c.ratio)))
+        .unzip();
+    ShareLines {
+        id: "ratio-chart",
+        label: "区级支出占一般公共预算支出比例",
+        periods: r.years.iter().map(|y| y.year.to_string()).collect(),
+        series: vec![("base", base), ("cand", cand)],
+        thresholds: vec![
+            (r.bands.amber, "amber", "黄色预警"),
+            (r.bands.red, "red", "红色预警"),
+        ],
+        least_top: r.bands.red * 1.25,
+    }
+    .svg()
+}
+
+/// Costs per group (first year) in 万元, the candidate's beside the version's.
+fn bar_chart(id: &str, label: &str, rows: &[(String, f64, Option<f64>)]) -> String {
+    Bars {
+        id,
+        label,
+        rows,
+        value: wan,
+        unit: "万元",
+        compared: "方案",
+    }
+    .svg()
+}
+
+pub(crate) async fn report(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    let path = format!("/admin/affordability/runs/{id}");
+    let s = require(user, &path)?;
+    let page = ctx(&headers, &path, &s);
+    let run = state
+        .affordability
+        .run_by_id(id)
+        .await
+        .map_err(|e| web(e, &page))?;
+    let Some(r) = run.result.as_ref() else {
+        return Err(WebError::from(ApiError::new(
+            gongfu_edge::ErrorCode::NotFound,
+            format!("run {id} has no result"),
+        ))
+        .with_page(&page));
+    };
+    let has_cand = r.candidate.is_some();
+    let years = r
+        .years
+        .iter()
+        .map(|y| YearRow {
+            year: y.year,
+            persons: y.persons,
+            beneficiaries: y.base.beneficiaries,
+            cost: wan(y.base.cost),
+            payers: y.base.by_payer.iter().map(|v| wan(*v)).collect(),
+            budget: y
+                .budget
+                .map(|b| {
+                    format!(
+                        "{}{}",
+                        wan(b),
+                        if y.budget_estimated {
+                            "（推算）"
+                        } else {
+                            ""
+                        }
+                    )
+                })
+                .unwrap_or_else(|| "未录入".into()),
+            ratio: pct(y.base.ratio),
+            band: y.base.band.label(),
+            band_class: band_class(y.base.band),
+            cand: y.candidate.as_ref().map(|c| {
+                (
+                    wan(c.cost),
+                    pct(c.ratio),
+                    c.band.label(),
+                    band_class(c.band),
+                    wan(c.cost - y.base.cost),
+                    format!("{:+}", c.beneficiaries as i64 - y.base.beneficiaries as i64),
+                )
+            }),
+        })
+        .collect();
+    let opt = |v: Option<u64>| v.map(|n| n.to_string()).unwrap_or_else(|| "—".into());
+    let items: Vec<ItemRow> = r
+        .items
+        .iter()
+        .map(|it| {
+            let y = &it.years[0];
+            ItemRow {
+                code: it.code.clone(),
+                name: it.name.clone(),
+                change: match it.change.as_str() {
+                    "added" => "新增",
+                    "removed" => "取消",
+                    "changed" => "调整",
+                    _ => "",
+                },
+                take_up: format!("{:.1}%", y.take_up * 100.0),
+                eligible: opt(y.eligible),
+                cost: wan(y.cost),
+                cand_eligible: opt(y.candidate_eligible),
+                cand_cost: wan(y.candidate_cost),
+                delta: wan(y.candidate_cost - y.cost),
+            }
+        })
+        .collect();
+    let changed = if has_cand {
+        r.items
+            .iter()
+            .zip(&items)
+            .filter(|(it, _)| it.change != "unchanged")
+            .map(|(_, row)| ItemRow {
+                code: row.code.clone(),
+                name: row.name.clone(),
+                change: row.change,
+                take_up: row.take_up.clone(),
+                eligible: row.eligible.clone(),
+                cost: row.cost.clone(),
+                cand_eligible: row.cand_eligible.clone(),
+                cand_cost: row.cand_cost.clone(),
+                delta: row.delta.clone(),
+            })
+            .collect()
+    } else {
+        vec![]
+    };
+    let area_rows: Vec<(String, f64, Option<f64>)> = r
+        .areas
+        .iter()
+        .map(|a| {
+            (
+                a.name.clone(),
+                a.cost[0],
+                has_cand.then(|| a.candidate_cost[0]),
+            )
+        })
+        .collect();
+    let first = &r.years[0];
+    let payer_rows: Vec<(String, f64, Option<f64>)> = PAYERS
+        .iter()
+        .enumerate()
+        .map(|(i, (_, zh))| {
+            (
+                zh.to_string(),
+                first.base.by_payer[i],
+                first.candidate.as_ref().map(|c| c.by_payer[i]),
+            )
+        })
+        .collect();
+    Ok(render(&ReportPage {
+        page,
+        run: RunRow::from(&run),
+        version: r.version,
+        candidate: r.candidate.clone().unwrap_or_default(),
+        has_cand,
+        first_year: first.year,
+        amber: format!("{:.1}%", r.bands.amber * 100.0),
+        red: format!("{:.1}%", r.bands.red * 100.0),
+        payer_names: PAYERS.iter().map(|p| p.1).collect(),
+        years,
+        areas: group_rows(&r.areas, has_cand),
+        subdistricts: group_rows(&r.subdistricts, has_cand),
+        changed,
+        items,
+        notes: r.notes.clone(),
+        ratio_chart: ratio_chart(r),
+        area_chart: bar_chart("area-chart", "各领域费用", &area_rows),
+        payer_chart: bar_chart("payer-chart", "各级财政承担", &payer_rows),
+    }))
+}
