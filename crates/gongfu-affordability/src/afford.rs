@@ -29,7 +29,9 @@ pub const PAYERS: [(&str, &str); 4] = [
 ];
 
 /// Fractions of a cost each payer bears; they sum to 1.
-#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Default, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 #[serde(deny_unknown_fields)]
 pub struct Shares {
     /// 中央财政.
@@ -97,7 +99,7 @@ pub fn responsibility_key(r: &ExpenditureResponsibility) -> String {
 }
 
 /// What one beneficiary of an item costs in a year.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct UnitCost {
     /// Item code.
     pub item: String,
@@ -153,7 +155,9 @@ impl CostBook {
 }
 
 /// Where the district's share of the cost stands against its budget.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Band {
     /// Below amber.
@@ -179,7 +183,7 @@ impl Band {
 }
 
 /// Warning thresholds: the district's cost as a share of its general budget expenditure.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Bands {
     /// Amber from this share (e.g. 0.07).
@@ -221,7 +225,7 @@ impl Bands {
 }
 
 /// A scenario: changes to a list version, as data.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
     /// Short name (shown on the report).
@@ -284,7 +288,7 @@ impl Scenario {
 }
 
 /// One change of a scenario.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Change {
     /// A new item.
@@ -593,7 +597,7 @@ pub struct RunInput<'a> {
 }
 
 /// Totals of one list in one year.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct Totals {
     /// All payers, yuan.
     pub cost: f64,
@@ -608,7 +612,7 @@ pub struct Totals {
 }
 
 /// One year of a run.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct YearResult {
     /// Year.
     pub year: i32,
@@ -627,7 +631,7 @@ pub struct YearResult {
 }
 
 /// One item over the run.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct ItemResult {
     /// Code.
     pub code: String,
@@ -644,7 +648,7 @@ pub struct ItemResult {
 }
 
 /// One item in one year.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct ItemYear {
     /// Eligible in the version (`None`: not in it).
     pub eligible: Option<u64>,
@@ -664,7 +668,7 @@ pub struct ItemYear {
 }
 
 /// A region's (area's, sub-district's) cost per year.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct GroupResult {
     /// Area number or region code.
     pub key: String,
@@ -677,7 +681,7 @@ pub struct GroupResult {
 }
 
 /// The first year's eligible counts per item per community.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct CommunityTable {
     /// Community codes.
     pub communities: Vec<String>,
@@ -692,7 +696,7 @@ pub struct CommunityTable {
 }
 
 /// The result of a run.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct RunResult {
     /// List version.
     pub version: i64,
@@ -700,7 +704,8 @@ pub struct RunResult {
     pub candidate: Option<String>,
     /// Thresholds used.
     pub bands: Bands,
-    /// Rates used.
+    /// Projection rates used: `birth_rate`, `net_migration_rate` and `death_rates` as
+    /// `[from_age, to_age, rate]`.
     pub rates: Rates,
     /// Years.
     pub years: Vec<YearResult>,

@@ -17,7 +17,7 @@ use gongfu_rules::{Population, Schema};
 use gongfu_eligibility::synth::{synthesize, CommunityCount, Marginals, Rng};
 
 /// Rates a projection applies each year, as data (a run's request carries them).
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Rates {
     /// Live births per person per year (e.g. 0.0085 for 8.5‰).

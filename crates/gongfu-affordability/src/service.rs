@@ -18,7 +18,7 @@ use crate::{Affordability, AffordabilityError};
 use gongfu_eligibility::synth::{synthesize, CommunityCount, Marginals};
 
 /// A population as listed.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct PopulationInfo {
     /// Id.
     pub id: i64,
@@ -82,7 +82,7 @@ fn one() -> f64 {
 }
 
 /// A request to synthesize a population.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SynthRequest {
     /// Name; "合成人口 YEAR（示例）" when absent.
@@ -93,8 +93,10 @@ pub struct SynthRequest {
     /// Seed; 2026 when absent.
     #[serde(default)]
     pub seed: Option<u64>,
-    /// Marginals; the shipped ones when absent.
+    /// Marginals; the shipped ones when absent (`data/eligibility/marginals.json` shows
+    /// the shape).
     #[serde(default)]
+    #[schema(value_type = Option<Object>)]
     pub marginals: Option<Marginals>,
     /// Share drawn, above 0 and at most 1 (0.01 for a 1% sample, each person then
     /// standing for 100); 1 when absent.
@@ -103,7 +105,7 @@ pub struct SynthRequest {
 }
 
 /// A request to run the assessment.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RunRequest {
     /// Title; made from the scenario or adjustment when absent.
@@ -127,7 +129,8 @@ pub struct RunRequest {
     /// An adjustment whose preview to compare.
     #[serde(default)]
     pub adjustment: Option<i64>,
-    /// Projection rates.
+    /// Projection rates: `birth_rate`, `net_migration_rate` and `death_rates` as
+    /// `[from_age, to_age, rate]` (docs/affordability.md).
     #[serde(default)]
     pub projection: Option<Rates>,
     /// Warning bands.
@@ -142,7 +145,7 @@ pub struct RunRequest {
 }
 
 /// A kept run.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct Run {
     /// Id.
     pub id: i64,
@@ -155,6 +158,7 @@ pub struct Run {
     /// By whom.
     pub created_by: String,
     /// The request as given.
+    #[schema(value_type = RunRequest)]
     pub request: serde_json::Value,
     /// The population's name and year.
     pub population: String,

@@ -41,10 +41,14 @@ impl FromRequestParts<AppState> for CurrentUser {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        match cookie(&parts.headers, SESSION_COOKIE) {
-            Some(token) => Ok(Self(gongfu_accounts::session(&state.db, token).await?)),
-            None => Ok(Self(None)),
+        let session = match cookie(&parts.headers, SESSION_COOKIE) {
+            Some(token) => gongfu_accounts::session(&state.db, token).await?,
+            None => None,
+        };
+        if let Some(s) = &session {
+            crate::trace::record_user(&s.user.username);
         }
+        Ok(Self(session))
     }
 }
 

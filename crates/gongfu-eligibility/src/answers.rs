@@ -24,7 +24,7 @@ impl Eligibility {
             )])
         })?;
         let token: String = raw.iter().map(|b| format!("{b:02x}")).collect();
-        let expires = time::OffsetDateTime::now_utc() + time::Duration::days(ANSWERS_KEPT_DAYS);
+        let expires = self.catalog().clock().now() + time::Duration::days(ANSWERS_KEPT_DAYS);
         let expires = expires
             .replace_nanosecond(0)
             .unwrap_or(expires)

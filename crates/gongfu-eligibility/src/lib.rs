@@ -203,11 +203,3 @@ impl Eligibility {
         gongfu_catalog::eligibility::ymd(self.catalog.clock().today())
     }
 }
-
-/// Today in China Standard Time. Being replaced by the installation's clock
-/// (`Eligibility::today`).
-pub fn today() -> Ymd {
-    gongfu_catalog::eligibility::ymd(
-        gongfu_domain::clock::in_china(time::OffsetDateTime::now_utc()).date(),
-    )
-}

@@ -78,7 +78,7 @@ pub struct Facility {
 }
 
 /// What is analysed: one facility type, or one area (any type serving it).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, utoipa::ToSchema)]
 #[serde(tag = "kind", content = "key", rename_all = "lowercase")]
 pub enum Target {
     /// A facility type code.
@@ -275,7 +275,7 @@ pub fn analyse(
 }
 
 /// What a norm measures.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum NormMetric {
     /// At least one facility per `value` residents (and at least one per unit).
@@ -287,7 +287,9 @@ pub enum NormMetric {
 }
 
 /// Where a norm is checked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum NormScope {
     /// Each community.

@@ -272,12 +272,6 @@ pub struct Places {
     checked: Mutex<Option<Instant>>,
 }
 
-/// Local time in China (UTC+8), for "open now". Being replaced by the installation's
-/// clock (`Catalog::clock`).
-pub fn now_local() -> PrimitiveDateTime {
-    gongfu_domain::clock::in_china(time::OffsetDateTime::now_utc())
-}
-
 impl Places {
     /// The capability over a database, with the shipped classification, calendar and norms.
     pub fn new(db: Db, catalog: Arc<Catalog>) -> Self {

@@ -32,12 +32,6 @@ use time::Date;
 /// How many days ahead the watch warns of a review falling due.
 pub const REVIEW_WARNING_DAYS: i64 = 180;
 
-/// Today in China Standard Time (UTC+8, no daylight saving), the day every district's
-/// dates are in. Being replaced by the installation's clock (`Catalog::clock`).
-pub fn today() -> Date {
-    gongfu_domain::clock::in_china(time::OffsetDateTime::now_utc()).date()
-}
-
 /// What went wrong in a registry operation.
 #[derive(Debug, thiserror::Error)]
 pub enum RegistryError {

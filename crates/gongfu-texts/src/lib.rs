@@ -43,7 +43,7 @@ use gongfu_domain::standard::StandardNumber;
 use serde::{Deserialize, Serialize};
 
 /// A parsed document: its title, its number if the cover gives one, and its blocks in order.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Document {
     /// The document title (the Markdown `#` heading, the docx Title paragraph).
     pub title: String,
@@ -83,7 +83,7 @@ impl Document {
 }
 
 /// One block of a document. `line` is 1-based in the source (Markdown line, docx paragraph).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Block {
     /// A chapter (level 1) or clause (level = number of parts in its number, "5.1" is 2).

@@ -524,3 +524,67 @@ fn places_import_and_export_from_the_command_line() {
         text(&out.stderr)
     );
 }
+
+/// `gongfu serve` with `GONGFU_LOG_FORMAT=json`: every request is one JSON line on standard
+/// error, with its route, status, latency and the request id the answer carried.
+#[test]
+fn a_served_request_is_one_json_log_line_with_the_id_the_answer_carries() {
+    use std::io::{BufRead, Read, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gongfu"))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env(
+            "GONGFU_DATABASE_URL",
+            format!("sqlite://{}", dir.path().join("g.db").display()),
+        )
+        .env("GONGFU_LOG", "info")
+        .env("GONGFU_LOG_FORMAT", "json")
+        .env_remove("GONGFU_CONFIG")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("gongfu serves");
+    // "gongfu serving sqlite://… on http://127.0.0.1:PORT"
+    let mut first = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let addr = first.rsplit("http://").next().unwrap().trim().to_string();
+    let mut conn = std::net::TcpStream::connect(&addr).unwrap();
+    write!(
+        conn,
+        "GET /healthz HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    conn.read_to_string(&mut answer).unwrap();
+    let id = answer
+        .lines()
+        .find_map(|l| l.strip_prefix("x-request-id: "))
+        .unwrap_or_else(|| panic!("no request id in {answer}"))
+        .trim()
+        .to_string();
+    // Graceful stop (SIGTERM) flushes the log; then read every line it wrote.
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    child.wait().unwrap();
+    let line = err
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .find(|v| v["span"]["request_id"] == id.as_str())
+        .unwrap_or_else(|| panic!("no JSON line for request {id} in:\n{err}"));
+    assert_eq!(line["span"]["route"], "/healthz", "{line}");
+    assert_eq!(line["span"]["method"], "GET", "{line}");
+    assert_eq!(line["span"]["status"], 200, "{line}");
+    assert!(line["span"]["latency_ms"].as_f64().is_some(), "{line}");
+    assert_eq!(line["level"], "INFO", "{line}");
+}

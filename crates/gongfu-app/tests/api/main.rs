@@ -11,6 +11,7 @@ mod eligibility;
 mod eligibility_pages;
 mod helpers;
 mod items;
+mod openapi;
 mod pages;
 mod places;
 mod search;

@@ -8,8 +8,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use gongfu_edge::auth::session_cookie;
 use gongfu_edge::{ApiError, AppState, Query, Staff};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -21,35 +21,91 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(audit))
 }
 
+/// A user name and password.
 #[derive(Deserialize, ToSchema)]
 struct LoginBody {
+    /// Login name.
     username: String,
+    /// Password.
     password: String,
 }
 
+/// The logged-in user and the session's CSRF token.
+#[derive(Serialize, ToSchema)]
+pub struct SessionView {
+    /// Login name.
+    username: String,
+    /// Name shown on pages.
+    display_name: String,
+    /// `administrator`, `department_editor`, `reviewer` or `viewer`.
+    role: &'static str,
+    /// Short names of the departments an editor works for.
+    departments: Vec<String>,
+    /// Send as `X-CSRF-Token` with every write.
+    csrf_token: String,
+}
+
+impl SessionView {
+    fn new(s: &gongfu_accounts::Session) -> Self {
+        SessionView {
+            username: s.user.username.clone(),
+            display_name: s.user.display_name.clone(),
+            role: s.user.role.as_str(),
+            departments: s.user.departments.clone(),
+            csrf_token: s.csrf.clone(),
+        }
+    }
+}
+
+/// Audit entries.
+#[derive(Serialize, ToSchema)]
+pub struct AuditLog {
+    /// Newest first.
+    entries: Vec<AuditEntryView>,
+}
+
+/// One audit entry: who did what, when, to which record.
+#[derive(Serialize, ToSchema)]
+pub struct AuditEntryView {
+    /// Sequence number.
+    id: i64,
+    /// When (RFC 3339, UTC).
+    at: String,
+    /// Who: a user name, or `cli` / `demo` for commands run on the server.
+    actor: String,
+    /// What was done, e.g. `version.publish`.
+    action: String,
+    /// The kind of record, e.g. `version`.
+    entity: String,
+    /// Its key, e.g. the version number.
+    entity_key: String,
+    /// Details of the action; their shape depends on `action`.
+    detail: Value,
+}
+
 /// Logs in: sets the session cookie and returns the CSRF token to send with writes.
-#[utoipa::path(post, path = "/api/v1/session", request_body = LoginBody, responses((status = 200, description = "logged in"), (status = 401, body = ErrorBody)))]
-async fn login(State(state): State<AppState>, body: Bytes) -> Result<Response, ApiError> {
+#[utoipa::path(post, path = "/api/v1/session", request_body = LoginBody, responses((status = 200, description = "logged in; the session cookie is set", body = SessionView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+async fn login(
+    State(state): State<AppState>,
+    body: Bytes,
+) -> Result<(HeaderMap, Json<SessionView>), ApiError> {
     let b: LoginBody = json_body(&body)?;
     let (token, s) = gongfu_accounts::login(&state.db, &b.username, &b.password).await?;
-    let mut res = Json(json!({"username": s.user.username, "display_name": s.user.display_name, "role": s.user.role, "departments": s.user.departments, "csrf_token": s.csrf})).into_response();
+    let mut headers = HeaderMap::new();
     if let Ok(v) = HeaderValue::from_str(&session_cookie(&token, state.secure_cookies)) {
-        res.headers_mut().insert(header::SET_COOKIE, v);
+        headers.insert(header::SET_COOKIE, v);
     }
-    Ok(res)
+    Ok((headers, Json(SessionView::new(&s))))
 }
 
 /// The logged-in user.
-#[utoipa::path(get, path = "/api/v1/session", responses((status = 200, description = "the user"), (status = 401, body = ErrorBody)))]
-async fn whoami(staff: Staff) -> Json<Value> {
-    let u = &staff.0.user;
-    Json(
-        json!({"username": u.username, "display_name": u.display_name, "role": u.role, "departments": u.departments, "csrf_token": staff.0.csrf}),
-    )
+#[utoipa::path(get, path = "/api/v1/session", responses((status = 200, description = "the user", body = SessionView), (status = 401, body = ErrorBody)))]
+async fn whoami(staff: Staff) -> Json<SessionView> {
+    Json(SessionView::new(&staff.0))
 }
 
 /// Logs out.
-#[utoipa::path(delete, path = "/api/v1/session", responses((status = 204, description = "logged out")))]
+#[utoipa::path(delete, path = "/api/v1/session", responses((status = 204, description = "logged out"), (status = 401, body = ErrorBody)))]
 async fn logout(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -75,14 +131,26 @@ struct AuditQuery {
 }
 
 /// The audit log, newest first.
-#[utoipa::path(get, path = "/api/v1/audit", params(AuditQuery), responses((status = 200, description = "entries"), (status = 401, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/audit", params(AuditQuery), responses((status = 200, description = "entries", body = AuditLog), (status = 401, body = ErrorBody)))]
 async fn audit(
     State(state): State<AppState>,
     _staff: Staff,
     Query(q): Query<AuditQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<AuditLog>, ApiError> {
     let limit = q.limit.unwrap_or(100).clamp(1, 1000);
-    Ok(Json(
-        json!({"entries": gongfu_db::audit::list(&state.db, q.entity.as_deref(), limit).await?}),
-    ))
+    let entries = gongfu_db::audit::list(&state.db, q.entity.as_deref(), limit).await?;
+    Ok(Json(AuditLog {
+        entries: entries
+            .into_iter()
+            .map(|e| AuditEntryView {
+                id: e.id,
+                at: e.at,
+                actor: e.actor,
+                action: e.action,
+                entity: e.entity,
+                entity_key: e.entity_key,
+                detail: e.detail,
+            })
+            .collect(),
+    }))
 }

@@ -2,19 +2,19 @@
 //! the finance tables, and affordability runs (财政承受能力评估). Staff only: these are the
 //! district's internal fiscal analyses.
 
-use super::{json_body, ErrorBody};
+use super::{json_body, Created, Download, ErrorBody, FileBody, XLSX};
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
 use axum::Json;
-use gongfu_affordability::afford::Scenario;
-use gongfu_affordability::service::{RunRequest, SynthRequest};
+use gongfu_affordability::afford::{Scenario, Shares, UnitCost};
+use gongfu_affordability::service::{PopulationInfo, Run, RunRequest, SynthRequest};
 use gongfu_edge::Staff;
 use gongfu_edge::{limits, ApiError, AppState, ErrorCode};
-use serde::Deserialize;
-use serde_json::{json, Value};
-use utoipa::IntoParams;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -34,37 +34,83 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(export_run))
 }
 
+/// The populations held.
+#[derive(Serialize, ToSchema)]
+pub struct Populations {
+    /// Newest first, without their persons.
+    populations: Vec<PopulationInfo>,
+}
+
+/// The finance tables.
+#[derive(Serialize, ToSchema)]
+pub struct Finance {
+    /// Unit costs per item and year.
+    unit_costs: Vec<UnitCost>,
+    /// Default payer shares per 支出责任 (`central`, `local`, `shared` or another split's
+    /// text).
+    payer_shares: BTreeMap<String, Shares>,
+    /// General budget expenditure per region and year.
+    budgets: Vec<BudgetView>,
+}
+
+/// A general budget expenditure figure.
+#[derive(Serialize, ToSchema)]
+pub struct BudgetView {
+    /// Region code (the district).
+    region_code: String,
+    /// Year.
+    year: i64,
+    /// Yuan.
+    general_expenditure: f64,
+    /// Source.
+    provenance: String,
+}
+
+/// What a finance import did.
+#[derive(Serialize, ToSchema)]
+pub struct FinanceImported {
+    /// Rows saved.
+    rows: usize,
+}
+
+/// Kept runs.
+#[derive(Serialize, ToSchema)]
+pub struct Runs {
+    /// Newest first, without results.
+    runs: Vec<Run>,
+}
+
 /// Every population (without persons), newest first.
 #[utoipa::path(get, path = "/api/v1/populations",
-    responses((status = 200, description = "`{\"populations\": [...]}`"), (status = 401, body = ErrorBody)))]
+    responses((status = 200, description = "the populations", body = Populations), (status = 401, body = ErrorBody)))]
 async fn populations(
     State(state): State<AppState>,
     _staff: Staff,
-) -> Result<Json<Value>, ApiError> {
-    Ok(Json(
-        json!({"populations": state.affordability.populations().await?}),
-    ))
+) -> Result<Json<Populations>, ApiError> {
+    Ok(Json(Populations {
+        populations: state.affordability.populations().await?,
+    }))
 }
 
 /// Synthesizes a population matching a year's head counts per community and the
 /// marginals (`{"year": 2024, "seed": 2026, "scale": 1, "name": "...", "marginals": {...}}`),
 /// reproducibly from the seed. Administrators.
 #[utoipa::path(post, path = "/api/v1/populations",
-    request_body(content = Vec<u8>, content_type = "application/json", description = "the synthesis request"),
-    responses((status = 201, description = "`{\"id\"}`"), (status = 400, body = ErrorBody)))]
+    request_body(content = SynthRequest, description = "the synthesis request"),
+    responses((status = 201, description = "synthesized", body = Created), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 async fn synthesize(
     State(state): State<AppState>,
     staff: Staff,
     body: Bytes,
-) -> Result<Response, ApiError> {
+) -> Result<(StatusCode, Json<Created>), ApiError> {
     let req: SynthRequest = json_body(&body)?;
     let id = state.affordability.synthesize(&staff.actor(), req).await?;
-    Ok((StatusCode::CREATED, Json(json!({"id": id}))).into_response())
+    Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
 /// Removes a population. Administrators.
 #[utoipa::path(delete, path = "/api/v1/populations/{id}", params(("id" = i64, Path, description = "population id")),
-    responses((status = 204, description = "removed"), (status = 404, body = ErrorBody)))]
+    responses((status = 204, description = "removed"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn delete_population(
     State(state): State<AppState>,
     staff: Staff,
@@ -91,14 +137,14 @@ struct PopulationImport {
 /// Imports a population table (CSV, one row per person, the profile's fields as
 /// columns), all or nothing; a 422 lists every error with its row and column.
 #[utoipa::path(post, path = "/api/v1/imports/population", params(PopulationImport),
-    request_body(content = Vec<u8>, description = "the CSV file"),
-    responses((status = 201, description = "`{\"id\"}`"), (status = 422, body = ErrorBody)))]
+    request_body(content = String, content_type = "text/csv", description = "the CSV file"),
+    responses((status = 201, description = "imported", body = Created), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn import_population(
     State(state): State<AppState>,
     staff: Staff,
     Query(q): Query<PopulationImport>,
     body: Bytes,
-) -> Result<Response, ApiError> {
+) -> Result<(StatusCode, Json<Created>), ApiError> {
     let year = q.year.ok_or_else(|| {
         ApiError::new(
             ErrorCode::InvalidInput,
@@ -117,7 +163,7 @@ async fn import_population(
             &body,
         )
         .await?;
-    Ok((StatusCode::CREATED, Json(json!({"id": id}))).into_response())
+    Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -133,37 +179,42 @@ struct FinanceImport {
 /// Imports unit costs, payer shares or budgets (CSV), all or nothing; rows with the same
 /// key replace the stored ones.
 #[utoipa::path(post, path = "/api/v1/imports/finance", params(FinanceImport),
-    request_body(content = Vec<u8>, description = "the CSV file"),
-    responses((status = 201, description = "`{\"rows\"}`"), (status = 422, body = ErrorBody)))]
+    request_body(content = String, content_type = "text/csv", description = "the CSV file"),
+    responses((status = 201, description = "imported", body = FinanceImported), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn import_finance(
     State(state): State<AppState>,
     staff: Staff,
     Query(q): Query<FinanceImport>,
     body: Bytes,
-) -> Result<Response, ApiError> {
+) -> Result<(StatusCode, Json<FinanceImported>), ApiError> {
     let kind = q.kind.unwrap_or_default();
     let file = q.file.unwrap_or_else(|| format!("{kind}.csv"));
     let rows = state
         .affordability
         .import_finance(&staff.actor(), &kind, &file, &body)
         .await?;
-    Ok((StatusCode::CREATED, Json(json!({"rows": rows}))).into_response())
+    Ok((StatusCode::CREATED, Json(FinanceImported { rows })))
 }
 
 /// Unit costs, default payer shares and budgets as stored.
 #[utoipa::path(get, path = "/api/v1/affordability/finance",
-    responses((status = 200, description = "`{\"unit_costs\", \"payer_shares\", \"budgets\"}`")))]
-async fn finance(State(state): State<AppState>, _staff: Staff) -> Result<Json<Value>, ApiError> {
+    responses((status = 200, description = "the finance tables", body = Finance), (status = 401, body = ErrorBody)))]
+async fn finance(State(state): State<AppState>, _staff: Staff) -> Result<Json<Finance>, ApiError> {
     let book = state.affordability.cost_book().await?;
     let budgets = gongfu_db::eligibility::budgets(&state.db).await?;
-    Ok(Json(json!({
-        "unit_costs": book.unit_costs,
-        "payer_shares": book.payer_shares,
-        "budgets": budgets.iter().map(|b| json!({
-            "region_code": b.region_code, "year": b.year,
-            "general_expenditure": b.general_expenditure, "provenance": b.provenance,
-        })).collect::<Vec<_>>(),
-    })))
+    Ok(Json(Finance {
+        unit_costs: book.unit_costs,
+        payer_shares: book.payer_shares,
+        budgets: budgets
+            .into_iter()
+            .map(|b| BudgetView {
+                region_code: b.region_code,
+                year: b.year,
+                general_expenditure: b.general_expenditure,
+                provenance: b.provenance,
+            })
+            .collect(),
+    }))
 }
 
 /// Reads a run request: a scenario is checked key by key, so a misspelt key is an error
@@ -195,16 +246,16 @@ pub fn run_request(body: &Bytes) -> Result<RunRequest, ApiError> {
 /// result: per year the cost by payer, the district's share against its budget and the
 /// band; per item, area and sub-district; the first year's counts per community.
 #[utoipa::path(post, path = "/api/v1/affordability/runs",
-    request_body(content = Vec<u8>, content_type = "application/json", description = "the run request (docs/affordability.md)"),
-    responses((status = 201, description = "the run"), (status = 400, body = ErrorBody)))]
+    request_body(content = RunRequest, description = "the run request (docs/affordability.md)"),
+    responses((status = 201, description = "the run", body = Run), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn create_run(
     State(state): State<AppState>,
     staff: Staff,
     body: Bytes,
-) -> Result<Response, ApiError> {
+) -> Result<(StatusCode, Json<Run>), ApiError> {
     let req = run_request(&body)?;
     let run = state.affordability.run(&staff.actor(), req).await?;
-    Ok((StatusCode::CREATED, Json(run)).into_response())
+    Ok((StatusCode::CREATED, Json(run)))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -216,36 +267,38 @@ struct RunsQuery {
 
 /// Kept runs, newest first, without results.
 #[utoipa::path(get, path = "/api/v1/affordability/runs", params(RunsQuery),
-    responses((status = 200, description = "`{\"runs\": [...]}`")))]
+    responses((status = 200, description = "the runs", body = Runs), (status = 401, body = ErrorBody)))]
 async fn runs(
     State(state): State<AppState>,
     _staff: Staff,
     Query(q): Query<RunsQuery>,
-) -> Result<Json<Value>, ApiError> {
-    Ok(Json(
-        json!({"runs": state.affordability.runs(q.adjustment).await?}),
-    ))
+) -> Result<Json<Runs>, ApiError> {
+    Ok(Json(Runs {
+        runs: state.affordability.runs(q.adjustment).await?,
+    }))
 }
 
 /// One run with its result.
 #[utoipa::path(get, path = "/api/v1/affordability/runs/{id}", params(("id" = i64, Path, description = "run id")),
-    responses((status = 200, description = "the run"), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "the run", body = Run), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn run(
     State(state): State<AppState>,
     _staff: Staff,
     Path(id): Path<i64>,
-) -> Result<Response, ApiError> {
-    Ok(Json(state.affordability.run_by_id(id).await?).into_response())
+) -> Result<Json<Run>, ApiError> {
+    Ok(Json(state.affordability.run_by_id(id).await?))
 }
 
 /// One run as an Excel workbook (汇总, 事项, 领域, 街道, 支付主体, 社区受益人数).
 #[utoipa::path(get, path = "/api/v1/affordability/runs/{id}/export", params(("id" = i64, Path, description = "run id")),
-    responses((status = 200, description = "xlsx"), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "xlsx", body = FileBody,
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn export_run(
     State(state): State<AppState>,
     _staff: Staff,
     Path(id): Path<i64>,
-) -> Result<Response, ApiError> {
+) -> Result<Download, ApiError> {
     let run = state.affordability.run_by_id(id).await?;
     let Some(result) = &run.result else {
         return Err(ApiError::new(
@@ -254,18 +307,9 @@ async fn export_run(
         ));
     };
     let bytes = gongfu_affordability::report::xlsx_report(&run.title, result)?;
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"affordability-run-{id}.xlsx\""),
-            ),
-        ],
+    Ok(Download::attachment(
+        XLSX,
+        &format!("affordability-run-{id}.xlsx"),
         bytes,
-    )
-        .into_response())
+    ))
 }

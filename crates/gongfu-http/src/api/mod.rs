@@ -1,6 +1,13 @@
 //! The handlers of `/api/v1`, one module per capability. Each module's `routes()` registers
 //! its handlers together with their OpenAPI operations (`utoipa_axum::routes!`), so the
 //! route table and the document cannot drift apart; [`routes`] merges them.
+//!
+//! Every answer is a typed value whose schema is in the document: JSON bodies are structs
+//! deriving `ToSchema` (the capability crates' view types, or the module's own views of
+//! lower types, so gongfu-domain and gongfu-db know nothing of HTTP), and files are
+//! `Download`s documented as binary strings with their content types. Each 2xx response
+//! names its body; `gongfu-app/tests/api/openapi.rs` checks that, and validates the demo's
+//! real answers against the document with an independent validator.
 
 mod accounts;
 mod adjustments;
@@ -18,6 +25,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Json, Router};
 use gongfu_edge::{ApiError, AppState, ErrorCode};
+use serde::Serialize;
 use serde_json::{json, Value};
 use utoipa::{OpenApi, ToSchema};
 use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouter};
@@ -108,14 +116,100 @@ pub(super) async fn snapshot(
     }
 }
 
-/// Health check: the server runs and the database answers.
-#[utoipa::path(get, path = "/healthz", responses((status = 200, description = "healthy")))]
-pub(super) async fn healthz(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
-    let versions = state.catalog.versions().await?.len();
-    Ok(Json(
-        json!({"status": "ok", "backend": format!("{:?}", state.db.backend()).to_lowercase(), "versions": versions}),
-    ))
+/// The server runs and the database answers.
+#[derive(Serialize, ToSchema)]
+pub(super) struct Health {
+    /// Always `ok`.
+    status: &'static str,
+    /// The database backend: `sqlite` or `postgres`.
+    backend: String,
+    /// Published versions of the list.
+    versions: usize,
 }
+
+/// Health check: the server runs and the database answers.
+#[utoipa::path(get, path = "/healthz", responses((status = 200, description = "healthy", body = Health)))]
+pub(super) async fn healthz(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
+    let versions = state.catalog.versions().await?.len();
+    Ok(Json(Health {
+        status: "ok",
+        backend: format!("{:?}", state.db.backend()).to_lowercase(),
+        versions,
+    }))
+}
+
+/// What a write created: its id.
+#[derive(Serialize, ToSchema)]
+pub(super) struct Created {
+    /// The new record's id.
+    pub id: i64,
+}
+
+/// A code and a name: an item, a node of the standard system.
+#[derive(Serialize, ToSchema)]
+pub(super) struct CodeName {
+    /// Code.
+    pub code: String,
+    /// Name.
+    pub name: String,
+}
+
+impl CodeName {
+    pub(super) fn new(code: impl Into<String>, name: impl Into<String>) -> Self {
+        CodeName {
+            code: code.into(),
+            name: name.into(),
+        }
+    }
+}
+
+/// The bytes of a file (an upload or a download), for the document.
+#[derive(ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub(super) struct FileBody(#[allow(dead_code)] Vec<u8>);
+
+/// A JSON document of a format defined elsewhere (an export in the list's JSON format or
+/// Open Referral HSDS 3.0, GeoJSON), passed through as it is written.
+#[derive(Serialize, ToSchema)]
+#[serde(transparent)]
+#[schema(value_type = Object)]
+pub(super) struct JsonFile(pub Value);
+
+/// A file download: its bytes, content type and the name a browser saves it as.
+pub(super) struct Download {
+    content_type: String,
+    name: String,
+    bytes: Vec<u8>,
+}
+
+impl Download {
+    /// A file saved as `name`.
+    pub(super) fn attachment(content_type: &str, name: &str, bytes: Vec<u8>) -> Self {
+        Download {
+            content_type: content_type.to_string(),
+            name: name.to_string(),
+            bytes,
+        }
+    }
+}
+
+impl IntoResponse for Download {
+    fn into_response(self) -> Response {
+        let mut res = self.bytes.into_response();
+        let headers = res.headers_mut();
+        if let Ok(v) = HeaderValue::from_str(&self.content_type) {
+            headers.insert(header::CONTENT_TYPE, v);
+        }
+        let disposition = format!("attachment; filename=\"{}\"", self.name);
+        if let Ok(v) = HeaderValue::from_str(&disposition) {
+            headers.insert(header::CONTENT_DISPOSITION, v);
+        }
+        res
+    }
+}
+
+/// Content types of the downloads.
+pub(super) const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 async fn openapi() -> Json<Value> {
     Json(openapi_json())

@@ -2,23 +2,24 @@
 //! boundaries and the service-circle analysis. Positions go out in the coordinate system
 //! the request names (`coord=wgs84|gcj02|bd09`, default wgs84) and come in the same way.
 
-use super::ErrorBody;
+use super::{Download, ErrorBody, FileBody, JsonFile};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use gongfu_db::places::StoredPoint;
+use gongfu_db::places::{SaveCounts, StoredPoint};
 use gongfu_domain::geo::CoordSystem;
 use gongfu_domain::place::PointStatus;
 use gongfu_edge::params::{self, NearbyParams};
 use gongfu_edge::Query;
 use gongfu_edge::{limits, ApiError, AppState, ErrorCode, Staff};
+use gongfu_places::circles::{NormMetric, NormScope, Target};
 use gongfu_places::export::{self, PointFormat};
 use gongfu_places::{Loaded, Places, PointFilter};
-use serde::Deserialize;
-use serde_json::{json, Value};
-use utoipa::IntoParams;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -42,39 +43,330 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         ))
 }
 
-/// A point as the API shows it, positions in `coord`.
-pub fn point_json(p: &StoredPoint, l: &Loaded, places: &Places, coord: CoordSystem) -> Value {
-    let x = &p.point;
-    let at = coord.from_wgs84(x.position);
-    let t = places.types().find(&x.facility_type);
-    let areas: Vec<&String> = l
-        .areas_of(p.id)
-        .map(|a| a.iter().collect())
-        .unwrap_or_default();
-    json!({
-        "id": p.id,
-        "code": x.code,
-        "name": x.name,
-        "type": x.facility_type,
-        "type_name": t.map(|t| t.name.clone()),
-        "address": x.address,
-        "lat": (at.lat * 1e6).round() / 1e6,
-        "lng": (at.lng * 1e6).round() / 1e6,
-        "coord": coord.as_str(),
-        "phone": x.phone,
-        "opening_hours": x.hours.as_ref().map(ToString::to_string),
-        "capacity": x.capacity,
-        "capacity_unit": t.map(|t| t.capacity_unit.clone()).filter(|u| !u.is_empty()),
-        "floor_area_m2": x.floor_area_m2,
-        "items": x.items.iter().map(|i| i.as_str()).collect::<Vec<_>>(),
-        "areas": areas,
-        "community": x.community.as_ref().map(|c| c.as_str()),
-        "community_name": x.community.as_ref().and_then(|c| l.regions.get(c)),
-        "status": x.status.as_str(),
-        "status_label": x.status.label(),
-        "demo": x.demo,
-        "updated_at": p.updated_at,
-    })
+/// A service point, its position in the coordinate system asked for.
+#[derive(Serialize, ToSchema)]
+pub struct PointView {
+    /// Stable number (`GET /api/v1/points/{id}`).
+    id: i64,
+    /// The district's code for it.
+    code: String,
+    /// Name.
+    name: String,
+    /// Facility type code (`GET /api/v1/facility-types`).
+    #[serde(rename = "type")]
+    facility_type: String,
+    /// The type's Chinese name.
+    type_name: Option<String>,
+    /// Address.
+    address: String,
+    /// Latitude in `coord`, 6 decimals.
+    lat: f64,
+    /// Longitude in `coord`, 6 decimals.
+    lng: f64,
+    /// `wgs84`, `gcj02` or `bd09`.
+    coord: &'static str,
+    /// Telephone.
+    phone: String,
+    /// Opening hours (`Mo-Fr 08:30-17:30`), null when unknown.
+    opening_hours: Option<String>,
+    /// Capacity (beds, places, seats ...).
+    capacity: Option<u32>,
+    /// What capacity counts (床位, 学位 ...).
+    capacity_unit: Option<String>,
+    /// Floor area, m².
+    floor_area_m2: Option<f64>,
+    /// Codes of the items delivered there.
+    items: Vec<String>,
+    /// Names of the list areas it serves.
+    areas: Vec<String>,
+    /// Its community's code.
+    community: Option<String>,
+    /// Its community's name.
+    community_name: Option<String>,
+    /// `open`, `suspended` or `closed`.
+    status: &'static str,
+    /// The status in Chinese.
+    status_label: &'static str,
+    /// Illustrative demo data.
+    demo: bool,
+    /// Last written (RFC 3339, UTC).
+    updated_at: String,
+}
+
+impl PointView {
+    /// A point as the API shows it, positions in `coord`.
+    pub fn new(p: &StoredPoint, l: &Loaded, places: &Places, coord: CoordSystem) -> Self {
+        let x = &p.point;
+        let at = coord.from_wgs84(x.position);
+        let t = places.types().find(&x.facility_type);
+        PointView {
+            id: p.id,
+            code: x.code.clone(),
+            name: x.name.clone(),
+            facility_type: x.facility_type.clone(),
+            type_name: t.map(|t| t.name.clone()),
+            address: x.address.clone(),
+            lat: (at.lat * 1e6).round() / 1e6,
+            lng: (at.lng * 1e6).round() / 1e6,
+            coord: coord.as_str(),
+            phone: x.phone.clone(),
+            opening_hours: x.hours.as_ref().map(ToString::to_string),
+            capacity: x.capacity,
+            capacity_unit: t.map(|t| t.capacity_unit.clone()).filter(|u| !u.is_empty()),
+            floor_area_m2: x.floor_area_m2,
+            items: x.items.iter().map(|i| i.as_str().to_string()).collect(),
+            areas: l
+                .areas_of(p.id)
+                .map(|a| a.iter().cloned().collect())
+                .unwrap_or_default(),
+            community: x.community.as_ref().map(|c| c.as_str().to_string()),
+            community_name: x.community.as_ref().and_then(|c| l.regions.get(c)).cloned(),
+            status: x.status.as_str(),
+            status_label: x.status.label(),
+            demo: x.demo,
+            updated_at: p.updated_at.clone(),
+        }
+    }
+}
+
+/// A page of service points.
+#[derive(Serialize, ToSchema)]
+pub struct PointsPage {
+    /// The points on this page, by id.
+    points: Vec<PointView>,
+    /// Points matching, over all pages.
+    total: usize,
+    /// Page number, from 1.
+    page: usize,
+    /// Page size.
+    per_page: usize,
+}
+
+/// A point near the position asked about.
+#[derive(Serialize, ToSchema)]
+pub struct NearbyPoint {
+    /// The point.
+    #[serde(flatten)]
+    point: PointView,
+    /// Great-circle distance from the position, metres (1 decimal).
+    distance_m: f64,
+    /// Whether it is open at the time asked about (null without one, or unknown hours).
+    open: Option<bool>,
+}
+
+/// A page of points by distance.
+#[derive(Serialize, ToSchema)]
+pub struct NearbyPage {
+    /// Nearest first.
+    points: Vec<NearbyPoint>,
+    /// Points within the radius, over all pages.
+    total: usize,
+    /// Page number, from 1.
+    page: usize,
+    /// Page size.
+    per_page: usize,
+    /// The radius searched, metres.
+    radius: f64,
+    /// `wgs84`, `gcj02` or `bd09`: the positions' coordinate system.
+    coord: &'static str,
+    /// The position searched from, in `coord`.
+    at: Position,
+}
+
+/// A position.
+#[derive(Serialize, ToSchema)]
+pub struct Position {
+    /// Latitude.
+    lat: f64,
+    /// Longitude.
+    lng: f64,
+}
+
+/// The facility classification.
+#[derive(Serialize, ToSchema)]
+pub struct FacilityTypesView {
+    /// Every type.
+    types: Vec<FacilityTypeView>,
+}
+
+/// A facility type.
+#[derive(Serialize, ToSchema)]
+pub struct FacilityTypeView {
+    /// English code used in URLs and JSON (`community_health`).
+    code: String,
+    /// Chinese name (社区健康服务中心).
+    name: String,
+    /// Other names it is written as (社康中心 ...).
+    aliases: Vec<String>,
+    /// What capacity counts (床位, 学位 ...), empty when it has none.
+    capacity_unit: String,
+    /// Names of the list areas it serves.
+    areas: Vec<String>,
+}
+
+/// A GeoJSON FeatureCollection (RFC 7946, WGS84), served as `application/geo+json`.
+#[derive(Serialize, ToSchema)]
+#[serde(transparent)]
+#[schema(value_type = Object)]
+pub struct GeoJson(Value);
+
+impl IntoResponse for GeoJson {
+    fn into_response(self) -> Response {
+        let mut res = Json(self.0).into_response();
+        res.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/geo+json"),
+        );
+        res
+    }
+}
+
+/// What an import of points, sites or boundaries did.
+#[derive(Serialize, ToSchema)]
+pub struct PlacesImported {
+    /// New rows.
+    inserted: usize,
+    /// Rows replaced (same code).
+    updated: usize,
+    /// Rows removed.
+    removed: usize,
+}
+
+impl From<SaveCounts> for PlacesImported {
+    fn from(c: SaveCounts) -> Self {
+        PlacesImported {
+            inserted: c.inserted,
+            updated: c.updated,
+            removed: c.removed,
+        }
+    }
+}
+
+/// Service-circle coverage.
+#[derive(Serialize, ToSchema)]
+pub struct CirclesView {
+    /// Walking distance within reach, metres.
+    walk_m: f64,
+    /// Walking / straight-line distance.
+    detour: f64,
+    /// The straight-line reach, metres.
+    reach_m: f64,
+    /// Coverage per target.
+    targets: Vec<TargetCoverage>,
+}
+
+/// Coverage of one target (a facility type or an area).
+#[derive(Serialize, ToSchema)]
+pub struct TargetCoverage {
+    /// The target.
+    target: Target,
+    /// The target in Chinese.
+    label: String,
+    /// Residents of the district's sites.
+    population: Option<u64>,
+    /// Of them, within reach.
+    covered: Option<u64>,
+    /// Covered share, 0-1.
+    share: Option<f64>,
+    /// Per community.
+    communities: Vec<CommunityCoverage>,
+}
+
+/// Coverage of one target in one community.
+#[derive(Serialize, ToSchema)]
+pub struct CommunityCoverage {
+    /// The community's code (null: sites in no community).
+    community: Option<String>,
+    /// Its name.
+    name: Option<String>,
+    /// Residents of its sites.
+    population: u64,
+    /// Of them, within reach.
+    covered: u64,
+    /// Covered share, 0-1 (1 when nobody lives there).
+    share: f64,
+    /// Sites out of reach.
+    gap_count: usize,
+    /// The first `gaps` of them, farthest first.
+    gaps: Vec<GapView>,
+}
+
+/// A residential site out of reach.
+#[derive(Serialize, ToSchema)]
+pub struct GapView {
+    /// The site's code.
+    site: String,
+    /// Its name.
+    name: String,
+    /// Its residents.
+    population: u32,
+    /// Latitude (WGS84).
+    lat: f64,
+    /// Longitude (WGS84).
+    lng: f64,
+    /// The nearest facility within 30 km, if any.
+    nearest: Option<NearestPoint>,
+}
+
+/// The nearest facility of a site out of reach.
+#[derive(Serialize, ToSchema)]
+pub struct NearestPoint {
+    /// Point id.
+    id: i64,
+    /// Its name.
+    name: Option<String>,
+    /// Straight-line distance, metres.
+    distance_m: f64,
+}
+
+/// The facility allocation check.
+#[derive(Serialize, ToSchema)]
+pub struct AllocationView {
+    /// The norms (配置标准).
+    norms: Vec<NormView>,
+    /// Each norm in each unit of its scope.
+    results: Vec<AllocationRow>,
+}
+
+/// One allocation norm.
+#[derive(Serialize, ToSchema)]
+pub struct NormView {
+    /// Facility type code.
+    #[serde(rename = "type")]
+    facility_type: String,
+    /// What it measures.
+    metric: NormMetric,
+    /// The required value.
+    value: f64,
+    /// Where it is checked.
+    scope: NormScope,
+    /// The norm in Chinese.
+    label: String,
+    /// Where the number comes from.
+    source: String,
+}
+
+/// One norm in one community or sub-district.
+#[derive(Serialize, ToSchema)]
+pub struct AllocationRow {
+    /// The norm (index into `norms`).
+    norm: usize,
+    /// The community or sub-district's code.
+    unit: String,
+    /// Its name.
+    name: Option<String>,
+    /// Its residents.
+    population: u64,
+    /// Facilities of the type in it.
+    facilities: usize,
+    /// What the norm requires (facilities, m² or capacity units).
+    required: f64,
+    /// What there is, in the same measure.
+    actual: f64,
+    /// Whether it falls short.
+    short: bool,
+    /// Facilities whose capacity or floor area is unknown (counted as 0).
+    unknown: usize,
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -101,12 +393,12 @@ struct PointsQuery {
 }
 
 /// Service points, by id: `{"points": [...], "total": N, "page", "per_page"}`.
-#[utoipa::path(get, path = "/api/v1/points", params(PointsQuery),
-    responses((status = 200, description = "a page of points"), (status = 400, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/points", operation_id = "list_points", params(PointsQuery),
+    responses((status = 200, description = "a page of points", body = PointsPage), (status = 400, body = ErrorBody)))]
 async fn list(
     State(state): State<AppState>,
     Query(q): Query<PointsQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<PointsPage>, ApiError> {
     let coord = params::coord(q.coord.as_deref())?;
     let (page, per_page) = params::page(q.page, q.per_page)?;
     let types = params::facility_types(&state.places, q.r#type.as_deref())?;
@@ -128,15 +420,18 @@ async fn list(
     };
     let (l, hits) = state.places.points(&filter).await?;
     let total = hits.len();
-    let points: Vec<Value> = hits
+    let points = hits
         .iter()
         .skip((page - 1).saturating_mul(per_page))
         .take(per_page)
-        .map(|&i| point_json(&l.points[i], &l, &state.places, coord))
+        .map(|&i| PointView::new(&l.points[i], &l, &state.places, coord))
         .collect();
-    Ok(Json(
-        json!({ "points": points, "total": total, "page": page, "per_page": per_page }),
-    ))
+    Ok(Json(PointsPage {
+        points,
+        total,
+        page,
+        per_page,
+    }))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -147,13 +442,13 @@ struct CoordQuery {
 }
 
 /// One service point.
-#[utoipa::path(get, path = "/api/v1/points/{id}", params(("id" = i64, Path, description = "point id"), CoordQuery),
-    responses((status = 200, description = "the point"), (status = 404, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/points/{id}", operation_id = "point", params(("id" = i64, Path, description = "point id"), CoordQuery),
+    responses((status = 200, description = "the point", body = PointView), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn one(
     State(state): State<AppState>,
     Path(id): Path<String>,
     Query(q): Query<CoordQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<PointView>, ApiError> {
     let coord = params::coord(q.coord.as_deref())?;
     let id: i64 = id.parse().map_err(|_| {
         ApiError::new(
@@ -163,12 +458,12 @@ async fn one(
     })?;
     let p = state.places.point(id).await?;
     let l = state.places.loaded().await?;
-    Ok(Json(point_json(&p, &l, &state.places, coord)))
+    Ok(Json(PointView::new(&p, &l, &state.places, coord)))
 }
 
 /// Removes one service point (staff).
-#[utoipa::path(delete, path = "/api/v1/points/{id}", params(("id" = i64, Path, description = "point id")),
-    responses((status = 204, description = "removed"), (status = 404, body = ErrorBody)))]
+#[utoipa::path(delete, path = "/api/v1/points/{id}", operation_id = "remove_point", params(("id" = i64, Path, description = "point id")),
+    responses((status = 204, description = "removed"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn remove(
     State(state): State<AppState>,
     staff: Staff,
@@ -182,55 +477,75 @@ async fn remove(
 /// `{"points": [{"id", "name", "type", "lat", "lng", "distance_m", ...}], "total": N}`.
 /// Closed points never appear; with `open_now` or `at`, only points open then.
 #[utoipa::path(get, path = "/api/v1/points/nearby", params(NearbyParams),
-    responses((status = 200, description = "points by distance"), (status = 400, body = ErrorBody)))]
+    responses((status = 200, description = "points by distance", body = NearbyPage), (status = 400, body = ErrorBody)))]
 async fn nearby(
     State(state): State<AppState>,
     Query(q): Query<NearbyParams>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<NearbyPage>, ApiError> {
     let l = state.places.loaded().await?;
-    let n = q.parse(&state.places, &l, gongfu_places::now_local())?;
+    let n = q.parse(&state.places, &l, state.clock.local())?;
     let (coord, (page, per_page)) = (n.coord, n.page);
     let query = n.query;
     let found = state.places.nearby(&query).await?;
     let l = &found.loaded;
     let total = found.len();
-    let points: Vec<Value> = found
+    let points = found
         .iter()
         .skip((page - 1).saturating_mul(per_page))
         .take(per_page)
-        .map(|(p, h)| {
-            let mut v = point_json(p, l, &state.places, coord);
-            v["distance_m"] = json!((h.distance_m * 10.0).round() / 10.0);
-            v["open"] = json!(h.open);
-            v
+        .map(|(p, h)| NearbyPoint {
+            point: PointView::new(p, l, &state.places, coord),
+            distance_m: (h.distance_m * 10.0).round() / 10.0,
+            open: h.open,
         })
         .collect();
-    Ok(Json(json!({
-        "points": points, "total": total, "page": page, "per_page": per_page,
-        "radius": query.radius_m, "coord": coord.as_str(),
-        "at": match (q.lat, q.lng) {
-            (Some(lat), Some(lng)) => json!({"lat": lat, "lng": lng}),
-            _ => json!(coord.from_wgs84(query.at)),
-        },
-    })))
+    let at = match (q.lat, q.lng) {
+        (Some(lat), Some(lng)) => Position { lat, lng },
+        _ => {
+            let at = coord.from_wgs84(query.at);
+            Position {
+                lat: at.lat,
+                lng: at.lng,
+            }
+        }
+    };
+    Ok(Json(NearbyPage {
+        points,
+        total,
+        page,
+        per_page,
+        radius: query.radius_m,
+        coord: coord.as_str(),
+        at,
+    }))
 }
 
 /// The facility classification: code, Chinese name, aliases, capacity unit, areas served.
-#[utoipa::path(get, path = "/api/v1/facility-types", responses((status = 200, description = "types")))]
-async fn facility_types(State(state): State<AppState>) -> Json<Value> {
-    Json(json!({ "types": state.places.types().all() }))
+#[utoipa::path(get, path = "/api/v1/facility-types", responses((status = 200, description = "types", body = FacilityTypesView)))]
+async fn facility_types(State(state): State<AppState>) -> Json<FacilityTypesView> {
+    Json(FacilityTypesView {
+        types: state
+            .places
+            .types()
+            .all()
+            .iter()
+            .map(|t| FacilityTypeView {
+                code: t.code.clone(),
+                name: t.name.clone(),
+                aliases: t.aliases.clone(),
+                capacity_unit: t.capacity_unit.clone(),
+                areas: t.areas.clone(),
+            })
+            .collect(),
+    })
 }
 
 /// Boundaries of the district, its sub-districts and communities as a GeoJSON
 /// FeatureCollection (WGS84).
-#[utoipa::path(get, path = "/api/v1/boundaries", responses((status = 200, description = "GeoJSON")))]
-async fn boundaries(State(state): State<AppState>) -> Result<Response, ApiError> {
+#[utoipa::path(get, path = "/api/v1/boundaries", responses((status = 200, description = "GeoJSON", body = GeoJson, content_type = "application/geo+json")))]
+async fn boundaries(State(state): State<AppState>) -> Result<GeoJson, ApiError> {
     let l = state.places.loaded().await?;
-    Ok((
-        [(header::CONTENT_TYPE, "application/geo+json")],
-        export::boundaries_geojson(&l).to_string(),
-    )
-        .into_response())
+    Ok(GeoJson(export::boundaries_geojson(&l)))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -244,11 +559,15 @@ struct ExportQuery {
 
 /// Every service point as GeoJSON, HSDS or xlsx.
 #[utoipa::path(get, path = "/api/v1/exports/points", params(ExportQuery),
-    responses((status = 200, description = "the file"), (status = 400, body = ErrorBody)))]
+    responses((status = 200, description = "the file, in the format asked for", content(
+        (GeoJson = "application/geo+json"),
+        (JsonFile = "application/json"),
+        (FileBody = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    )), (status = 400, body = ErrorBody)))]
 async fn export_points(
     State(state): State<AppState>,
     Query(q): Query<ExportQuery>,
-) -> Result<Response, ApiError> {
+) -> Result<Download, ApiError> {
     let format = PointFormat::parse(q.format.as_deref().unwrap_or("geojson"))?;
     let coord = params::coord(q.coord.as_deref())?;
     let l = state.places.loaded().await?;
@@ -261,20 +580,11 @@ async fn export_points(
         }
         PointFormat::Xlsx => export::xlsx(&all, types, coord)?,
     };
-    Ok((
-        [
-            (header::CONTENT_TYPE, format.content_type().to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!(
-                    "attachment; filename=\"service-points.{}\"",
-                    format.extension()
-                ),
-            ),
-        ],
+    Ok(Download::attachment(
+        format.content_type(),
+        &format!("service-points.{}", format.extension()),
         body,
-    )
-        .into_response())
+    ))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -299,7 +609,7 @@ async fn import_file(
     q: ImportQuery,
     body: Bytes,
     what: Upload,
-) -> Result<Response, ApiError> {
+) -> Result<(StatusCode, Json<PlacesImported>), ApiError> {
     let coord = params::coord(q.coord.as_deref())?;
     let actor = staff.actor();
     let places = &state.places;
@@ -323,47 +633,47 @@ async fn import_file(
                 .await?
         }
     };
-    Ok((StatusCode::CREATED, Json(json!(counts))).into_response())
+    Ok((StatusCode::CREATED, Json(counts.into())))
 }
 
 /// Imports service points (CSV, xlsx or GeoJSON, the body); all or nothing, a 422 lists
 /// every error with its row and column. Points whose code is stored are replaced.
 #[utoipa::path(post, path = "/api/v1/imports/points", params(ImportQuery),
-    request_body(content = Vec<u8>, description = "the file"),
-    responses((status = 201, description = "imported"), (status = 422, body = ErrorBody)))]
+    request_body(content = FileBody, content_type = "application/octet-stream", description = "the file"),
+    responses((status = 201, description = "imported", body = PlacesImported), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn import_points(
     State(state): State<AppState>,
     staff: Staff,
     Query(q): Query<ImportQuery>,
     body: Bytes,
-) -> Result<Response, ApiError> {
+) -> Result<(StatusCode, Json<PlacesImported>), ApiError> {
     import_file(state, staff, q, body, Upload::Points).await
 }
 
 /// Imports residential sites (CSV, xlsx or GeoJSON points with 人口), all or nothing.
 #[utoipa::path(post, path = "/api/v1/imports/sites", params(ImportQuery),
-    request_body(content = Vec<u8>, description = "the file"),
-    responses((status = 201, description = "imported"), (status = 422, body = ErrorBody)))]
+    request_body(content = FileBody, content_type = "application/octet-stream", description = "the file"),
+    responses((status = 201, description = "imported", body = PlacesImported), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn import_sites(
     State(state): State<AppState>,
     staff: Staff,
     Query(q): Query<ImportQuery>,
     body: Bytes,
-) -> Result<Response, ApiError> {
+) -> Result<(StatusCode, Json<PlacesImported>), ApiError> {
     import_file(state, staff, q, body, Upload::Sites).await
 }
 
 /// Imports boundaries (GeoJSON Polygon or MultiPolygon features with `properties.code`),
 /// all or nothing; every point's and site's community is derived again.
 #[utoipa::path(post, path = "/api/v1/imports/boundaries", params(ImportQuery),
-    request_body(content = Vec<u8>, description = "the GeoJSON file"),
-    responses((status = 201, description = "imported"), (status = 422, body = ErrorBody)))]
+    request_body(content = GeoJson, content_type = "application/geo+json", description = "the GeoJSON file"),
+    responses((status = 201, description = "imported", body = PlacesImported), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn import_boundaries(
     State(state): State<AppState>,
     staff: Staff,
     Query(q): Query<ImportQuery>,
     body: Bytes,
-) -> Result<Response, ApiError> {
+) -> Result<(StatusCode, Json<PlacesImported>), ApiError> {
     import_file(state, staff, q, body, Upload::Boundaries).await
 }
 
@@ -383,11 +693,11 @@ struct CirclesQuery {
 /// Service-circle coverage per target and community: population, covered, share, and the
 /// residential sites out of reach with their nearest facility.
 #[utoipa::path(get, path = "/api/v1/circles", params(CirclesQuery),
-    responses((status = 200, description = "coverage"), (status = 400, body = ErrorBody)))]
+    responses((status = 200, description = "coverage", body = CirclesView), (status = 400, body = ErrorBody)))]
 async fn circles(
     State(state): State<AppState>,
     Query(q): Query<CirclesQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<CirclesView>, ApiError> {
     let params = Places::circle_params(q.walk, q.detour)?;
     let only = q
         .target
@@ -398,74 +708,101 @@ async fn circles(
     let max_gaps = q.gaps.unwrap_or(10).min(1000);
     let (l, report) = state.places.circles(params).await?;
     let types = state.places.types();
-    let targets: Vec<Value> = report
+    let gap = |g: &gongfu_places::circles::Gap| {
+        let s = l.sites.get(g.site)?;
+        Some(GapView {
+            site: s.code.clone(),
+            name: s.name.clone(),
+            population: s.population,
+            lat: s.position.lat,
+            lng: s.position.lng,
+            nearest: g.nearest.map(|(id, d)| NearestPoint {
+                id,
+                name: l.point(id).map(|p| p.point.name.clone()),
+                distance_m: d.round(),
+            }),
+        })
+    };
+    let targets = report
         .coverage
         .iter()
         .filter(|(t, _)| only.as_ref().is_none_or(|o| o == *t))
         .map(|(t, by)| {
             let total = report.total(t);
-            json!({
-                "target": t,
-                "label": export::target_label(t, types),
-                "population": total.as_ref().map(|c| c.population),
-                "covered": total.as_ref().map(|c| c.covered),
-                "share": total.as_ref().map(|c| c.share()),
-                "communities": by.iter().map(|(c, cov)| json!({
-                    "community": c.as_ref().map(|c| c.as_str()),
-                    "name": c.as_ref().and_then(|c| l.regions.get(c)),
-                    "population": cov.population,
-                    "covered": cov.covered,
-                    "share": cov.share(),
-                    "gap_count": cov.gaps.len(),
-                    "gaps": cov.gaps.iter().take(max_gaps).filter_map(|g| {
-                        let s = l.sites.get(g.site)?;
-                        Some(json!({
-                            "site": s.code, "name": s.name, "population": s.population,
-                            "lat": s.position.lat, "lng": s.position.lng,
-                            "nearest": g.nearest.map(|(id, d)| json!({
-                                "id": id,
-                                "name": l.point(id).map(|p| p.point.name.clone()),
-                                "distance_m": d.round(),
-                            })),
-                        }))
-                    }).collect::<Vec<_>>(),
-                })).collect::<Vec<_>>(),
-            })
+            TargetCoverage {
+                target: t.clone(),
+                label: export::target_label(t, types),
+                population: total.as_ref().map(|c| c.population),
+                covered: total.as_ref().map(|c| c.covered),
+                share: total.as_ref().map(|c| c.share()),
+                communities: by
+                    .iter()
+                    .map(|(c, cov)| CommunityCoverage {
+                        community: c.as_ref().map(|c| c.as_str().to_string()),
+                        name: c.as_ref().and_then(|c| l.regions.get(c)).cloned(),
+                        population: cov.population,
+                        covered: cov.covered,
+                        share: cov.share(),
+                        gap_count: cov.gaps.len(),
+                        gaps: cov.gaps.iter().take(max_gaps).filter_map(gap).collect(),
+                    })
+                    .collect(),
+            }
         })
         .collect();
-    Ok(Json(json!({
-        "walk_m": params.walk_m, "detour": params.detour, "reach_m": params.reach_m(),
-        "targets": targets,
-    })))
+    Ok(Json(CirclesView {
+        walk_m: params.walk_m,
+        detour: params.detour,
+        reach_m: params.reach_m(),
+        targets,
+    }))
 }
 
 /// The facility allocation check: each norm in each community or sub-district, with what
 /// it requires, what there is, and whether it falls short.
-#[utoipa::path(get, path = "/api/v1/circles/allocation", responses((status = 200, description = "allocation")))]
-async fn allocation(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+#[utoipa::path(get, path = "/api/v1/circles/allocation", responses((status = 200, description = "allocation", body = AllocationView)))]
+async fn allocation(State(state): State<AppState>) -> Result<Json<AllocationView>, ApiError> {
     let (l, rows) = state.places.allocation().await?;
     let types = state.places.types();
     let norms = state.places.norms();
-    Ok(Json(json!({
-        "norms": norms.iter().map(|n| json!({
-            "type": n.facility_type, "metric": n.metric, "value": n.value, "scope": n.scope,
-            "label": export::norm_label(n, types), "source": n.source,
-        })).collect::<Vec<_>>(),
-        "results": rows.iter().map(|a| json!({
-            "norm": a.norm, "unit": a.unit.as_str(), "name": l.regions.get(&a.unit),
-            "population": a.population, "facilities": a.facilities,
-            "required": a.required, "actual": a.actual, "short": a.short(), "unknown": a.unknown,
-        })).collect::<Vec<_>>(),
-    })))
+    Ok(Json(AllocationView {
+        norms: norms
+            .iter()
+            .map(|n| NormView {
+                facility_type: n.facility_type.clone(),
+                metric: n.metric,
+                value: n.value,
+                scope: n.scope,
+                label: export::norm_label(n, types),
+                source: n.source.clone(),
+            })
+            .collect(),
+        results: rows
+            .iter()
+            .map(|a| AllocationRow {
+                norm: a.norm,
+                unit: a.unit.as_str().to_string(),
+                name: l.regions.get(&a.unit).cloned(),
+                population: a.population,
+                facilities: a.facilities,
+                required: a.required,
+                actual: a.actual,
+                short: a.short(),
+                unknown: a.unknown,
+            })
+            .collect(),
+    }))
 }
 
 /// The service-circle workbook: coverage, gaps and the allocation check.
 #[utoipa::path(get, path = "/api/v1/exports/circles", params(CirclesQuery),
-    responses((status = 200, description = "xlsx"), (status = 400, body = ErrorBody)))]
+    responses((status = 200, description = "xlsx", body = FileBody,
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 400, body = ErrorBody)))]
 async fn export_circles(
     State(state): State<AppState>,
     Query(q): Query<CirclesQuery>,
-) -> Result<Response, ApiError> {
+) -> Result<Download, ApiError> {
     let params = Places::circle_params(q.walk, q.detour)?;
     let (l, report) = state.places.circles(params).await?;
     let (_, alloc) = state.places.allocation().await?;
@@ -476,18 +813,9 @@ async fn export_circles(
         state.places.norms(),
         state.places.types(),
     )?;
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                PointFormat::Xlsx.content_type().to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"service-circles.xlsx\"".to_string(),
-            ),
-        ],
+    Ok(Download::attachment(
+        PointFormat::Xlsx.content_type(),
+        "service-circles.xlsx",
         body,
-    )
-        .into_response())
+    ))
 }

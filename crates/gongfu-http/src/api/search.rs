@@ -7,9 +7,8 @@ use gongfu_edge::links::hit_url;
 use gongfu_edge::{params, Query};
 use gongfu_edge::{ApiError, AppState, ErrorCode};
 use gongfu_search::{DocKind, SearchQuery, SiteSearchError};
-use serde::Deserialize;
-use serde_json::{json, Value};
-use utoipa::IntoParams;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -34,15 +33,52 @@ struct SearchParams {
     offset: Option<usize>,
 }
 
+/// A page of search results.
+#[derive(Serialize, ToSchema)]
+pub struct SearchResults {
+    /// The query as given.
+    query: String,
+    /// Results over all pages.
+    total: usize,
+    /// This page, best first.
+    results: Vec<SearchHit>,
+}
+
+/// One search result.
+#[derive(Serialize, ToSchema)]
+pub struct SearchHit {
+    /// `item`, `standard` or `guide`.
+    #[serde(rename = "type")]
+    kind: &'static str,
+    /// The item code, standard number or guide key.
+    key: String,
+    /// The item code (items and guides).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<String>,
+    /// The standard number (standards).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    number: Option<String>,
+    /// Title as indexed.
+    title: String,
+    /// The title as escaped HTML, matches in `<mark>`.
+    title_html: String,
+    /// About 120 characters around the best match as escaped HTML, matches in `<mark>`.
+    snippet: String,
+    /// The page of the result.
+    url: String,
+    /// Ranking score; only its order means anything.
+    score: f64,
+}
+
 /// Searches items, standards and guides: `{"results": [{"type", "key", "code" or
 /// "number", "title", "title_html", "snippet", "url", "score"}], "total": N, "query": q}`,
 /// best first. Snippets and `title_html` are escaped HTML with matches in `<mark>`.
 #[utoipa::path(get, path = "/api/v1/search", params(SearchParams),
-    responses((status = 200, description = "results"), (status = 400, body = ErrorBody)))]
+    responses((status = 200, description = "results", body = SearchResults), (status = 400, body = ErrorBody)))]
 async fn search(
     State(state): State<AppState>,
     Query(p): Query<SearchParams>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<SearchResults>, ApiError> {
     let q = p.q.unwrap_or_default();
     let kind = params::search_kind(p.kind.as_deref())?;
     let limit = p.limit.unwrap_or(10);
@@ -85,17 +121,27 @@ async fn search(
         }
         other => ApiError::new(ErrorCode::Internal, other.to_string()),
     })?;
-    Ok(Json(json!({
-        "query": q,
-        "total": page.total,
-        "results": page.results.iter().map(|h| {
-            let mut v = json!({
-                "type": h.kind, "key": h.key, "title": h.title, "title_html": h.title_html,
-                "snippet": h.snippet, "url": hit_url(h), "score": h.score,
-            });
-            let id = if h.kind == DocKind::Standard { "number" } else { "code" };
-            v[id] = json!(h.key);
-            v
-        }).collect::<Vec<_>>(),
-    })))
+    let results = page
+        .results
+        .iter()
+        .map(|h| {
+            let standard = h.kind == DocKind::Standard;
+            SearchHit {
+                kind: h.kind.as_str(),
+                key: h.key.clone(),
+                code: (!standard).then(|| h.key.clone()),
+                number: standard.then(|| h.key.clone()),
+                title: h.title.clone(),
+                title_html: h.title_html.clone(),
+                snippet: h.snippet.clone(),
+                url: hit_url(h),
+                score: f64::from(h.score),
+            }
+        })
+        .collect();
+    Ok(Json(SearchResults {
+        query: q,
+        total: page.total,
+        results,
+    }))
 }

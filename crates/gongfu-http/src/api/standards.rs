@@ -1,19 +1,18 @@
 //! `/api/v1/standards`: the standard system.
 
-use super::ErrorBody;
+use super::{CodeName, Download, ErrorBody, FileBody, XLSX};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
 use axum::Json;
 use gongfu_domain::standard::{Origin, Stage, StandardLevel};
 use gongfu_edge::Query;
 use gongfu_edge::{limits, ApiError, AppState, ErrorCode, Staff};
 use gongfu_standards::view::{NumberView, StandardView};
 use gongfu_standards::NodeCount;
-use serde::Deserialize;
-use serde_json::{json, Value};
-use utoipa::IntoParams;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -30,6 +29,185 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(super::limited(routes!(import_tree), limits::imports()))
         .routes(routes!(export_standards))
         .routes(routes!(export_tree))
+}
+
+/// Standards of the registry.
+#[derive(Serialize, ToSchema)]
+pub struct StandardList {
+    /// How many matched.
+    total: usize,
+    /// The standards, ordered by number.
+    standards: Vec<StandardView>,
+}
+
+/// One standard with its place in the system and what links to it.
+#[derive(Serialize, ToSchema)]
+pub struct StandardDetail {
+    /// The standard.
+    standard: StandardView,
+    /// Its node of the system tree and the nodes above it, top first.
+    node_path: Vec<CodeName>,
+    /// The items it serves, with their names in the newest version.
+    items: Vec<CodeName>,
+    /// Standards that reference it.
+    referenced_by: Vec<String>,
+    /// Standards that replace it.
+    replaced_by: Vec<String>,
+}
+
+/// A standard saved.
+#[derive(Serialize, ToSchema)]
+pub struct StandardSaved {
+    /// The standard as saved.
+    standard: StandardView,
+    /// Whether it was added (rather than edited).
+    created: bool,
+}
+
+/// The system tree with counts.
+#[derive(Serialize, ToSchema)]
+pub struct StandardTree {
+    /// Nodes in tree order, each counting its descendants.
+    nodes: Vec<NodeCount>,
+}
+
+/// 标准覆盖率 of a list version.
+#[derive(Serialize, ToSchema)]
+pub struct CoverageView {
+    /// The list version.
+    version: i64,
+    /// Covered items / all items, 0.0-1.0.
+    overall: f64,
+    /// Items in the version.
+    items: usize,
+    /// Items with at least one standard in force.
+    covered: usize,
+    /// Per area, in taxonomy order.
+    by_area: Vec<AreaCoverageView>,
+    /// Items without a standard in force, in list order.
+    uncovered: Vec<UncoveredItem>,
+}
+
+/// Coverage of one area.
+#[derive(Serialize, ToSchema)]
+pub struct AreaCoverageView {
+    /// Area number.
+    area_no: u32,
+    /// Area name.
+    area: String,
+    /// Items in the area.
+    items: usize,
+    /// Items with at least one standard in force.
+    covered: usize,
+    /// covered / items (0 for an empty area).
+    rate: f64,
+}
+
+/// An item without a standard in force.
+#[derive(Serialize, ToSchema)]
+pub struct UncoveredItem {
+    /// Item code.
+    code: String,
+    /// Item name.
+    name: String,
+    /// Its area's name.
+    area: String,
+}
+
+/// Everything in the registry needing attention today.
+#[derive(Serialize, ToSchema)]
+pub struct AttentionView {
+    /// Today (China Standard Time), YYYY-MM-DD.
+    today: String,
+    /// How many things need attention.
+    total: usize,
+    /// In force, review overdue.
+    review_overdue: Vec<ReviewDueView>,
+    /// In force, review due within 180 days.
+    review_due: Vec<ReviewDueView>,
+    /// Withdrawn or superseded standards that anything still points at.
+    gone: Vec<GoneView>,
+    /// Standards referencing gone standards, directly or transitively.
+    affected_standards: Vec<AffectedStandardView>,
+    /// Items relying on gone or affected standards.
+    affected_items: Vec<AffectedItemView>,
+}
+
+/// A standard whose periodic review (复审) is due or overdue.
+#[derive(Serialize, ToSchema)]
+pub struct ReviewDueView {
+    /// The standard's number.
+    number: String,
+    /// Its title.
+    title: String,
+    /// When the review is due, YYYY-MM-DD.
+    due: String,
+    /// Days until due (negative: overdue by that many days).
+    days_left: i64,
+}
+
+/// A standard no longer in force.
+#[derive(Serialize, ToSchema)]
+pub struct GoneView {
+    /// The standard's number.
+    number: String,
+    /// Its title, when the registry holds it.
+    title: String,
+    /// `withdrawn` or `superseded`.
+    why: &'static str,
+    /// The replacing standard, if any.
+    replaced_by: Option<String>,
+}
+
+/// A standard that references a gone standard.
+#[derive(Serialize, ToSchema)]
+pub struct AffectedStandardView {
+    /// The standard's number.
+    number: String,
+    /// Its title.
+    title: String,
+    /// The chain of references to the gone standard, nearest first; the last is gone.
+    via: Vec<String>,
+}
+
+/// An item relying on a gone or affected standard.
+#[derive(Serialize, ToSchema)]
+pub struct AffectedItemView {
+    /// Item code.
+    code: String,
+    /// Its name in the newest version.
+    name: String,
+    /// The standards at fault it relies on.
+    standards: Vec<String>,
+}
+
+/// What a registry import did.
+#[derive(Serialize, ToSchema)]
+pub struct StandardsImported {
+    /// Standards new to the registry.
+    added: usize,
+    /// Standards replaced by the file's rows.
+    updated: usize,
+}
+
+/// What a tree import did.
+#[derive(Serialize, ToSchema)]
+pub struct TreeImported {
+    /// Nodes in the new tree.
+    nodes: usize,
+}
+
+fn numbers(v: &[gongfu_domain::StandardNumber]) -> Vec<String> {
+    v.iter().map(ToString::to_string).collect()
+}
+
+fn review_due(r: gongfu_domain::standard::watch::ReviewDue) -> ReviewDueView {
+    ReviewDueView {
+        number: r.number.to_string(),
+        title: r.title,
+        due: r.due.to_string(),
+        days_left: r.days_left,
+    }
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -70,13 +248,13 @@ struct StandardsQuery {
 }
 
 /// The registry, filtered: `{"standards": [...], "total": N}`, ordered by number.
-#[utoipa::path(get, path = "/api/v1/standards", params(StandardsQuery),
-    responses((status = 200, description = "standards"), (status = 400, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/standards", operation_id = "list_standards", params(StandardsQuery),
+    responses((status = 200, description = "standards", body = StandardList), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn list(
     State(state): State<AppState>,
     Query(q): Query<StandardsQuery>,
-) -> Result<Json<Value>, ApiError> {
-    let today = gongfu_standards::today();
+) -> Result<Json<StandardList>, ApiError> {
+    let today = state.clock.today();
     let tree = state.standards.tree().await?;
     let level = match q.level.as_deref() {
         Some(l) => Some(StandardLevel::parse(l).ok_or_else(|| {
@@ -148,29 +326,38 @@ async fn list(
         })
         .map(|s| StandardView::new(s, today))
         .collect();
-    Ok(Json(
-        json!({"total": standards.len(), "standards": standards}),
-    ))
+    Ok(Json(StandardList {
+        total: standards.len(),
+        standards,
+    }))
 }
 
 /// One standard, with its node path, the items it serves (with names), the standards that
 /// reference it or replace it. The number goes in the path with `/` as `%2F`.
-#[utoipa::path(get, path = "/api/v1/standards/{number}",
+#[utoipa::path(get, path = "/api/v1/standards/{number}", operation_id = "standard",
     params(("number" = String, Path, description = "the number, e.g. GB%2FT%201.1-2020")),
-    responses((status = 200, description = "the standard"), (status = 404, body = ErrorBody), (status = 400, body = ErrorBody)))]
+    responses((status = 200, description = "the standard", body = StandardDetail), (status = 404, body = ErrorBody), (status = 400, body = ErrorBody)))]
 async fn one(
     State(state): State<AppState>,
     Path(number): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<StandardDetail>, ApiError> {
     let d = state.standards.standard(&number).await?;
-    let today = gongfu_standards::today();
-    Ok(Json(json!({
-        "standard": StandardView::new(&d.standard, today),
-        "node_path": d.node_path.iter().map(|(c, n)| json!({"code": c, "name": n})).collect::<Vec<_>>(),
-        "items": d.items.iter().map(|(c, n)| json!({"code": c.as_str(), "name": n})).collect::<Vec<_>>(),
-        "referenced_by": d.referenced_by.iter().map(|n| n.to_string()).collect::<Vec<_>>(),
-        "replaced_by": d.replaced_by.iter().map(|n| n.to_string()).collect::<Vec<_>>(),
-    })))
+    let today = state.clock.today();
+    Ok(Json(StandardDetail {
+        standard: StandardView::new(&d.standard, today),
+        node_path: d
+            .node_path
+            .into_iter()
+            .map(|(c, n)| CodeName::new(c, n))
+            .collect(),
+        items: d
+            .items
+            .into_iter()
+            .map(|(c, n)| CodeName::new(c.as_str(), n))
+            .collect(),
+        referenced_by: numbers(&d.referenced_by),
+        replaced_by: numbers(&d.replaced_by),
+    }))
 }
 
 /// Adds or edits one standard. The body is an object keyed by the registry's column keys
@@ -183,13 +370,13 @@ async fn one(
 #[utoipa::path(put, path = "/api/v1/standards/{number}",
     params(("number" = String, Path, description = "the number, e.g. SLQ%2FNB%20001-2024")),
     request_body(content = Object, description = "the standard's fields by column key"),
-    responses((status = 200, description = "saved"), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, description = "saved", body = StandardSaved), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
 async fn save(
     State(state): State<AppState>,
     staff: Staff,
     Path(number): Path<String>,
     body: Bytes,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<StandardSaved>, ApiError> {
     let fields: serde_json::Map<String, Value> = serde_json::from_slice(&body).map_err(|e| {
         ApiError::new(
             ErrorCode::InvalidBody,
@@ -248,16 +435,16 @@ async fn save(
             registered.then_some(number.as_str()),
         )
         .await?;
-    Ok(Json(json!({
-        "standard": StandardView::new(&saved, gongfu_standards::today()),
-        "created": !registered,
-    })))
+    Ok(Json(StandardSaved {
+        standard: StandardView::new(&saved, state.clock.today()),
+        created: !registered,
+    }))
 }
 
 /// Removes a standard from the registry, with its links to items. Administrators only.
-#[utoipa::path(delete, path = "/api/v1/standards/{number}",
+#[utoipa::path(delete, path = "/api/v1/standards/{number}", operation_id = "remove_standard",
     params(("number" = String, Path, description = "the number")),
-    responses((status = 204, description = "removed"), (status = 404, body = ErrorBody)))]
+    responses((status = 204, description = "removed"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn remove(
     State(state): State<AppState>,
     staff: Staff,
@@ -273,13 +460,10 @@ async fn remove(
 /// The system tree with counts per node (descendants included): total, in force, cited,
 /// self-built, by level and by stage.
 #[utoipa::path(get, path = "/api/v1/standards/tree",
-    responses((status = 200, body = Vec<NodeCount>)))]
-async fn tree(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
-    let counts = state
-        .standards
-        .tree_counts(gongfu_standards::today())
-        .await?;
-    Ok(Json(json!({"nodes": counts})))
+    responses((status = 200, description = "the tree", body = StandardTree)))]
+async fn tree(State(state): State<AppState>) -> Result<Json<StandardTree>, ApiError> {
+    let nodes = state.standards.tree_counts(state.clock.today()).await?;
+    Ok(Json(StandardTree { nodes }))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -292,54 +476,91 @@ struct CoverageQuery {
 /// 标准覆盖率 of a list version: items with at least one standard in force / all items,
 /// overall and per area, with the uncovered items.
 #[utoipa::path(get, path = "/api/v1/standards/coverage", params(CoverageQuery),
-    responses((status = 200, description = "coverage"), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "coverage", body = CoverageView), (status = 404, body = ErrorBody)))]
 async fn coverage(
     State(state): State<AppState>,
     Query(q): Query<CoverageQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<CoverageView>, ApiError> {
     let (snap, c) = state
         .standards
-        .coverage(q.version, gongfu_standards::today())
+        .coverage(q.version, state.clock.today())
         .await?;
-    let uncovered: Vec<Value> = c
+    let uncovered = c
         .uncovered
         .iter()
         .filter_map(|code| snap.items.iter().find(|i| &i.code == code))
-        .map(|i| {
-            json!({
-                "code": i.code.as_str(),
-                "name": i.name,
-                "area": snap.taxonomy.area(i.area_no).map(|a| a.name.as_str()).unwrap_or(""),
-            })
+        .map(|i| UncoveredItem {
+            code: i.code.as_str().to_string(),
+            name: i.name.clone(),
+            area: snap
+                .taxonomy
+                .area(i.area_no)
+                .map(|a| a.name.clone())
+                .unwrap_or_default(),
         })
         .collect();
-    Ok(Json(json!({
-        "version": snap.version.number,
-        "overall": c.overall,
-        "items": c.items,
-        "covered": c.covered,
-        "by_area": c.by_area,
-        "uncovered": uncovered,
-    })))
+    Ok(Json(CoverageView {
+        version: snap.version.number,
+        overall: c.overall,
+        items: c.items,
+        covered: c.covered,
+        by_area: c
+            .by_area
+            .into_iter()
+            .map(|a| AreaCoverageView {
+                area_no: a.area_no,
+                area: a.area,
+                items: a.items,
+                covered: a.covered,
+                rate: a.rate,
+            })
+            .collect(),
+        uncovered,
+    }))
 }
 
 /// Everything needing attention today: reviews overdue and due within 180 days, withdrawn
 /// and superseded standards, the standards referencing them (transitively, with the chain)
 /// and the items relying on either.
 #[utoipa::path(get, path = "/api/v1/standards/attention",
-    responses((status = 200, description = "what needs attention")))]
-async fn attention(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
-    let today = gongfu_standards::today();
+    responses((status = 200, description = "what needs attention", body = AttentionView)))]
+async fn attention(State(state): State<AppState>) -> Result<Json<AttentionView>, ApiError> {
+    let today = state.clock.today();
     let a = state.standards.attention(today).await?;
-    Ok(Json(json!({
-        "today": today.to_string(),
-        "total": a.len(),
-        "review_overdue": a.review_overdue,
-        "review_due": a.review_due,
-        "gone": a.gone,
-        "affected_standards": a.affected_standards,
-        "affected_items": a.affected_items,
-    })))
+    Ok(Json(AttentionView {
+        today: today.to_string(),
+        total: a.len(),
+        review_overdue: a.review_overdue.into_iter().map(review_due).collect(),
+        review_due: a.review_due.into_iter().map(review_due).collect(),
+        gone: a
+            .gone
+            .into_iter()
+            .map(|g| GoneView {
+                number: g.number.to_string(),
+                title: g.title,
+                why: g.why,
+                replaced_by: g.replaced_by.map(|n| n.to_string()),
+            })
+            .collect(),
+        affected_standards: a
+            .affected_standards
+            .into_iter()
+            .map(|s| AffectedStandardView {
+                number: s.number.to_string(),
+                title: s.title,
+                via: numbers(&s.via),
+            })
+            .collect(),
+        affected_items: a
+            .affected_items
+            .into_iter()
+            .map(|i| AffectedItemView {
+                code: i.code.as_str().to_string(),
+                name: i.name,
+                standards: numbers(&i.standards),
+            })
+            .collect(),
+    }))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -353,40 +574,46 @@ struct FileQuery {
 /// replaces the one with its number. All or nothing; a 422 names every row and column at
 /// fault. Administrators only.
 #[utoipa::path(post, path = "/api/v1/imports/standards", params(FileQuery),
-    request_body(content = Vec<u8>, description = "the file"),
-    responses((status = 201, description = "imported"), (status = 422, body = ErrorBody)))]
+    request_body(content = FileBody, content_type = "application/octet-stream", description = "the file"),
+    responses((status = 201, description = "imported", body = StandardsImported), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn import_standards(
     State(state): State<AppState>,
     staff: Staff,
     Query(q): Query<FileQuery>,
     body: Bytes,
-) -> Result<Response, ApiError> {
+) -> Result<(StatusCode, Json<StandardsImported>), ApiError> {
     let file = q.file.unwrap_or_else(|| "upload.csv".into());
     let o = state
         .standards
         .import_standards(&staff.actor(), &file, &body)
         .await?;
-    Ok((StatusCode::CREATED, Json(o)).into_response())
+    Ok((
+        StatusCode::CREATED,
+        Json(StandardsImported {
+            added: o.added,
+            updated: o.updated,
+        }),
+    ))
 }
 
 /// Replaces the standard system tree (节点编号, 节点名称, 上级节点, 说明; CSV or xlsx).
 /// Refused when a registered standard sits in a node the new tree lacks. Administrators
 /// only.
 #[utoipa::path(post, path = "/api/v1/imports/standard-tree", params(FileQuery),
-    request_body(content = Vec<u8>, description = "the file"),
-    responses((status = 201, description = "imported"), (status = 422, body = ErrorBody)))]
+    request_body(content = FileBody, content_type = "application/octet-stream", description = "the file"),
+    responses((status = 201, description = "imported", body = TreeImported), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn import_tree(
     State(state): State<AppState>,
     staff: Staff,
     Query(q): Query<FileQuery>,
     body: Bytes,
-) -> Result<Response, ApiError> {
+) -> Result<(StatusCode, Json<TreeImported>), ApiError> {
     let file = q.file.unwrap_or_else(|| "upload.csv".into());
     let nodes = state
         .standards
         .import_tree(&staff.actor(), &file, &body)
         .await?;
-    Ok((StatusCode::CREATED, Json(json!({"nodes": nodes}))).into_response())
+    Ok((StatusCode::CREATED, Json(TreeImported { nodes })))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -396,38 +623,25 @@ struct StandardsExportQuery {
     format: Option<String>,
 }
 
-pub(super) fn attachment(content_type: &str, name: &str, bytes: Vec<u8>) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, content_type.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response()
-}
-
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-
 /// The 标准明细表: one row per standard, in the import layout.
 #[utoipa::path(get, path = "/api/v1/exports/standards", params(StandardsExportQuery),
-    responses((status = 200, description = "the file"), (status = 400, body = ErrorBody)))]
+    responses((status = 200, description = "the file", content(
+        (FileBody = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (FileBody = "text/csv"),
+    )), (status = 400, body = ErrorBody)))]
 async fn export_standards(
     State(state): State<AppState>,
     Query(q): Query<StandardsExportQuery>,
-) -> Result<Response, ApiError> {
+) -> Result<Download, ApiError> {
     let tree = state.standards.tree().await?;
     let all = state.standards.standards().await?;
     match q.format.as_deref().unwrap_or("xlsx") {
         "xlsx" => {
             let bytes = gongfu_standards::export::standards_xlsx(&all, &tree)
                 .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
-            Ok(attachment(XLSX, "gongfu-standards.xlsx", bytes))
+            Ok(Download::attachment(XLSX, "gongfu-standards.xlsx", bytes))
         }
-        "csv" => Ok(attachment(
+        "csv" => Ok(Download::attachment(
             "text/csv; charset=utf-8",
             "gongfu-standards.csv",
             gongfu_standards::export::standards_csv(&all, &tree),
@@ -442,13 +656,15 @@ async fn export_standards(
 
 /// The 标准体系表: the tree with counts per node, as xlsx.
 #[utoipa::path(get, path = "/api/v1/exports/standard-tree",
-    responses((status = 200, description = "the file")))]
-async fn export_tree(State(state): State<AppState>) -> Result<Response, ApiError> {
-    let counts = state
-        .standards
-        .tree_counts(gongfu_standards::today())
-        .await?;
+    responses((status = 200, description = "the file", body = FileBody,
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
+async fn export_tree(State(state): State<AppState>) -> Result<Download, ApiError> {
+    let counts = state.standards.tree_counts(state.clock.today()).await?;
     let bytes = gongfu_standards::export::tree_xlsx(&counts)
         .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
-    Ok(attachment(XLSX, "gongfu-standard-system.xlsx", bytes))
+    Ok(Download::attachment(
+        XLSX,
+        "gongfu-standard-system.xlsx",
+        bytes,
+    ))
 }

@@ -1,18 +1,17 @@
 //! `/api/v1/texts` and `/api/v1/standards/check`: standard texts, service guides and the
 //! GB/T 1.1-2020 checker.
 
-use super::ErrorBody;
+use super::{Download, ErrorBody, FileBody};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
 use axum::Json;
 use gongfu_edge::Query;
 use gongfu_edge::{limits, ApiError, AppState, ErrorCode, Staff};
 use gongfu_standards::texts::{TextKind, TextUpload};
-use serde::Deserialize;
-use serde_json::{json, Value};
-use utoipa::IntoParams;
+use gongfu_texts::{Document, Severity};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -25,6 +24,138 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(docx))
         .routes(routes!(one, remove))
         .routes(super::limited(routes!(import), limits::imports()))
+}
+
+/// The texts held.
+#[derive(Serialize, ToSchema)]
+pub struct TextList {
+    /// How many.
+    total: usize,
+    /// The texts, without their bodies.
+    texts: Vec<TextSummary>,
+}
+
+/// A text without its body.
+#[derive(Serialize, ToSchema)]
+pub struct TextSummary {
+    /// `standard` or `guide`.
+    kind: String,
+    /// The canonical standard number or the item code.
+    key: String,
+    /// Title.
+    title: String,
+    /// `markdown` or `docx`.
+    source_format: String,
+    /// Illustrative demo content.
+    demo: bool,
+    /// Last written (RFC 3339, UTC).
+    updated_at: String,
+}
+
+/// One text with its structure.
+#[derive(Serialize, ToSchema)]
+pub struct TextView {
+    /// `standard` or `guide`.
+    kind: &'static str,
+    /// The canonical standard number or the item code.
+    key: String,
+    /// Title.
+    title: String,
+    /// The file it came from.
+    source_name: String,
+    /// `markdown` or `docx`.
+    source_format: String,
+    /// Illustrative demo content.
+    demo: bool,
+    /// Last written (RFC 3339, UTC).
+    updated_at: String,
+    /// By whom.
+    updated_by: String,
+    /// The parsed structure.
+    document: Document,
+}
+
+/// What an import of texts did.
+#[derive(Serialize, ToSchema)]
+pub struct TextsImported {
+    /// Texts saved.
+    imported: usize,
+}
+
+/// The findings of the GB/T 1.1-2020 checker on one document.
+#[derive(Serialize, ToSchema)]
+pub struct CheckReport {
+    /// The file name checked.
+    file: String,
+    /// The document's title.
+    title: String,
+    /// The standard number on its cover, as written.
+    number: Option<String>,
+    /// Findings by severity.
+    summary: CheckSummary,
+    /// The findings in document order.
+    findings: Vec<FindingView>,
+}
+
+/// Findings by severity.
+#[derive(Serialize, ToSchema)]
+pub struct CheckSummary {
+    /// The document breaks a rule.
+    errors: usize,
+    /// Probably wrong.
+    warnings: usize,
+    /// Worth a look.
+    infos: usize,
+}
+
+/// One problem the checker found.
+#[derive(Serialize, ToSchema)]
+pub struct FindingView {
+    /// Rule id (`GET /api/v1/standards/check/rules`).
+    rule: String,
+    /// `error`, `warning` or `info`.
+    severity: &'static str,
+    /// Where.
+    location: LocationView,
+    /// What is wrong and how to fix it.
+    message: String,
+}
+
+/// Where a finding is.
+#[derive(Serialize, ToSchema)]
+pub struct LocationView {
+    /// The chapter or clause number ("5.1"), or the element name (前言).
+    clause: Option<String>,
+    /// Source line.
+    line: u32,
+}
+
+/// The checker's rules.
+#[derive(Serialize, ToSchema)]
+pub struct CheckRules {
+    /// Every rule.
+    rules: Vec<CheckRule>,
+}
+
+/// One rule of the checker.
+#[derive(Serialize, ToSchema)]
+pub struct CheckRule {
+    /// Id.
+    id: &'static str,
+    /// `error`, `warning` or `info`.
+    severity: &'static str,
+    /// Short title in Chinese.
+    title: &'static str,
+    /// What the rule checks and why.
+    explanation: &'static str,
+}
+
+fn severity(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "info",
+    }
 }
 
 /// `standard` or `guide`, or a 400 naming the `kind` parameter.
@@ -41,12 +172,12 @@ struct TextsQuery {
 }
 
 /// The texts the district holds, without their bodies: `{"texts": [...], "total": N}`.
-#[utoipa::path(get, path = "/api/v1/texts", params(TextsQuery),
-    responses((status = 200, description = "texts"), (status = 400, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/texts", operation_id = "list_texts", params(TextsQuery),
+    responses((status = 200, description = "texts", body = TextList), (status = 400, body = ErrorBody)))]
 async fn list(
     State(state): State<AppState>,
     Query(q): Query<TextsQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<TextList>, ApiError> {
     let kind = q
         .kind
         .as_deref()
@@ -54,25 +185,32 @@ async fn list(
         .map(kind_param)
         .transpose()?;
     let texts = state.standards.texts(kind).await?;
-    Ok(Json(json!({
-        "total": texts.len(),
-        "texts": texts.iter().map(|t| json!({
-            "kind": t.kind, "key": t.key, "title": t.title, "source_format": t.source_format,
-            "demo": t.demo, "updated_at": t.updated_at,
-        })).collect::<Vec<_>>(),
-    })))
+    Ok(Json(TextList {
+        total: texts.len(),
+        texts: texts
+            .into_iter()
+            .map(|t| TextSummary {
+                kind: t.kind,
+                key: t.key,
+                title: t.title,
+                source_format: t.source_format,
+                demo: t.demo,
+                updated_at: t.updated_at,
+            })
+            .collect(),
+    }))
 }
 
 /// One text with its structure: `document` holds `title`, `number` and `blocks` (headings
 /// with level and clause number, paragraphs, list items, tables, each with its line).
-#[utoipa::path(get, path = "/api/v1/texts/{kind}/{key}",
+#[utoipa::path(get, path = "/api/v1/texts/{kind}/{key}", operation_id = "text",
     params(("kind" = String, Path, description = "standard or guide"),
            ("key" = String, Path, description = "the standard number (`/` as %2F) or the item code")),
-    responses((status = 200, description = "the text"), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "the text", body = TextView), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn one(
     State(state): State<AppState>,
     Path((kind, key)): Path<(String, String)>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<TextView>, ApiError> {
     let kind = kind_param(&kind)?;
     let Some(t) = state.standards.text(kind, &key).await? else {
         return Err(gongfu_standards::RegistryError::NotFound {
@@ -82,11 +220,17 @@ async fn one(
         }
         .into());
     };
-    Ok(Json(json!({
-        "kind": t.kind, "key": t.key, "title": t.title, "source_name": t.source_name,
-        "source_format": t.source_format, "demo": t.demo, "updated_at": t.updated_at,
-        "updated_by": t.updated_by, "document": t.document,
-    })))
+    Ok(Json(TextView {
+        kind: t.kind.as_str(),
+        key: t.key,
+        title: t.title,
+        source_name: t.source_name,
+        source_format: t.source_format,
+        demo: t.demo,
+        updated_at: t.updated_at,
+        updated_by: t.updated_by,
+        document: t.document,
+    }))
 }
 
 /// One text as a Word document (.docx) written from its stored structure: the title,
@@ -94,11 +238,13 @@ async fn one(
 #[utoipa::path(get, path = "/api/v1/texts/{kind}/{key}/docx",
     params(("kind" = String, Path, description = "standard or guide"),
            ("key" = String, Path, description = "the standard number (`/` as %2F) or the item code")),
-    responses((status = 200, description = "the .docx"), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "the .docx", body = FileBody,
+        content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn docx(
     State(state): State<AppState>,
     Path((kind, key)): Path<(String, String)>,
-) -> Result<Response, ApiError> {
+) -> Result<Download, ApiError> {
     let kind = kind_param(&kind)?;
     let Some(t) = state.standards.text(kind, &key).await? else {
         return Err(gongfu_standards::RegistryError::NotFound {
@@ -122,7 +268,7 @@ async fn docx(
             }
         })
         .collect();
-    Ok(super::standards::attachment(
+    Ok(Download::attachment(
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         &format!("{name}.docx"),
         bytes,
@@ -161,15 +307,18 @@ fn file_name(given: Option<String>, headers: &HeaderMap) -> String {
 /// held for the same standard or item. An unreadable file is a 422 naming the file and what
 /// is wrong with it; nothing is saved. Administrators only.
 #[utoipa::path(post, path = "/api/v1/imports/texts", params(TextImportQuery),
-    request_body(content = Vec<u8>, description = "the .docx or Markdown file"),
-    responses((status = 201, description = "imported"), (status = 422, body = ErrorBody)))]
+    request_body(description = "the .docx or Markdown file", content(
+        (FileBody = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        (String = "text/markdown"),
+    )),
+    responses((status = 201, description = "imported", body = TextsImported), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn import(
     State(state): State<AppState>,
     staff: Staff,
     headers: HeaderMap,
     Query(q): Query<TextImportQuery>,
     body: Bytes,
-) -> Result<Response, ApiError> {
+) -> Result<(StatusCode, Json<TextsImported>), ApiError> {
     let kind = kind_param(&q.kind)?;
     let upload = TextUpload {
         kind,
@@ -181,14 +330,14 @@ async fn import(
         .standards
         .import_texts(&staff.actor(), &[upload], false)
         .await?;
-    Ok((StatusCode::CREATED, Json(json!({"imported": n}))).into_response())
+    Ok((StatusCode::CREATED, Json(TextsImported { imported: n })))
 }
 
 /// Removes a text. Administrators only.
-#[utoipa::path(delete, path = "/api/v1/texts/{kind}/{key}",
+#[utoipa::path(delete, path = "/api/v1/texts/{kind}/{key}", operation_id = "remove_text",
     params(("kind" = String, Path, description = "standard or guide"),
            ("key" = String, Path, description = "the standard number or the item code")),
-    responses((status = 204, description = "removed"), (status = 404, body = ErrorBody)))]
+    responses((status = 204, description = "removed"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn remove(
     State(state): State<AppState>,
     staff: Staff,
@@ -216,37 +365,58 @@ struct CheckQuery {
 /// `Content-Type: text/markdown`, or .docx bytes. Nothing is stored. Answers
 /// `{"findings": [{"rule", "severity", "location": {"clause", "line"}, "message"}], "summary"}`.
 #[utoipa::path(post, path = "/api/v1/standards/check", params(CheckQuery),
-    request_body(content = Vec<u8>, description = "the document (.docx or Markdown)"),
-    responses((status = 200, description = "findings"), (status = 422, body = ErrorBody)))]
+    request_body(description = "the document (.docx or Markdown)", content(
+        (FileBody = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        (String = "text/markdown"),
+    )),
+    responses((status = 200, description = "findings", body = CheckReport), (status = 422, body = ErrorBody)))]
 async fn check(
     State(state): State<AppState>,
     headers: HeaderMap,
     Query(q): Query<CheckQuery>,
     body: Bytes,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<CheckReport>, ApiError> {
     let file = file_name(q.file, &headers);
     let (document, findings) = state.standards.check(&file, &body).await?;
-    let count = |sev: gongfu_texts::Severity| findings.iter().filter(|f| f.severity == sev).count();
-    Ok(Json(json!({
-        "file": file,
-        "title": document.title,
-        "number": document.number,
-        "summary": {
-            "errors": count(gongfu_texts::Severity::Error),
-            "warnings": count(gongfu_texts::Severity::Warning),
-            "infos": count(gongfu_texts::Severity::Info),
-        },
-        "findings": findings,
-    })))
+    let count = |sev: Severity| findings.iter().filter(|f| f.severity == sev).count();
+    let summary = CheckSummary {
+        errors: count(Severity::Error),
+        warnings: count(Severity::Warning),
+        infos: count(Severity::Info),
+    };
+    Ok(Json(CheckReport {
+        file,
+        title: document.title,
+        number: document.number,
+        summary,
+        findings: findings
+            .into_iter()
+            .map(|f| FindingView {
+                rule: f.rule,
+                severity: severity(f.severity),
+                location: LocationView {
+                    clause: f.location.clause,
+                    line: f.location.line,
+                },
+                message: f.message,
+            })
+            .collect(),
+    }))
 }
 
 /// The checker's rules: id, severity, Chinese title and what each checks.
 #[utoipa::path(get, path = "/api/v1/standards/check/rules",
-    responses((status = 200, description = "rules")))]
-async fn rules() -> Json<Value> {
-    Json(json!({
-        "rules": gongfu_texts::RULES.iter().map(|r| json!({
-            "id": r.id, "severity": r.severity, "title": r.title, "explanation": r.explanation,
-        })).collect::<Vec<_>>(),
-    }))
+    responses((status = 200, description = "rules", body = CheckRules)))]
+async fn rules() -> Json<CheckRules> {
+    Json(CheckRules {
+        rules: gongfu_texts::RULES
+            .iter()
+            .map(|r| CheckRule {
+                id: r.id,
+                severity: severity(r.severity),
+                title: r.title,
+                explanation: r.explanation,
+            })
+            .collect(),
+    })
 }

@@ -205,7 +205,7 @@ async fn assess_into(
     skipped: &[String],
 ) -> Result<(), WebError> {
     let schema = state.eligibility.schema();
-    let at = gongfu_eligibility::today();
+    let at = state.eligibility.today();
     let mut profile = Profile::empty(schema);
     let mut bad_field = None;
     for (k, v) in answers {

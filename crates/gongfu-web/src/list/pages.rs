@@ -299,7 +299,7 @@ pub(crate) async fn item(
     }
     let can_propose = user.0.as_ref().is_some_and(|s| s.user.role.can_propose());
     let q = version.map(|v| format!("?version={v}")).unwrap_or_default();
-    let today = gongfu_standards::today();
+    let today = state.clock.today();
     let standards = state
         .standards
         .for_item(&it.code)

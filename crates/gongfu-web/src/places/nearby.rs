@@ -105,7 +105,7 @@ pub(crate) async fn nearby(
     let mut from = String::new();
     let mut found = None;
     if q.has_origin() {
-        match q.parse(places, &l, gongfu_places::now_local()) {
+        match q.parse(places, &l, state.clock.local()) {
             Ok(n) => {
                 from = match n.origin {
                     Origin::Position => "您的位置".into(),

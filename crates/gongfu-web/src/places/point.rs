@@ -65,7 +65,7 @@ pub(crate) async fn point(
             (c.to_string(), name)
         })
         .collect();
-    let now = gongfu_places::now_local();
+    let now = state.clock.local();
     let open = p
         .point
         .hours

@@ -39,7 +39,7 @@ pub(crate) async fn tree(
     user: CurrentUser,
 ) -> Result<Response, WebError> {
     let page = page(&headers, "/standards", &user);
-    let today = gongfu_standards::today();
+    let today = state.clock.today();
     let nodes = state
         .standards
         .tree_counts(today)
@@ -101,7 +101,7 @@ pub(crate) async fn coverage(
     let page = page(&headers, "/standards/coverage", &user);
     let (snap, c) = state
         .standards
-        .coverage(q.version, gongfu_standards::today())
+        .coverage(q.version, state.clock.today())
         .await
         .map_err(fail(&page))?;
     let uncovered = c
@@ -152,7 +152,7 @@ pub(crate) async fn attention(
     user: CurrentUser,
 ) -> Result<Response, WebError> {
     let page = page(&headers, "/standards/attention", &user);
-    let today = gongfu_standards::today();
+    let today = state.clock.today();
     let a = state
         .standards
         .attention(today)
@@ -185,7 +185,7 @@ pub(crate) async fn list(
     Query(q): Query<ListQuery>,
 ) -> Result<Response, WebError> {
     let page = page(&headers, "/standards/list", &user);
-    let today = gongfu_standards::today();
+    let today = state.clock.today();
     let tree = state.standards.tree().await.map_err(fail(&page))?;
     let heading = match q.node.as_deref() {
         Some(n) => match tree.nodes.iter().find(|x| x.code == n) {
@@ -270,7 +270,7 @@ pub(crate) async fn one(
         doc: text.as_ref().map(|t| DocView::new(&t.document)),
         text,
         findings,
-        s: StandardView::new(&d.standard, gongfu_standards::today()),
+        s: StandardView::new(&d.standard, state.clock.today()),
         demo: d.standard.is_demo(),
         node_path: d.node_path,
         items: d

@@ -159,7 +159,7 @@ pub async fn export(what: Export, ctx: &Ctx) -> Result<()> {
             println!("wrote {} standards to {}", all.len(), out.display());
         }
         Export::StandardTree { out } => {
-            let counts = s.standards.tree_counts(gongfu_standards::today()).await?;
+            let counts = s.standards.tree_counts(s.clock.today()).await?;
             write(&out, gongfu_standards::export::tree_xlsx(&counts)?)?;
             println!(
                 "wrote the standard system table ({} nodes) to {}",
