@@ -72,14 +72,16 @@ pub fn export(s: &Snapshot, format: ExportFormat) -> Result<Vec<u8>, ExportError
 }
 
 fn to_csv(s: &Snapshot) -> Vec<u8> {
-    let mut w = csv::WriterBuilder::new().from_writer(b"\xEF\xBB\xBF".to_vec());
-    // Writing to a Vec cannot fail.
-    let _ = w.write_record(ITEM_COLUMNS.iter().map(|c| c.header));
-    for it in &s.items {
-        let d = it.to_draft(&s.taxonomy);
-        let _ = w.write_record(ITEM_COLUMNS.iter().map(|c| d.get(c.key)));
-    }
-    w.into_inner().unwrap_or_default()
+    gongfu_sheets::write::csv(
+        ITEM_COLUMNS.iter().map(|c| c.header),
+        s.items.iter().map(|it| {
+            let d = it.to_draft(&s.taxonomy);
+            ITEM_COLUMNS
+                .iter()
+                .map(|c| d.get(c.key).to_string())
+                .collect()
+        }),
+    )
 }
 
 fn to_json(s: &Snapshot) -> Vec<u8> {

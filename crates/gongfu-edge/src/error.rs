@@ -54,6 +54,12 @@ catalogue! {
     InvalidDocument = ("invalid_document", UNPROCESSABLE_ENTITY, "文档无法读取", "The document cannot be read"),
     /// Proposed content breaks the list's rules.
     Unprocessable = ("unprocessable", UNPROCESSABLE_ENTITY, "内容不符合清单规则", "The content breaks the list's rules"),
+    /// The method is not one this URL answers.
+    MethodNotAllowed = ("method_not_allowed", METHOD_NOT_ALLOWED, "不支持此请求方式", "This URL does not answer this method"),
+    /// The body is larger than this URL accepts.
+    TooLarge = ("too_large", PAYLOAD_TOO_LARGE, "上传内容过大", "The body is larger than this URL accepts"),
+    /// The body is not of a type this URL reads.
+    UnsupportedMediaType = ("unsupported_media_type", UNSUPPORTED_MEDIA_TYPE, "请求内容类型不受支持", "The body is not of a type this URL reads"),
     /// Something failed on the server.
     Internal = ("internal", INTERNAL_SERVER_ERROR, "服务器内部错误", "Internal server error"),
 }
@@ -99,14 +105,20 @@ impl ApiError {
             "field": self.field,
             "detail": self.detail,
             "errors": self.errors,
+            "request_id": crate::trace::current_request_id(),
         })
     }
 }
 
 impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
+    fn into_response(mut self) -> Response {
         if self.code == ErrorCode::Internal {
+            // The cause (an SQL error, a path) is for the log, not for the caller; the
+            // request id joins the two.
             tracing::error!(detail = %self.detail, "internal error");
+            self.detail =
+                "the server failed; its log has the cause under this answer's request_id".into();
+            self.errors.clear();
         }
         (self.code.status(), axum::Json(self.body())).into_response()
     }
@@ -266,6 +278,47 @@ impl From<gongfu_places::PlacesError> for ApiError {
             gongfu_places::PlacesError::Db(d) => d.into(),
         }
     }
+}
+
+/// An answer axum wrote itself, outside the catalogue: a rejection of a path segment, a
+/// header, a body or a method, as `text/plain` (or empty, for 405). Each front door turns
+/// it into its own form ([`rejection_to_api`] for the API; the pages render their error
+/// page) so no caller sees framework text.
+pub fn framework_rejection(res: &Response) -> bool {
+    let plain = res
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|v| v.starts_with("text/plain"));
+    (res.status().is_client_error() || res.status().is_server_error()) && plain
+}
+
+/// The catalogue's error for a framework rejection (see [`framework_rejection`]).
+pub async fn rejection_to_api(res: Response) -> ApiError {
+    let status = res.status();
+    let bytes = axum::body::to_bytes(res.into_body(), 1 << 16)
+        .await
+        .unwrap_or_default();
+    let text = String::from_utf8_lossy(&bytes);
+    use axum::http::StatusCode as S;
+    let code = match status {
+        S::NOT_FOUND => ErrorCode::NotFound,
+        S::METHOD_NOT_ALLOWED => ErrorCode::MethodNotAllowed,
+        S::PAYLOAD_TOO_LARGE => ErrorCode::TooLarge,
+        S::UNSUPPORTED_MEDIA_TYPE => ErrorCode::UnsupportedMediaType,
+        S::UNPROCESSABLE_ENTITY => ErrorCode::InvalidBody,
+        s if s.is_server_error() => ErrorCode::Internal,
+        _ => ErrorCode::InvalidInput,
+    };
+    let detail = if text.trim().is_empty() {
+        format!("{status}; see /api/openapi.json for what this URL takes")
+    } else {
+        format!(
+            "{}; see /api/openapi.json for what this URL takes",
+            text.trim()
+        )
+    };
+    ApiError::new(code, detail)
 }
 
 /// `axum::extract::Query`, but a malformed query string is an [`ApiError`] in the catalogue's

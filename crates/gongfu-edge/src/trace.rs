@@ -17,6 +17,17 @@ pub const REQUEST_ID_HEADER: &str = "x-request-id";
 #[derive(Debug, Clone)]
 pub struct RequestId(pub String);
 
+tokio::task_local! {
+    /// The id of the request this task serves, for answers built without the request in
+    /// hand (an error's body, the error page).
+    static REQUEST_ID: String;
+}
+
+/// The id of the request being served, when called while serving one.
+pub fn current_request_id() -> Option<String> {
+    REQUEST_ID.try_with(Clone::clone).ok()
+}
+
 /// A proxy's id is kept when it is short and plain; anything else is replaced, so log
 /// lines cannot be forged through the header.
 fn usable(v: &HeaderValue) -> Option<String> {
@@ -65,7 +76,9 @@ pub async fn requests(mut req: Request, next: Next) -> Response {
     );
     req.extensions_mut().insert(RequestId(id.clone()));
     let started = Instant::now();
-    let mut res = next.run(req).instrument(span.clone()).await;
+    let mut res = REQUEST_ID
+        .scope(id.clone(), next.run(req).instrument(span.clone()))
+        .await;
     let status = res.status().as_u16();
     let ms = started.elapsed().as_secs_f64() * 1000.0;
     span.record("status", status);

@@ -151,7 +151,8 @@ pub fn read_csv(
             message: format!("not valid CSV: {e}; check the quoting of this row"),
         })?;
         let line = rec.position().map(|p| p.line() as usize).unwrap_or(i + 1);
-        rows.push((line, rec.iter().map(str::to_string).collect()));
+        let cells = rec.iter().map(|c| crate::write::unguard(c).to_string());
+        rows.push((line, cells.collect()));
     }
     finish(file, None, rows, is_header)
 }

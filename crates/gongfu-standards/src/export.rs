@@ -18,14 +18,16 @@ fn e(err: XlsxError) -> ExportError {
 
 /// The 标准明细表 as CSV (UTF-8 with a BOM, so Excel opens it right).
 pub fn standards_csv(standards: &[Standard], tree: &SystemTree) -> Vec<u8> {
-    let mut w = csv::WriterBuilder::new().from_writer(b"\xEF\xBB\xBF".to_vec());
-    // Writing to a Vec cannot fail.
-    let _ = w.write_record(STANDARD_COLUMNS.iter().map(|c| c.header));
-    for s in standards {
-        let d = s.to_draft(tree);
-        let _ = w.write_record(STANDARD_COLUMNS.iter().map(|c| d.get(c.key)));
-    }
-    w.into_inner().unwrap_or_default()
+    gongfu_sheets::write::csv(
+        STANDARD_COLUMNS.iter().map(|c| c.header),
+        standards.iter().map(|s| {
+            let d = s.to_draft(tree);
+            STANDARD_COLUMNS
+                .iter()
+                .map(|c| d.get(c.key).to_string())
+                .collect()
+        }),
+    )
 }
 
 /// The 标准明细表 as xlsx.

@@ -26,7 +26,7 @@ mod search;
 mod standards;
 
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use gongfu_edge::AppState;
@@ -45,7 +45,21 @@ pub fn router(state: AppState) -> Router {
         .merge(search::routes())
         .route("/static/app.css", get(css))
         .fallback(not_found)
+        .layer(axum::middleware::from_fn(rejections))
         .with_state(state)
+}
+
+/// axum's own rejections (a path segment that does not parse, a body of the wrong type, a
+/// method a page does not answer) render the Chinese error page like every other error.
+async fn rejections(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let (headers, path) = (req.headers().clone(), req.uri().path().to_string());
+    let res = next.run(req).await;
+    if !gongfu_edge::error::framework_rejection(&res) {
+        return res;
+    }
+    WebError::from(gongfu_edge::error::rejection_to_api(res).await)
+        .with_page(&PageCtx::new(&headers, &path, None))
+        .into_response()
 }
 
 async fn css() -> impl IntoResponse {

@@ -221,3 +221,71 @@ fn count_documented_handlers(dir: &std::path::Path) -> usize {
         .map(|t| t.matches("#[utoipa::path(").count())
         .sum()
 }
+
+/// A server fault shows its request id and never its cause: the cause is in the log.
+#[tokio::test]
+async fn a_server_fault_answers_its_request_id_and_not_its_cause() {
+    let app = spawn_app().await;
+    app.login_bootstrap().await;
+    // Break the store under the running server: every read of the audit log now fails.
+    app.db
+        .execute_raw("DROP TABLE audit_log")
+        .await
+        .expect("drop");
+    let r = app.get("/api/v1/audit").await;
+    assert_eq!(r.status(), 500);
+    let id = r.headers()["x-request-id"].to_str().unwrap().to_string();
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["code"], "internal");
+    assert_eq!(body["request_id"], id.as_str());
+    let text = body.to_string().to_lowercase();
+    assert!(
+        !text.contains("audit_log")
+            && !text.contains("no such table")
+            && !text.contains("relation"),
+        "{body}"
+    );
+    let r = app.get("/admin").await;
+    assert_eq!(r.status(), 500);
+    let id = r.headers()["x-request-id"].to_str().unwrap().to_string();
+    let html = r.text().await.unwrap();
+    assert!(html.contains(&id), "the page shows its request id: {html}");
+    assert!(html.contains("系统管理员"), "{html}");
+    assert!(!html.contains("audit_log"), "{html}");
+}
+
+/// axum's own rejections answer in the catalogue (API) or as the Chinese error page
+/// (pages), never as framework text.
+#[tokio::test]
+async fn framework_rejections_answer_in_each_doors_own_form() {
+    let app = spawn_app().await;
+    let ct = |r: &reqwest::Response| {
+        r.headers()
+            .get("content-type")
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default()
+    };
+    // A path segment that is not a number.
+    let r = app.get("/api/v1/versions/x/diff/2").await;
+    assert_eq!(r.status(), 400);
+    assert!(ct(&r).starts_with("application/json"), "{}", ct(&r));
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["code"], "invalid_input", "{body}");
+    // A method the URL does not answer.
+    let r = app
+        .client
+        .patch(app.url("/api/v1/items"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 405);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["code"], "method_not_allowed", "{body}");
+    // The same on a page: the Chinese error page.
+    app.login_bootstrap().await;
+    let r = app.get("/admin/adjustments/abc").await;
+    assert_eq!(r.status(), 400);
+    assert!(ct(&r).starts_with("text/html"), "{}", ct(&r));
+    let html = r.text().await.unwrap();
+    assert!(html.contains("请求参数有误"), "{html}");
+}

@@ -244,3 +244,27 @@ async fn a_staff_form_posted_after_the_session_ended_returns_to_its_page_after_l
         assert_eq!(location(&r), "/login?next=/admin", "{referer:?}");
     }
 }
+
+/// Browsers drop tabs and line breaks from a URL, so `/\t/evil.example` is `//evil.example`.
+#[tokio::test]
+async fn no_redirect_leaves_the_site_through_a_control_character() {
+    let app = spawn_demo().await;
+    for back in ["/%09/evil.example", "/%0A/evil.example", "/%5Cevil.example"] {
+        let r = app.get(&format!("/prefs/elderly?on=1&back={back}")).await;
+        assert_eq!(r.status(), 303);
+        assert_eq!(r.headers()["location"], "/", "{back}");
+    }
+    let r = app
+        .client
+        .post(app.url("/login"))
+        .form(&[
+            ("username", "admin"),
+            ("password", "gongfu-demo-admin"),
+            ("next", "/\t/evil.example"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()["location"], "/");
+}

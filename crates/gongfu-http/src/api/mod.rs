@@ -97,6 +97,8 @@ pub(super) struct ErrorBody {
     detail: String,
     /// Individual problems (import rows, proposal fields).
     errors: Vec<Value>,
+    /// The request's id, as in the `x-request-id` header: the log's key to this answer.
+    request_id: Option<String>,
 }
 
 pub(super) fn invalid(field: &str, detail: impl Into<String>) -> ApiError {
@@ -236,7 +238,14 @@ async fn etag(req: axum::extract::Request, next: axum::middleware::Next) -> Resp
         .is_some_and(|v| v.trim_start().starts_with("en"));
     let public = is_get && !req.headers().contains_key(header::COOKIE);
     let inm = req.headers().get(header::IF_NONE_MATCH).cloned();
-    let res = next.run(req).await;
+    let mut res = next.run(req).await;
+    if gongfu_edge::error::framework_rejection(&res) {
+        // axum's own rejections (a path segment, a header, a body, a method) answer in
+        // the catalogue like every other error.
+        res = gongfu_edge::error::rejection_to_api(res)
+            .await
+            .into_response();
+    }
     if english && !res.status().is_success() {
         // Errors are built without the request in hand; switch their title here.
         let (parts, body) = res.into_parts();

@@ -84,6 +84,7 @@ struct ErrorPage {
     page: PageCtx,
     title: String,
     detail: String,
+    request_id: String,
 }
 
 /// A page that failed: rendered as an HTML error page with the right status, or a
@@ -149,7 +150,6 @@ impl From<gongfu_edge::ApiError> for WebError {
 
 impl From<gongfu_db::DbError> for WebError {
     fn from(e: gongfu_db::DbError) -> Self {
-        tracing::error!(error = %e, "page failed");
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "服务器内部错误",
@@ -166,15 +166,28 @@ impl IntoResponse for WebError {
                 title,
                 detail,
                 page,
-            } => (
-                status,
-                render(&ErrorPage {
-                    page,
-                    title,
-                    detail,
-                }),
-            )
-                .into_response(),
+            } => {
+                let request_id = gongfu_edge::trace::current_request_id().unwrap_or_default();
+                // A server fault's cause (an SQL error, a path) belongs in the log, which
+                // the request id on the page finds; the person is told what to do.
+                let detail = if status.is_server_error() {
+                    tracing::error!(%detail, "page failed");
+                    "服务器暂时出错，请稍后再试。如果一直出错，请把下面的请求编号告诉系统管理员。"
+                        .to_string()
+                } else {
+                    detail
+                };
+                (
+                    status,
+                    render(&ErrorPage {
+                        page,
+                        title,
+                        detail,
+                        request_id,
+                    }),
+                )
+                    .into_response()
+            }
             WebErrorKind::Redirect(to) => axum::response::Redirect::to(&to).into_response(),
         }
     }
@@ -226,9 +239,20 @@ pub(crate) struct NoticeQuery {
     pub notice: Option<String>,
 }
 
-/// A local path to return to: must start with one '/', so it cannot leave the site.
+/// A local path to return to: one '/' and a path this site serves, or else the home page.
+/// Browsers drop tabs and line breaks from a URL before reading it, so `/\t/evil.example`
+/// would leave the site as `//evil.example`: any control character, space or backslash
+/// refuses the path, as does anything that does not parse as a path and query alone.
 pub(crate) fn safe_back(back: &str) -> &str {
-    if back.starts_with('/') && !back.starts_with("//") && !back.contains('\\') {
+    let plain = back
+        .chars()
+        .all(|c| !c.is_control() && !c.is_whitespace() && c != '\\');
+    let local = back.starts_with('/')
+        && !back.starts_with("//")
+        && back
+            .parse::<axum::http::Uri>()
+            .is_ok_and(|u| u.scheme().is_none() && u.authority().is_none());
+    if plain && local {
         back
     } else {
         "/"
@@ -255,4 +279,37 @@ fn encode(s: &str, keep: &[u8]) -> String {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_back;
+
+    #[test]
+    fn only_a_plain_local_path_is_a_place_to_return_to() {
+        for ok in [
+            "/",
+            "/admin",
+            "/items/N0101?version=2",
+            "/search?q=%E8%80%81",
+        ] {
+            assert_eq!(safe_back(ok), ok);
+        }
+        for bad in [
+            "//evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r/evil.example",
+            "/ /evil.example",
+            "/\\evil.example",
+            "\\\\evil.example",
+            "https://evil.example/",
+            "evil.example",
+            "",
+            "/\u{0}x",
+            "/\u{3000}/x",
+        ] {
+            assert_eq!(safe_back(bad), "/", "{bad:?}");
+        }
+    }
 }
