@@ -139,10 +139,15 @@ pub fn init_tracing(filter: &str, format: LogFormat) {
     };
 }
 
-/// Every route: the API and the pages, each request traced.
+/// Every route: the API and the pages, each request traced and every answer with the
+/// security headers.
 pub fn router(state: AppState) -> axum::Router {
+    let https = state.secure_cookies;
     gongfu_http::router(state.clone())
         .merge(gongfu_web::router(state))
+        .layer(axum::middleware::from_fn(move |req, next| {
+            gongfu_edge::headers::apply(https, req, next)
+        }))
         .layer(axum::middleware::from_fn(gongfu_edge::trace::requests))
 }
 

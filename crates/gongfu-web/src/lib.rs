@@ -44,6 +44,7 @@ pub fn router(state: AppState) -> Router {
         .merge(affordability::routes())
         .merge(search::routes())
         .route("/static/app.css", get(css))
+        .route("/static/app.js", get(js))
         .fallback(not_found)
         .layer(axum::middleware::from_fn(rejections))
         .with_state(state)
@@ -60,6 +61,16 @@ async fn rejections(req: axum::extract::Request, next: axum::middleware::Next) -
     WebError::from(gongfu_edge::error::rejection_to_api(res).await)
         .with_page(&PageCtx::new(&headers, &path, None))
         .into_response()
+}
+
+async fn js() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../static/app.js"),
+    )
 }
 
 async fn css() -> impl IntoResponse {

@@ -289,3 +289,75 @@ async fn framework_rejections_answer_in_each_doors_own_form() {
     let html = r.text().await.unwrap();
     assert!(html.contains("请求参数有误"), "{html}");
 }
+
+/// Every answer carries the security headers; staff answers are never stored; HSTS only
+/// over HTTPS.
+#[tokio::test]
+async fn every_answer_carries_the_security_headers() {
+    let app = spawn_app().await;
+    for path in [
+        "/",
+        "/api/v1/versions",
+        "/static/app.css",
+        "/no/such/page",
+        "/login",
+    ] {
+        let r = app.get(path).await;
+        let h = r.headers();
+        let csp = h["content-security-policy"].to_str().unwrap();
+        assert!(
+            csp.contains("script-src 'self'")
+                && csp.contains("frame-ancestors 'none'")
+                && !csp.contains("unsafe-inline"),
+            "{path}: {csp}"
+        );
+        assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(h["x-frame-options"], "DENY", "{path}");
+        assert_eq!(h["referrer-policy"], "same-origin", "{path}");
+        assert!(!h.contains_key("strict-transport-security"), "{path}");
+    }
+    assert_eq!(
+        app.get("/login").await.headers()["cache-control"],
+        "no-store"
+    );
+    assert_eq!(
+        app.get("/admin").await.headers()["cache-control"],
+        "no-store"
+    );
+    // Logged in, even a public page holds the session's CSRF token: not stored.
+    app.login_bootstrap().await;
+    assert_eq!(app.get("/").await.headers()["cache-control"], "no-store");
+    let mut settings = crate::helpers::test_settings();
+    settings.secure_cookies = true;
+    let https = crate::helpers::spawn_with(settings).await;
+    let r = https.get("/").await;
+    assert_eq!(r.headers()["strict-transport-security"], "max-age=31536000");
+}
+
+/// The pages hold no inline script or style for the policy to block.
+#[test]
+fn the_templates_have_no_inline_script_or_style() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../gongfu-web/templates");
+    let mut dirs = vec![dir];
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                dirs.push(p);
+                continue;
+            }
+            let text = std::fs::read_to_string(&p).unwrap();
+            for bad in [
+                "<script>",
+                "style=",
+                "<style",
+                " onclick=",
+                " onsubmit=",
+                " onchange=",
+                "javascript:",
+            ] {
+                assert!(!text.contains(bad), "{}: {bad}", p.display());
+            }
+        }
+    }
+}
