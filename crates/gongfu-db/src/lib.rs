@@ -56,6 +56,16 @@ pub enum DbError {
         /// Cause.
         source: std::io::Error,
     },
+    /// Could not create the SQLite file.
+    #[error(
+        "cannot create the database file {path}: {source}; check that the directory is writable"
+    )]
+    CreateFile {
+        /// The file.
+        path: PathBuf,
+        /// Cause.
+        source: std::io::Error,
+    },
     /// A migration failed; the database is left at the previous migration.
     #[error("migration {version} ({name}) failed: {source}")]
     Migration {
@@ -158,6 +168,18 @@ pub fn redact_url(url: &str) -> String {
     }
 }
 
+/// Creates an empty file only its owner may read or write (0600 on Unix).
+fn create_private(path: &Path) -> std::io::Result<()> {
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    o.open(path).map(drop)
+}
+
 impl Db {
     /// Connects to `sqlite://PATH` (creating the file and its directory) or `postgres://...`.
     pub async fn connect(url: &str) -> Result<Self, DbError> {
@@ -175,6 +197,14 @@ impl Db {
                 {
                     std::fs::create_dir_all(dir).map_err(|source| DbError::CreateDir {
                         path: dir.to_path_buf(),
+                        source,
+                    })?;
+                }
+                // The file holds password hashes and residents' kept answers: owner only.
+                // SQLite gives the WAL and shared-memory files the database file's mode.
+                if !Path::new(path).exists() {
+                    create_private(Path::new(path)).map_err(|source| DbError::CreateFile {
+                        path: Path::new(path).to_path_buf(),
                         source,
                     })?;
                 }
@@ -295,6 +325,9 @@ impl Db {
                     return Err(DbError::Backup(format!("{} already exists; choose a new file name so no backup is overwritten", to.display())));
                 }
                 let target = to.to_str().ok_or_else(|| DbError::Backup(format!("path {} is not valid UTF-8", to.display())))?;
+                // VACUUM INTO fills an empty file it is given: create it owner-only first,
+                // so the copy of password hashes is never readable by others.
+                create_private(to).map_err(|e| DbError::Backup(format!("cannot create {}: {e}", to.display())))?;
                 sqlx::query("VACUUM INTO $1").bind(target.to_string()).execute(&self.pool).await.map_err(|e| DbError::Backup(format!("VACUUM INTO {}: {e}", to.display())))?;
                 Ok(())
             }

@@ -359,3 +359,29 @@ async fn finance_rows_with_and_without_optional_columns_round_trip() {
     let back = costs(&t.db).await.unwrap();
     assert_eq!(back.iter().find(|c| c.item_code == "N1008"), Some(&again));
 }
+
+/// The SQLite file, its WAL and a backup hold password hashes: owner only.
+#[cfg(unix)]
+#[tokio::test]
+async fn the_database_its_wal_and_its_backups_are_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("data").join("g.db");
+    let db = gongfu_db::Db::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
+    db.migrate().await.unwrap();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&path), 0o600, "{}", path.display());
+    let wal = path.with_extension("db-wal");
+    assert!(wal.exists(), "WAL mode writes {}", wal.display());
+    assert_eq!(mode(&wal), 0o600, "{}", wal.display());
+    let backup = dir.path().join("backup.db");
+    db.backup(&backup).await.unwrap();
+    assert_eq!(mode(&backup), 0o600);
+    assert!(
+        std::fs::metadata(&backup).unwrap().len() > 0,
+        "the copy was written"
+    );
+    db.close().await;
+}

@@ -31,6 +31,29 @@ pub fn session_cookie(token: &str, secure: bool) -> String {
     )
 }
 
+/// Whether a request that would sign someone in comes from this site: a browser names
+/// the page's origin in `Origin` on every POST, so a form on another site that posts to
+/// `/login` (signing a victim into the attacker's account) names another host. A request
+/// without `Origin` is not from a browser's cross-site form and is let through.
+pub fn same_origin(headers: &axum::http::HeaderMap) -> bool {
+    let Some(origin) = headers.get(axum::http::header::ORIGIN) else {
+        return true;
+    };
+    let Some(origin_host) = origin
+        .to_str()
+        .ok()
+        .and_then(|o| o.parse::<axum::http::Uri>().ok())
+        .and_then(|u| u.authority().map(|a| a.as_str().to_string()))
+    else {
+        return false;
+    };
+    // Behind a reverse proxy the public host arrives as X-Forwarded-Host.
+    ["host", "x-forwarded-host"]
+        .iter()
+        .filter_map(|h| headers.get(*h).and_then(|v| v.to_str().ok()))
+        .any(|h| h.eq_ignore_ascii_case(&origin_host))
+}
+
 /// The logged-in user, if any. Never rejects.
 pub struct CurrentUser(pub Option<Session>);
 

@@ -268,3 +268,43 @@ async fn no_redirect_leaves_the_site_through_a_control_character() {
     assert_eq!(r.status(), 303);
     assert_eq!(r.headers()["location"], "/");
 }
+
+/// A form on another site that posts to the login signs nobody in (login CSRF).
+#[tokio::test]
+async fn a_login_posted_from_another_site_is_refused() {
+    let app = spawn_demo().await;
+    let form = [("username", "admin"), ("password", "gongfu-demo-admin")];
+    let r = app
+        .client
+        .post(app.url("/login"))
+        .header("origin", "https://evil.example")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    assert!(!r.headers().contains_key("set-cookie"));
+    let r = app
+        .client
+        .post(app.url("/api/v1/session"))
+        .header("origin", "https://evil.example")
+        .json(&serde_json::json!({"username": "admin", "password": "gongfu-demo-admin"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    assert!(!r.headers().contains_key("set-cookie"));
+    // From this site (as a browser says), or from a client that names no origin: fine.
+    let here = app.base.clone();
+    let r = app
+        .client
+        .post(app.url("/login"))
+        .header("origin", here.as_str())
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert!(r.headers().contains_key("set-cookie"));
+    app.login("admin", "gongfu-demo-admin").await;
+}

@@ -7,7 +7,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use gongfu_edge::auth::session_cookie;
-use gongfu_edge::{ApiError, AppState, Query, Staff};
+use gongfu_edge::{ApiError, AppState, ErrorCode, Query, Staff};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
@@ -84,11 +84,18 @@ pub struct AuditEntryView {
 }
 
 /// Logs in: sets the session cookie and returns the CSRF token to send with writes.
-#[utoipa::path(post, path = "/api/v1/session", request_body = LoginBody, responses((status = 200, description = "logged in; the session cookie is set", body = SessionView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/session", request_body = LoginBody, responses((status = 200, description = "logged in; the session cookie is set", body = SessionView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, description = "posted from another site's page", body = ErrorBody)))]
 async fn login(
     State(state): State<AppState>,
+    request_headers: HeaderMap,
     body: Bytes,
 ) -> Result<(HeaderMap, Json<SessionView>), ApiError> {
+    if !gongfu_edge::auth::same_origin(&request_headers) {
+        return Err(ApiError::new(
+            ErrorCode::CsrfMismatch,
+            "a login from another site's page is refused; log in from this site",
+        ));
+    }
     let b: LoginBody = json_body(&body)?;
     let (token, s) = gongfu_accounts::login(&state.db, &b.username, &b.password).await?;
     let mut headers = HeaderMap::new();

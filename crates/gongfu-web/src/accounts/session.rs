@@ -49,6 +49,16 @@ pub(crate) async fn login(
     headers: HeaderMap,
     Form(f): Form<LoginForm>,
 ) -> Response {
+    if !gongfu_edge::auth::same_origin(&headers) {
+        let page = PageCtx::new(&headers, "/login", None);
+        return WebError::new(
+            StatusCode::FORBIDDEN,
+            "安全校验失败",
+            "这个登录请求来自其他网站的页面，已拒绝。请直接在本站登录页登录。",
+        )
+        .with_page(&page)
+        .into_response();
+    }
     let next = safe_back(f.next.as_deref().unwrap_or("/admin")).to_string();
     match gongfu_accounts::login(&state.db, &f.username, &f.password).await {
         Ok((token, _)) => (
