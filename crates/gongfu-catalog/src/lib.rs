@@ -93,7 +93,38 @@ pub struct Snapshot {
     search_text: Vec<String>,
 }
 
+/// An area with the number of items in it and in each of its categories.
+#[derive(Debug, Clone)]
+pub struct AreaCount<'a> {
+    /// The area.
+    pub area: &'a gongfu_domain::Area,
+    /// Items in the area.
+    pub items: usize,
+    /// Its categories with their items, in the taxonomy's order.
+    pub categories: Vec<(&'a gongfu_domain::Category, usize)>,
+}
+
 impl Snapshot {
+    /// Items per area and per category, in the taxonomy's order: what the areas API and
+    /// the home page show.
+    pub fn area_counts(&self) -> Vec<AreaCount<'_>> {
+        let count =
+            |pred: &dyn Fn(&ServiceItem) -> bool| self.items.iter().filter(|i| pred(i)).count();
+        self.taxonomy
+            .areas
+            .iter()
+            .map(|a| AreaCount {
+                area: a,
+                items: count(&|i| i.area_no == a.no),
+                categories: self
+                    .taxonomy
+                    .categories_of(a.no)
+                    .map(|c| (c, count(&|i| i.category_no == c.no)))
+                    .collect(),
+            })
+            .collect()
+    }
+
     /// A snapshot of any list, e.g. to export an adjustment's preview or a relabelled copy.
     pub fn new(version: Version, taxonomy: Taxonomy, items: Vec<ServiceItem>) -> Self {
         let by_code = items

@@ -314,20 +314,19 @@ async fn areas(
 ) -> Result<Json<Areas>, ApiError> {
     let s = snapshot(&state, q.version).await?;
     let areas = s
-        .taxonomy
-        .areas
-        .iter()
+        .area_counts()
+        .into_iter()
         .map(|a| AreaCount {
-            no: a.no,
-            name: a.name.clone(),
-            item_count: s.items.iter().filter(|i| i.area_no == a.no).count(),
-            categories: s
-                .taxonomy
-                .categories_of(a.no)
-                .map(|c| CategoryCount {
+            no: a.area.no,
+            name: a.area.name.clone(),
+            item_count: a.items,
+            categories: a
+                .categories
+                .into_iter()
+                .map(|(c, n)| CategoryCount {
                     no: c.no,
                     name: c.name.clone(),
-                    item_count: s.items.iter().filter(|i| i.category_no == c.no).count(),
+                    item_count: n,
                 })
                 .collect(),
         })

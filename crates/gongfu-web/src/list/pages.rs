@@ -112,20 +112,19 @@ pub(crate) async fn home(
     let (version, areas, total, featured) = match &snap {
         Some(s) => (
             Some(s.version.clone()),
-            s.taxonomy
-                .areas
-                .iter()
+            s.area_counts()
+                .into_iter()
                 .map(|a| AreaCard {
-                    no: a.no,
-                    name: a.name.clone(),
-                    count: s.items.iter().filter(|i| i.area_no == a.no).count(),
-                    categories: s
-                        .taxonomy
-                        .categories_of(a.no)
-                        .map(|c| CatCard {
+                    no: a.area.no,
+                    name: a.area.name.clone(),
+                    count: a.items,
+                    categories: a
+                        .categories
+                        .into_iter()
+                        .map(|(c, n)| CatCard {
                             no: c.no,
                             name: c.name.clone(),
-                            count: s.items.iter().filter(|i| i.category_no == c.no).count(),
+                            count: n,
                         })
                         .collect(),
                 })
