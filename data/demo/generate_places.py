@@ -814,6 +814,23 @@ def service_points(sites, edge):
     return P, no_health, gaps
 
 
+# The department that runs each type of point (主管部门): its editors maintain the points.
+# 党群服务中心 and 政务服务中心 are run by the sub-district offices, which have no editor
+# account in the demo, so they stay with the administrator.
+DEPARTMENT_OF_TYPE = {
+    "中学": "区教育局", "小学": "区教育局", "幼儿园": "区教育局",
+    "医院": "区卫生健康局", "妇幼保健院": "区卫生健康局", "社区健康服务中心": "区卫生健康局",
+    "托育机构": "区卫生健康局",
+    "养老服务中心": "区民政局", "养老院": "区民政局", "长者饭堂": "区民政局",
+    "社会救助服务站": "区民政局",
+    "就业服务站": "区人力资源局", "住房保障服务点": "区住房和建设局",
+    "体育场馆": "区文化广电旅游体育局", "图书馆": "区文化广电旅游体育局",
+    "文化站": "区文化广电旅游体育局",
+    "公园": "区城市管理和综合执法局", "残疾人之家": "区残联",
+    "退役军人服务站": "区退役军人事务局",
+}
+
+
 def write_points(P):
     # District points first, then each sub-district: its centres, then its communities.
     order = {"district": 0, "subdistrict": 1, "community": 2}
@@ -829,9 +846,10 @@ def write_points(P):
         rows[i]["状态"] = "停用"
     for n, r in enumerate(rows, start=1):
         r["编码"] = f"SP{n:05d}"
+        r["主管部门"] = DEPARTMENT_OF_TYPE.get(r["设施类型"], "")
     check_points(rows, SITES)
     header = ["编码", "名称", "设施类型", "地址", "纬度", "经度", "坐标系", "电话", "开放时间", "容量",
-              "建筑面积", "服务事项", "所属社区", "状态", "数据来源"]
+              "建筑面积", "服务事项", "主管部门", "所属社区", "状态", "数据来源"]
     with open(os.path.join(OUT, "points.csv"), "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(header)

@@ -287,6 +287,7 @@ async fn http_load(
             capacity: None,
             floor_area_m2: None,
             items: vec![],
+            department: None,
             community: None,
             status: PointStatus::Open,
             demo: true,

@@ -44,8 +44,8 @@ pub enum AffordabilityError {
     #[error(transparent)]
     Import(#[from] gongfu_sheets::ImportFailure),
     /// Not allowed for this account.
-    #[error("{0}")]
-    Forbidden(String),
+    #[error(transparent)]
+    Forbidden(#[from] gongfu_domain::Denied),
     /// The list.
     #[error(transparent)]
     Catalog(#[from] CatalogError),

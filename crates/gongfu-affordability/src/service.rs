@@ -5,9 +5,9 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
-use gongfu_catalog::Actor;
+use gongfu_catalog::{Action, Actor};
 use gongfu_db::eligibility as store;
-use gongfu_domain::{PopulationKind, RegionLevel, Role};
+use gongfu_domain::{PopulationKind, RegionLevel};
 use gongfu_rules::Population;
 
 use crate::afford::{
@@ -170,18 +170,6 @@ pub struct Run {
 /// Bytes of populations kept decoded in memory at most (about two demo districts).
 const POPULATIONS_KEPT: usize = 2;
 
-fn forbid(actor: &Actor, roles: &[Role], what: &str) -> Result<(), AffordabilityError> {
-    if roles.contains(&actor.role) {
-        Ok(())
-    } else {
-        Err(AffordabilityError::Forbidden(format!(
-            "{} ({}) may not {what}; ask an administrator",
-            actor.name,
-            actor.role.as_str()
-        )))
-    }
-}
-
 impl Affordability {
     /// Every population, newest first.
     pub async fn populations(&self) -> Result<Vec<PopulationInfo>, AffordabilityError> {
@@ -221,7 +209,7 @@ impl Affordability {
         actor: &Actor,
         req: SynthRequest,
     ) -> Result<i64, AffordabilityError> {
-        forbid(actor, &[Role::Administrator], "create populations")?;
+        actor.may(Action::Administer)?;
         let schema = self.schema();
         let marginals = req.marginals.unwrap_or_else(Marginals::standard);
         marginals
@@ -339,7 +327,7 @@ impl Affordability {
         file: &str,
         bytes: &[u8],
     ) -> Result<i64, AffordabilityError> {
-        forbid(actor, &[Role::Administrator], "import populations")?;
+        actor.may(Action::Administer)?;
         if !(2000..=2100).contains(&year) {
             return Err(AffordabilityError::Invalid(vec![format!(
                 "year {year} is not from 2000 to 2100"
@@ -433,7 +421,7 @@ impl Affordability {
         actor: &Actor,
         id: i64,
     ) -> Result<(), AffordabilityError> {
-        forbid(actor, &[Role::Administrator], "remove populations")?;
+        actor.may(Action::Administer)?;
         if !store::delete_population(self.db(), id, &actor.name).await? {
             return Err(AffordabilityError::NotFound {
                 what: "population",
@@ -491,11 +479,7 @@ impl Affordability {
         file: &str,
         bytes: &[u8],
     ) -> Result<usize, AffordabilityError> {
-        forbid(
-            actor,
-            &[Role::Administrator],
-            "import unit costs, payer shares or budgets",
-        )?;
+        actor.may(Action::Administer)?;
         let (mut c, mut s, mut b) = (vec![], vec![], vec![]);
         match kind {
             "costs" => {
@@ -534,11 +518,7 @@ impl Affordability {
     /// Runs the assessment and keeps it; returns the kept run.
     #[tracing::instrument(name = "affordability_run", skip_all, fields(actor = %actor.name, years = ?req.years))]
     pub async fn run(&self, actor: &Actor, req: RunRequest) -> Result<Run, AffordabilityError> {
-        forbid(
-            actor,
-            &[Role::Administrator, Role::Reviewer, Role::DepartmentEditor],
-            "run affordability assessments",
-        )?;
+        actor.may(Action::Assess)?;
         if req.scenario.is_some() && req.adjustment.is_some() {
             return Err(AffordabilityError::Invalid(vec![
                 "give a scenario or an adjustment, not both".into(),

@@ -19,36 +19,15 @@ pub mod view;
 use gongfu_db::adjustments::{self, Adjustment, NewProposal, Proposal};
 use gongfu_db::catalog::{self as store, NewVersion, Version};
 use gongfu_db::{regions, Db, DbError};
+use gongfu_domain::account::Owned;
 use gongfu_domain::catalog::{diff_lists, validate_list, ListDiff};
 use gongfu_domain::Clock;
-use gongfu_domain::{
-    AdjustmentStatus, Decision, ProposalKind, RegionCode, Role, ServiceItem, Taxonomy,
-};
+use gongfu_domain::{AdjustmentStatus, Decision, ProposalKind, RegionCode, ServiceItem, Taxonomy};
 use import::{Format, ImportFailure, ParsedList};
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
-/// Who is acting: a staff account, or the server itself (`cli`, `demo`).
-#[derive(Debug, Clone)]
-pub struct Actor {
-    /// User name, recorded in the audit log.
-    pub name: String,
-    /// Role.
-    pub role: Role,
-    /// Short names of the departments an editor works for.
-    pub departments: Vec<String>,
-}
-
-impl Actor {
-    /// The server acting on an operator's command (CLI, demo loader): an administrator.
-    pub fn system(name: &str) -> Self {
-        Self {
-            name: name.into(),
-            role: Role::Administrator,
-            departments: vec![],
-        }
-    }
-}
+pub use gongfu_domain::{Action, Actor, Denied};
 
 /// What went wrong in a catalogue operation.
 #[derive(Debug, thiserror::Error)]
@@ -61,9 +40,9 @@ pub enum CatalogError {
         /// Its key.
         key: String,
     },
-    /// The actor's role does not allow it.
-    #[error("{0}")]
-    Forbidden(String),
+    /// The actor may not do it.
+    #[error(transparent)]
+    Forbidden(#[from] Denied),
     /// The operation does not fit the current state (e.g. approving with proposals pending).
     #[error("{0}")]
     Conflict(String),
@@ -438,12 +417,7 @@ impl Catalog {
             publish,
             taxonomy,
         } = req;
-        if !actor.role.can_administer() {
-            return Err(CatalogError::Forbidden(format!(
-                "{} may not import lists; an administrator imports files",
-                actor.name
-            )));
-        }
+        actor.may(Action::Administer)?;
         let parsed = self.read_file_with(file, bytes, format, taxonomy).await?;
         let base = self.snapshot(None).await?;
         let base_tax = base
@@ -565,23 +539,16 @@ impl Catalog {
         description: &str,
         taxonomy: Option<Taxonomy>,
     ) -> Result<i64, CatalogError> {
-        if !actor.role.can_propose() {
-            return Err(CatalogError::Forbidden(format!(
-                "{} ({}) may not open an adjustment; editors and administrators can",
-                actor.name,
-                actor.role.label()
-            )));
-        }
+        actor.may(Action::Propose)?;
         let title = gongfu_domain::text::clean(title);
         if title.is_empty() {
             return Err(CatalogError::Invalid(vec![
                 "title: an adjustment needs a title, e.g. 2025年度清单动态调整".into(),
             ]));
         }
-        if actor.role != Role::Administrator && taxonomy.is_some() {
-            return Err(CatalogError::Forbidden(
-                "only an administrator may change areas and categories".into(),
-            ));
+        if taxonomy.is_some() {
+            // Areas and categories frame every department's items.
+            actor.may(Action::Administer)?;
         }
         let base = store::latest(&self.db).await?;
         Ok(adjustments::create(
@@ -611,13 +578,7 @@ impl Catalog {
                 adj.status.label()
             )));
         }
-        if !actor.role.can_propose() {
-            return Err(CatalogError::Forbidden(format!(
-                "{} ({}) may not propose changes",
-                actor.name,
-                actor.role.label()
-            )));
-        }
+        actor.may(Action::Propose)?;
         let base = match adj.base_version {
             Some(n) => Some(self.require(Some(n)).await?),
             None => None,
@@ -694,34 +655,23 @@ impl Catalog {
                 ));
             }
         }
-        if actor.role == Role::DepartmentEditor {
-            let mut touched: Vec<&str> = Vec::new();
-            if let Some(b) = &base {
-                for c in &p.target_codes {
-                    if let Some(it) = b.item(c) {
-                        touched.extend(it.lead_departments.iter().map(|d| d.as_str()));
-                    }
-                }
-            }
-            if let Some(it) = &item {
-                touched.extend(it.lead_departments.iter().map(|d| d.as_str()));
-            }
-            if !touched
-                .iter()
-                .any(|d| actor.departments.iter().any(|a| a == d))
-            {
-                return Err(CatalogError::Forbidden(format!(
-                    "{} edits for {} only; this proposal concerns items led by {}",
-                    actor.name,
-                    actor.departments.join("、"),
-                    if touched.is_empty() {
-                        "no department".to_string()
-                    } else {
-                        touched.join("、")
-                    }
-                )));
-            }
-        }
+        // Scope is judged on the items as they stand in the base and the item proposed.
+        let before: Vec<Owned> = base
+            .as_ref()
+            .map(|b| {
+                p.target_codes
+                    .iter()
+                    .filter_map(|c| b.item(c))
+                    .map(|it| {
+                        Owned::new(format!("事项 {}", it.code.as_str()), &it.lead_departments)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let after = item
+            .as_ref()
+            .map(|it| Owned::new(format!("事项 {}", it.code.as_str()), &it.lead_departments));
+        actor.may_change(Action::Propose, &before, after.as_ref())?;
         if !problems.is_empty() {
             return Err(CatalogError::Invalid(problems));
         }
@@ -741,13 +691,7 @@ impl Catalog {
         decision: Decision,
         note: &str,
     ) -> Result<(), CatalogError> {
-        if !actor.role.can_review() {
-            return Err(CatalogError::Forbidden(format!(
-                "{} ({}) may not decide proposals; reviewers and administrators can",
-                actor.name,
-                actor.role.label()
-            )));
-        }
+        actor.may(Action::Review)?;
         let (adj, props) = self.adjustment(adjustment_id).await?;
         if adj.status != AdjustmentStatus::Open {
             return Err(CatalogError::Conflict(format!(
@@ -883,13 +827,7 @@ impl Catalog {
         label: &str,
         notes: &str,
     ) -> Result<Version, CatalogError> {
-        if !actor.role.can_administer() {
-            return Err(CatalogError::Forbidden(format!(
-                "{} ({}) may not approve an adjustment; an administrator publishes versions",
-                actor.name,
-                actor.role.label()
-            )));
-        }
+        actor.may(Action::Administer)?;
         let (adj, props) = self.adjustment(adjustment_id).await?;
         if adj.status != AdjustmentStatus::Open {
             return Err(CatalogError::Conflict(format!(
@@ -955,19 +893,17 @@ impl Catalog {
                 adj.status.label()
             )));
         }
-        let allowed = match status {
+        match status {
             AdjustmentStatus::Withdrawn => {
-                actor.name == adj.created_by || actor.role.can_administer()
+                actor.may_withdraw(&format!("调整 {adjustment_id}"), &adj.created_by)?
             }
-            AdjustmentStatus::Rejected => actor.role.can_administer(),
-            _ => false,
-        };
-        if !allowed {
-            return Err(CatalogError::Forbidden(format!(
-                "{} may not mark adjustment {adjustment_id} {}",
-                actor.name,
-                status.label()
-            )));
+            AdjustmentStatus::Rejected => actor.may(Action::Administer)?,
+            _ => {
+                return Err(CatalogError::Conflict(format!(
+                    "an adjustment is closed as rejected or withdrawn, not {}",
+                    status.label()
+                )))
+            }
         }
         Ok(adjustments::close(&self.db, adjustment_id, status, &actor.name).await?)
     }

@@ -143,6 +143,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0005_eligibility.sql",
         include_str!("../migrations/0005_eligibility.sql"),
     ),
+    (
+        6,
+        "0006_point_departments.sql",
+        include_str!("../migrations/0006_point_departments.sql"),
+    ),
 ];
 
 /// The migration text for a backend. The only dialect differences are substituted here.

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use crate::{get, json, now, to_json, Ctx, Db, DbError};
 use gongfu_domain::hours::OpeningHours;
 use gongfu_domain::place::{Boundary, PointStatus, Polygon, ResidentialSite, ServicePoint};
-use gongfu_domain::{geo::LatLng, ItemCode, RegionCode};
+use gongfu_domain::{geo::LatLng, DepartmentName, ItemCode, RegionCode};
 use sqlx::any::AnyRow;
 
 /// A stored service point: its number and the point.
@@ -80,6 +80,10 @@ fn point(r: &AnyRow) -> Result<StoredPoint, DbError> {
                 .map(|c| c.clamp(0, u32::MAX.into()) as u32),
             floor_area_m2: get(r, "floor_area")?,
             items,
+            department: get::<Option<String>>(r, "department")?
+                .filter(|d| !d.is_empty())
+                .map(|d| DepartmentName::parse(&d).map_err(|e| corrupt("service point", e)))
+                .transpose()?,
             community: community(r, "service point")?,
             status,
             demo: get::<i64>(r, "demo")? != 0,
@@ -88,7 +92,7 @@ fn point(r: &AnyRow) -> Result<StoredPoint, DbError> {
 }
 
 const POINT_COLS: &str = "id, code, name, facility_type, address, lat, lng, phone, opening_hours, \
-    capacity, floor_area, items, community_code, status, demo, updated_at";
+    capacity, floor_area, items, department, community_code, status, demo, updated_at";
 
 /// Every service point, by id.
 pub async fn points(db: &Db) -> Result<Vec<StoredPoint>, DbError> {
@@ -137,14 +141,15 @@ pub async fn save_points(
         }
         sqlx::query(
             "INSERT INTO service_points (code, name, facility_type, address, lat, lng, phone, opening_hours, \
-             capacity, floor_area, items, community_code, status, demo, updated_at, updated_by) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULLIF($10, -1), $11, $12, $13, $14, $15, $16) \
+             capacity, floor_area, items, community_code, status, demo, updated_at, updated_by, department) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULLIF($10, -1), $11, $12, $13, $14, $15, $16, $17) \
              ON CONFLICT (code) DO UPDATE SET name = excluded.name, facility_type = excluded.facility_type, \
              address = excluded.address, lat = excluded.lat, lng = excluded.lng, phone = excluded.phone, \
              opening_hours = excluded.opening_hours, capacity = excluded.capacity, \
              floor_area = excluded.floor_area, items = excluded.items, \
              community_code = excluded.community_code, status = excluded.status, demo = excluded.demo, \
-             updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+             updated_at = excluded.updated_at, updated_by = excluded.updated_by, \
+             department = excluded.department",
         )
         .bind(p.code.clone())
         .bind(p.name.clone())
@@ -162,6 +167,7 @@ pub async fn save_points(
         .bind(i64::from(p.demo))
         .bind(at.clone())
         .bind(actor.to_string())
+        .bind(p.department.as_ref().map(|d| d.as_str().to_string()))
         .execute(&mut *tx)
         .await
         .ctx("writing a service point")?;

@@ -212,6 +212,12 @@ impl DepartmentName {
     }
 }
 
+impl AsRef<str> for DepartmentName {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
 /// Who pays (支出责任). The national standard uses a few fixed phrasings; anything else is
 /// kept as written.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -21,7 +21,7 @@ pub mod region;
 pub mod standard;
 pub mod text;
 
-pub use account::{Role, Username};
+pub use account::{Action, Actor, Denied, Owned, Role, Username};
 pub use catalog::{
     AdjustmentStatus, Area, BaseRelation, Category, Decision, DepartmentName,
     ExpenditureResponsibility, ItemCode, ItemDraft, ItemError, ItemStatus, OriginLevel,

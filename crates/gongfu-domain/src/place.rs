@@ -12,7 +12,7 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
-use crate::catalog::ItemCode;
+use crate::catalog::{DepartmentName, ItemCode};
 use crate::facility::FacilityTypes;
 use crate::geo::{CoordSystem, LatLng};
 use crate::hours::OpeningHours;
@@ -546,6 +546,9 @@ pub struct ServicePoint {
     pub floor_area_m2: Option<f64>,
     /// Items delivered there.
     pub items: Vec<ItemCode>,
+    /// The department that runs it (主管部门, a short name as the list writes departments);
+    /// editors of that department maintain it. Without one, only an administrator can.
+    pub department: Option<DepartmentName>,
     /// The community it lies in.
     pub community: Option<RegionCode>,
     /// In service or not.
@@ -588,6 +591,10 @@ pub const POINT_COLUMNS: &[(&str, &[&str])] = &[
     ("容量", &["capacity", "床位数", "学位数"]),
     ("建筑面积", &["floor_area", "面积", "建筑面积(平方米)"]),
     ("服务事项", &["items", "事项编码"]),
+    (
+        "主管部门",
+        &["department", "运营部门", "责任部门", "牵头部门"],
+    ),
     ("所属社区", &["community", "社区", "社区代码"]),
     ("状态", &["status"]),
     ("数据来源", &["source", "来源"]),
@@ -922,6 +929,19 @@ impl PointDraft {
                 }),
             }
         }
+        let department = match cell(c, "主管部门") {
+            "" => None,
+            raw => match DepartmentName::parse(raw) {
+                Ok(d) => Some(d),
+                Err(m) => {
+                    errors.push(FieldError {
+                        column: "主管部门",
+                        message: m,
+                    });
+                    None
+                }
+            },
+        };
         let community = community(c, ctx, position, &mut errors);
         let status = PointStatus::parse(cell(c, "状态")).unwrap_or_else(|m| {
             errors.push(FieldError {
@@ -950,6 +970,7 @@ impl PointDraft {
                 capacity: capacity.map(|v| v as u32),
                 floor_area_m2,
                 items,
+                department,
                 community,
                 status,
                 demo: ctx.demo || cell(c, "数据来源").contains("示例"),

@@ -124,11 +124,18 @@ impl IntoResponse for ApiError {
     }
 }
 
+impl From<gongfu_domain::Denied> for ApiError {
+    fn from(e: gongfu_domain::Denied) -> Self {
+        // The refusal names who, what and whose: the caller can act on it.
+        ApiError::new(ErrorCode::Forbidden, e.to_string())
+    }
+}
+
 impl From<CatalogError> for ApiError {
     fn from(e: CatalogError) -> Self {
         match e {
             CatalogError::NotFound { .. } => ApiError::new(ErrorCode::NotFound, e.to_string()),
-            CatalogError::Forbidden(m) => ApiError::new(ErrorCode::Forbidden, m),
+            CatalogError::Forbidden(d) => d.into(),
             CatalogError::Conflict(m) => ApiError::new(ErrorCode::Conflict, m),
             CatalogError::Invalid(list) => {
                 let field = list
@@ -164,7 +171,7 @@ impl From<gongfu_standards::RegistryError> for ApiError {
         use gongfu_standards::RegistryError as R;
         match e {
             R::NotFound { .. } => ApiError::new(ErrorCode::NotFound, e.to_string()),
-            R::Forbidden(m) => ApiError::new(ErrorCode::Forbidden, m),
+            R::Forbidden(d) => d.into(),
             R::Invalid(m) => ApiError::new(ErrorCode::Unprocessable, m),
             R::Fields { ref errors } => ApiError {
                 code: ErrorCode::Unprocessable,
@@ -228,9 +235,6 @@ impl From<gongfu_eligibility::EligibilityError> for ApiError {
                 errors: list.into_iter().map(serde_json::Value::String).collect(),
                 english: false,
             },
-            gongfu_eligibility::EligibilityError::Forbidden(m) => {
-                ApiError::new(ErrorCode::Forbidden, m)
-            }
             gongfu_eligibility::EligibilityError::Import(f) => {
                 gongfu_catalog::CatalogError::Import(f).into()
             }
@@ -253,7 +257,7 @@ impl From<gongfu_affordability::AffordabilityError> for ApiError {
                 errors: list.into_iter().map(serde_json::Value::String).collect(),
                 english: false,
             },
-            A::Forbidden(m) => ApiError::new(ErrorCode::Forbidden, m),
+            A::Forbidden(d) => d.into(),
             A::Import(f) => CatalogError::Import(f).into(),
             A::Catalog(c) => c.into(),
             A::Eligibility(x) => x.into(),
@@ -271,7 +275,7 @@ impl From<gongfu_places::PlacesError> for ApiError {
             gongfu_places::PlacesError::Invalid { field, message } => {
                 ApiError::new(ErrorCode::InvalidInput, message).field(field)
             }
-            gongfu_places::PlacesError::Forbidden(m) => ApiError::new(ErrorCode::Forbidden, m),
+            gongfu_places::PlacesError::Forbidden(d) => d.into(),
             gongfu_places::PlacesError::Import(f) => gongfu_catalog::CatalogError::Import(f).into(),
             gongfu_places::PlacesError::Catalog(c) => c.into(),
             gongfu_places::PlacesError::Export(m) => ApiError::new(ErrorCode::Internal, m),

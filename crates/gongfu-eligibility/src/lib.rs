@@ -46,9 +46,6 @@ pub enum EligibilityError {
     /// A file did not import; every error names its row and column.
     #[error(transparent)]
     Import(#[from] gongfu_sheets::ImportFailure),
-    /// Not allowed for this account.
-    #[error("{0}")]
-    Forbidden(String),
     /// The list.
     #[error(transparent)]
     Catalog(#[from] CatalogError),

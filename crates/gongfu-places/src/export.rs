@@ -89,6 +89,11 @@ pub fn point_cells(p: &StoredPoint, types: &FacilityTypes, coord: CoordSystem) -
                 .map(|i| i.as_str())
                 .collect::<Vec<_>>()
                 .join("、"),
+            "主管部门" => x
+                .department
+                .as_ref()
+                .map(|d| d.as_str().to_string())
+                .unwrap_or_default(),
             "所属社区" => x
                 .community
                 .as_ref()
@@ -116,6 +121,7 @@ fn properties(p: &StoredPoint, l: &Loaded, types: &FacilityTypes) -> Value {
         "capacity": x.capacity,
         "floor_area_m2": x.floor_area_m2,
         "items": x.items.iter().map(|i| i.as_str()).collect::<Vec<_>>(),
+        "department": x.department.as_ref().map(|d| d.as_str()),
         "community": x.community.as_ref().map(|c| c.as_str()),
         "community_name": x.community.as_ref().and_then(|c| l.regions.get(c)),
         "status": x.status.as_str(),
@@ -185,6 +191,7 @@ pub fn hsds(points: &[&StoredPoint], types: &FacilityTypes) -> Value {
             "gongfu_facility_type": x.facility_type,
             "gongfu_status": x.status.as_str(),
             "gongfu_community": x.community.as_ref().map(|c| c.as_str()),
+            "gongfu_department": x.department.as_ref().map(|d| d.as_str()),
             "gongfu_capacity": x.capacity,
             "gongfu_floor_area_m2": x.floor_area_m2,
         });

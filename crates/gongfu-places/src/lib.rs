@@ -22,13 +22,16 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
-use gongfu_catalog::{Actor, Catalog, CatalogError};
+use gongfu_catalog::{Action, Actor, Catalog, CatalogError};
 use gongfu_db::places::{self as store, SaveCounts, StoredPoint};
 use gongfu_db::{audit, regions, Db, DbError};
+use gongfu_domain::account::Owned;
 use gongfu_domain::facility::FacilityTypes;
 use gongfu_domain::geo::{CoordSystem, LatLng};
 use gongfu_domain::hours::Calendar;
-use gongfu_domain::place::{Boundary, Bounds, PlaceContext, PointStatus, ResidentialSite};
+use gongfu_domain::place::{
+    Boundary, Bounds, PlaceContext, PointStatus, ResidentialSite, ServicePoint,
+};
 use gongfu_domain::{ItemCode, PopulationKind, RegionCode, RegionLevel};
 use gongfu_sheets::ImportFailure;
 use time::PrimitiveDateTime;
@@ -70,9 +73,9 @@ pub enum PlacesError {
         /// What is wrong and what is allowed.
         message: String,
     },
-    /// The actor's role does not allow this.
-    #[error("{0}")]
-    Forbidden(String),
+    /// The actor may not do this.
+    #[error(transparent)]
+    Forbidden(#[from] gongfu_domain::Denied),
     /// An import file was rejected; nothing changed.
     #[error(transparent)]
     Import(#[from] ImportFailure),
@@ -543,15 +546,33 @@ impl Places {
         })
     }
 
-    fn may_edit(actor: &Actor) -> Result<(), PlacesError> {
-        if actor.role.can_propose() {
-            Ok(())
-        } else {
-            Err(PlacesError::Forbidden(format!(
-                "{} ({:?}) may not change service points; an administrator or department editor can",
-                actor.name, actor.role
-            )))
+    /// Whether the actor may write these points over what is stored (`None`: remove):
+    /// an editor only points its department runs, as they stand and as they will be.
+    fn may_change(
+        actor: &Actor,
+        l: &Loaded,
+        points: &[(&str, Option<&ServicePoint>)],
+    ) -> Result<(), PlacesError> {
+        actor.may(Action::EditPoints)?;
+        let owned = |p: &ServicePoint| {
+            Owned::new(
+                format!("服务点 {}（{}）", p.code, p.name),
+                p.department.as_slice(),
+            )
+        };
+        if actor.may(Action::Administer).is_ok() {
+            return Ok(());
         }
+        let stored: HashMap<&str, &ServicePoint> = l
+            .points
+            .iter()
+            .map(|s| (s.point.code.as_str(), &s.point))
+            .collect();
+        for (code, new) in points {
+            let before: Vec<Owned> = stored.get(code).map(|p| owned(p)).into_iter().collect();
+            actor.may_change(Action::EditPoints, &before, new.map(owned).as_ref())?;
+        }
+        Ok(())
     }
 
     async fn context_parts(&self) -> Result<ContextParts, PlacesError> {
@@ -587,9 +608,12 @@ impl Places {
         coord: CoordSystem,
         demo: bool,
     ) -> Result<SaveCounts, PlacesError> {
-        Self::may_edit(actor)?;
+        actor.may(Action::EditPoints)?;
         let parts = self.context_parts().await?;
         let points = import::read_points(file, bytes, &parts.context(&self.types, coord, demo))?;
+        let l = self.loaded().await?;
+        let changes: Vec<_> = points.iter().map(|p| (p.code.as_str(), Some(p))).collect();
+        Self::may_change(actor, &l, &changes)?;
         let counts =
             store::save_points(&self.db, &points, &[], &actor.name, "points.import").await?;
         self.reload().await?;
@@ -598,8 +622,13 @@ impl Places {
 
     /// Removes one point.
     pub async fn remove_point(&self, actor: &Actor, id: i64) -> Result<(), PlacesError> {
-        Self::may_edit(actor)?;
+        actor.may(Action::EditPoints)?;
         let p = self.point(id).await?;
+        Self::may_change(
+            actor,
+            &*self.loaded().await?,
+            &[(p.point.code.as_str(), None)],
+        )?;
         store::save_points(&self.db, &[], &[p.point.code], &actor.name, "points.remove").await?;
         self.reload().await?;
         Ok(())
@@ -615,7 +644,9 @@ impl Places {
         coord: CoordSystem,
         demo: bool,
     ) -> Result<SaveCounts, PlacesError> {
-        Self::may_edit(actor)?;
+        // Where people live is the district's data, not a department's: like boundaries,
+        // it weighs on every department's coverage figures.
+        actor.may(Action::Administer)?;
         let mut parts = self.context_parts().await?;
         parts.items = None;
         let sites = import::read_sites(file, bytes, &parts.context(&self.types, coord, demo))?;
@@ -635,12 +666,7 @@ impl Places {
         bytes: &[u8],
         demo: bool,
     ) -> Result<SaveCounts, PlacesError> {
-        if !actor.role.can_administer() {
-            return Err(PlacesError::Forbidden(format!(
-                "{} may not import boundaries; an administrator can",
-                actor.name
-            )));
-        }
+        actor.may(Action::Administer)?;
         let l = self.loaded().await?;
         let fresh = import::read_boundaries(file, bytes, &l.regions, demo)?;
         // Boundaries after the import: the stored ones not replaced, plus the new ones.

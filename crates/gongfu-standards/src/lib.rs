@@ -19,13 +19,13 @@ pub mod view;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use gongfu_catalog::{Actor, Catalog, CatalogError};
+use gongfu_catalog::{Action, Actor, Catalog, CatalogError};
 use gongfu_db::{standards as store, Db, DbError};
 use gongfu_domain::standard::{
     supersession_cycle, Attention, Coverage, FieldError, Standard, StandardDraft, SystemTree,
 };
 pub use gongfu_domain::standard::{InternalPattern, NumberError, NumberRules, StandardNumber};
-use gongfu_domain::{ItemCode, Role};
+use gongfu_domain::ItemCode;
 use gongfu_sheets::ImportFailure;
 use time::Date;
 
@@ -46,8 +46,8 @@ pub enum RegistryError {
         hint: &'static str,
     },
     /// The actor's role does not allow this.
-    #[error("{0}")]
-    Forbidden(String),
+    #[error(transparent)]
+    Forbidden(#[from] gongfu_domain::Denied),
     /// The change breaks a rule of the registry; nothing was changed.
     #[error("{0}")]
     Invalid(String),
@@ -159,18 +159,6 @@ impl Registry {
         StandardNumber::parse(raw, &self.rules)
     }
 
-    fn require_admin(actor: &Actor, what: &str) -> Result<(), RegistryError> {
-        if actor.role == Role::Administrator {
-            Ok(())
-        } else {
-            Err(RegistryError::Forbidden(format!(
-                "{what} is for administrators (the standardization office); {} is a {}",
-                actor.name,
-                actor.role.label()
-            )))
-        }
-    }
-
     /// The system tree.
     pub async fn tree(&self) -> Result<SystemTree, RegistryError> {
         Ok(store::tree(&self.db).await?)
@@ -190,7 +178,7 @@ impl Registry {
         file: &str,
         bytes: &[u8],
     ) -> Result<usize, RegistryError> {
-        Self::require_admin(actor, "replacing the standard system tree")?;
+        actor.may(Action::Administer)?;
         let tree = import::read_tree(file, bytes)?;
         let orphans: Vec<String> = self
             .standards()
@@ -222,7 +210,7 @@ impl Registry {
         file: &str,
         bytes: &[u8],
     ) -> Result<ImportOutcome, RegistryError> {
-        Self::require_admin(actor, "importing standards")?;
+        actor.may(Action::Administer)?;
         let tree = self.tree().await?;
         let snapshot = self.catalog.snapshot(None).await?;
         let codes: Option<(i64, BTreeSet<ItemCode>)> = snapshot.as_ref().map(|s| {
@@ -293,7 +281,7 @@ impl Registry {
         draft: &StandardDraft,
         previous: Option<&str>,
     ) -> Result<Standard, RegistryError> {
-        Self::require_admin(actor, "editing the registry")?;
+        actor.may(Action::Administer)?;
         let tree = self.tree().await?;
         let standard = Standard::parse(draft, &self.rules, &tree)
             .map_err(|errors| RegistryError::Fields { errors })?;
@@ -363,7 +351,7 @@ impl Registry {
     /// Removes a standard from the registry (its links go with it; standards that cite it
     /// keep their references, which the watch then reports as unregistered).
     pub async fn remove_standard(&self, actor: &Actor, raw: &str) -> Result<(), RegistryError> {
-        Self::require_admin(actor, "removing a standard")?;
+        actor.may(Action::Administer)?;
         let number = self.parse_number(raw)?;
         if !self.standards().await?.iter().any(|s| s.number == number) {
             return Err(RegistryError::NotFound {

@@ -13,7 +13,7 @@ use gongfu_domain::ItemCode;
 use gongfu_texts::{Document, Format, RefStatus, ReferenceLookup};
 
 use crate::{Registry, RegistryError};
-use gongfu_catalog::Actor;
+use gongfu_catalog::{Action, Actor};
 
 /// What a text belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -176,7 +176,7 @@ impl Registry {
         uploads: &[TextUpload],
         demo: bool,
     ) -> Result<usize, RegistryError> {
-        Self::require_admin(actor, "importing texts")?;
+        actor.may(Action::Administer)?;
         let standards = self.standards().await?;
         let registered: BTreeSet<String> = standards.iter().map(|s| s.number.to_string()).collect();
         let items: BTreeSet<ItemCode> = match self.catalog.snapshot(None).await? {
@@ -322,7 +322,7 @@ impl Registry {
         kind: TextKind,
         key: &str,
     ) -> Result<(), RegistryError> {
-        Self::require_admin(actor, "removing a text")?;
+        actor.may(Action::Administer)?;
         let Some(t) = self.text(kind, key).await? else {
             return Err(RegistryError::NotFound {
                 what: "text",

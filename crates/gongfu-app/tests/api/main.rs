@@ -14,6 +14,7 @@ mod items;
 mod openapi;
 mod pages;
 mod places;
+mod scope;
 mod search;
 mod standards;
 mod texts;

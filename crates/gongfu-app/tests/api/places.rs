@@ -422,9 +422,26 @@ async fn staff_upload_points_on_the_admin_page_all_or_nothing() {
     ))
     .await
     .unwrap();
+    // The 区卫生健康局 editor may not add a point without naming its own department, nor
+    // one run by the 区民政局.
+    assert_eq!(r.status(), 403);
+    let r = post(upload(
+        "编码,名称,设施类型,纬度,经度,主管部门\nW1,新长者饭堂,长者饭堂,22.56,114.01,区民政局\n",
+        "gcj02",
+    ))
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 403);
+    assert!(r.text().await.unwrap().contains("区民政局"));
+    let r = post(upload(
+        "编码,名称,设施类型,纬度,经度,主管部门\nW1,新社康,社区健康服务中心,22.56,114.01,区卫生健康局\n",
+        "gcj02",
+    ))
+    .await
+    .unwrap();
     assert_eq!(r.status(), 303);
     let (_, v) = app
-        .get_json("/api/v1/points?q=%E6%96%B0%E9%95%BF%E8%80%85%E9%A5%AD%E5%A0%82&coord=gcj02")
+        .get_json("/api/v1/points?q=%E6%96%B0%E7%A4%BE%E5%BA%B7&coord=gcj02")
         .await;
     assert_eq!(v["total"], 1, "{v}");
     let p = &v["points"][0];

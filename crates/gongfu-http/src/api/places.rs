@@ -79,6 +79,8 @@ pub struct PointView {
     items: Vec<String>,
     /// Names of the list areas it serves.
     areas: Vec<String>,
+    /// The department that runs it (主管部门), whose editors maintain it.
+    department: Option<String>,
     /// Its community's code.
     community: Option<String>,
     /// Its community's name.
@@ -119,6 +121,7 @@ impl PointView {
                 .areas_of(p.id)
                 .map(|a| a.iter().cloned().collect())
                 .unwrap_or_default(),
+            department: x.department.as_ref().map(|d| d.as_str().to_string()),
             community: x.community.as_ref().map(|c| c.as_str().to_string()),
             community_name: x.community.as_ref().and_then(|c| l.regions.get(c)).cloned(),
             status: x.status.as_str(),
