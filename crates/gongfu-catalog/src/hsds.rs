@@ -339,11 +339,22 @@ pub fn read_json(
 
 /// Reads an HSDS 3.0 CSV package (the zip `to_csv_zip` writes: `datapackage.json`,
 /// `service.csv`, `taxonomy_term.csv`, `funding.csv`, ...) by rebuilding the JSON document
-/// from its tables, so both forms go through one reader.
+/// from its tables, so both forms go through one reader. Read within
+/// [`gongfu_sheets::limits`]: the tables together inflate to at most `max_unzipped_bytes`
+/// (a 1.25 MB package once inflated to 5.9 GB), and none has more than `max_rows` rows.
 pub fn read_csv_zip(
     file: &str,
     bytes: &[u8],
     today: gongfu_rules::date::Ymd,
+) -> Result<(Taxonomy, Vec<ServiceItem>), ImportFailure> {
+    read_csv_zip_within(file, bytes, today, &gongfu_sheets::limits())
+}
+
+fn read_csv_zip_within(
+    file: &str,
+    bytes: &[u8],
+    today: gongfu_rules::date::Ymd,
+    limits: &gongfu_sheets::Limits,
 ) -> Result<(Taxonomy, Vec<ServiceItem>), ImportFailure> {
     let fail = |sheet: Option<&str>, message: String| ImportFailure {
         file: file.into(),
@@ -355,21 +366,25 @@ pub fn read_csv_zip(
             message,
         }],
     };
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| fail(None, format!("not a zip archive: {e}; an HSDS CSV package is a zip of CSV files with datapackage.json")))?;
-    if zip.by_name("datapackage.json").is_err() {
+    let mut zip = gongfu_sheets::Unzip::open(file, bytes, limits).map_err(|mut e| {
+        e.message = format!(
+            "{}；HSDS CSV 数据包是含 datapackage.json 的 CSV 文件 zip 包",
+            e.message
+        );
+        ImportFailure::one(e)
+    })?;
+    if !zip.contains("datapackage.json") {
         return Err(fail(
             None,
             "no datapackage.json in the zip; an HSDS CSV package lists its tables there".into(),
         ));
     }
     let mut read = |name: &str| -> Result<Option<Vec<Value>>, ImportFailure> {
-        let mut entry = match zip.by_name(name) {
-            Ok(e) => e,
-            Err(zip::result::ZipError::FileNotFound) => return Ok(None),
-            Err(e) => return Err(fail(Some(name), format!("cannot read: {e}"))),
+        // Capped: the tables read so far and this one inflate to at most the limit.
+        let Some(bytes) = zip.read(name).map_err(ImportFailure::one)? else {
+            return Ok(None);
         };
-        let mut text = String::new();
-        std::io::Read::read_to_string(&mut entry, &mut text)
+        let text = String::from_utf8(bytes)
             .map_err(|e| fail(Some(name), format!("not UTF-8 text: {e}")))?;
         let mut rdr = csv::Reader::from_reader(text.as_bytes());
         let headers = rdr
@@ -379,6 +394,15 @@ pub fn read_csv_zip(
         let mut rows = Vec::new();
         for rec in rdr.records() {
             let rec = rec.map_err(|e| fail(Some(name), format!("not valid CSV: {e}")))?;
+            if rows.len() == limits.max_rows {
+                // Count the rest, so the message says how many there are.
+                let found = rows.len() + 1 + rdr.records().count();
+                let max = limits.max_rows;
+                return Err(fail(
+                    Some(name),
+                    format!("「{file}」中的 {name} 有 {found} 行，超过了一次导入 {max} 行的上限，没有导入；请把清单拆成几个数据包（每张表不超过 {max} 行）分别导入"),
+                ));
+            }
             let obj: Map<String, Value> = headers
                 .iter()
                 .zip(rec.iter())
@@ -422,6 +446,66 @@ pub fn read_csv_zip(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A zip of these entries, deflated.
+    fn package(entries: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for (name, bytes) in entries {
+            let opts = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated);
+            w.start_file(*name, opts).unwrap();
+            w.write_all(bytes).unwrap();
+        }
+        w.finish().unwrap().into_inner()
+    }
+
+    fn refusal(r: Result<(Taxonomy, Vec<ServiceItem>), ImportFailure>) -> ImportError {
+        match r {
+            Err(f) => f.errors.into_iter().next().unwrap(),
+            Ok(_) => panic!("the package was read"),
+        }
+    }
+
+    #[test]
+    fn a_package_that_inflates_past_the_cap_is_refused() {
+        // 4 MiB of one character deflates to a few KiB: read_to_string used to take it all.
+        let bomb = format!("id,name\n1,{}\n", "a".repeat(4 * 1024 * 1024));
+        let bytes = package(&[
+            ("datapackage.json", b"{}"),
+            ("service.csv", bomb.as_bytes()),
+        ]);
+        assert!(bytes.len() < 64 * 1024, "{}", bytes.len());
+        let limits = gongfu_sheets::Limits {
+            max_unzipped_bytes: 1024 * 1024,
+            ..gongfu_sheets::Limits::DEFAULT
+        };
+        let e = refusal(read_csv_zip_within("bomb.zip", &bytes, 20261203, &limits));
+        assert!(
+            e.message.contains("service.csv") && e.message.contains("1 MiB 的上限"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_table_with_more_rows_than_the_cap_is_refused() {
+        let services: String = std::iter::once("id,name\n".to_string())
+            .chain((0..5).map(|i| format!("{i},服务{i}\n")))
+            .collect();
+        let bytes = package(&[
+            ("datapackage.json", b"{}"),
+            ("service.csv", services.as_bytes()),
+        ]);
+        let limits = gongfu_sheets::Limits {
+            max_rows: 4,
+            ..gongfu_sheets::Limits::DEFAULT
+        };
+        let e = refusal(read_csv_zip_within("many.zip", &bytes, 20261203, &limits));
+        assert_eq!(e.sheet.as_deref(), Some("service.csv"));
+        assert!(
+            e.message.contains("有 5 行") && e.message.contains("4 行的上限"),
+            "{e}"
+        );
+    }
 
     #[test]
     fn uuids_are_stable_and_well_formed() {

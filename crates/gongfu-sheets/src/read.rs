@@ -1,7 +1,9 @@
 //! Reading a sheet of cells from CSV or xlsx, with the position of every cell kept so that
 //! errors can name the file, sheet, row and column.
 
-use crate::{ImportError, ImportFailure};
+use crate::book::{Book, SheetRead};
+use crate::unzip::Failed;
+use crate::{ImportError, ImportFailure, Limits};
 
 /// A sheet: its header and its data rows, each with its 1-based row number in the file.
 #[derive(Debug, Clone)]
@@ -85,24 +87,52 @@ pub fn decode(bytes: &[u8]) -> String {
     }
 }
 
+/// How many rows with content are looked at for the header: titles above it (spreadsheets
+/// exported from Word often have them) are skipped, up to this many rows in all.
+pub const HEADER_SCAN_ROWS: usize = 20;
+
+/// Whether a row has a cell with more than blanks in it.
+fn has_content(cells: &[String]) -> bool {
+    cells.iter().any(|c| !c.trim().is_empty())
+}
+
 fn finish(
     file: &str,
     sheet: Option<String>,
-    rows: Vec<(usize, Vec<String>)>,
+    read: SheetRead,
     is_header: impl Fn(&[String]) -> bool,
-) -> Result<Table, ImportError> {
-    let mut it = rows.into_iter();
-    let mut scanned = 0;
-    for (row_no, cells) in it.by_ref() {
-        scanned += 1;
+    limits: &Limits,
+) -> Result<Table, Failed> {
+    let SheetRead { rows, total } = read;
+    let mut it = rows.into_iter().enumerate();
+    for (i, (row_no, cells)) in it.by_ref().take(HEADER_SCAN_ROWS) {
         let cleaned: Vec<String> = cells
             .iter()
             .map(|c| gongfu_domain::text::clean(&gongfu_domain::text::fold_width(c)))
             .collect();
         if is_header(&cleaned) {
+            // Counted on every row with content below the header, kept or not.
+            let found = total - i - 1;
+            if found > limits.max_rows {
+                let max = limits.max_rows;
+                let place = match &sheet {
+                    Some(s) => format!("「{file}」工作表「{s}」"),
+                    None => format!("「{file}」"),
+                };
+                return Err(Failed::Limit(ImportError {
+                    file: file.to_string(),
+                    sheet,
+                    row: None,
+                    column: None,
+                    message: format!(
+                        "{place}有 {found} 行数据，超过了一次导入 {max} 行的上限，没有导入；请把它拆成几个文件（每个不超过 {max} 行数据，各自带上表头）分别导入"
+                    ),
+                }));
+            }
             let width = cleaned.len();
             let data = it
-                .filter(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()))
+                .map(|(_, row)| row)
+                .filter(|(_, cells)| has_content(cells))
                 .map(|(n, mut cells)| {
                     cells.resize(width.max(cells.len()), String::new());
                     (n, cells)
@@ -116,48 +146,83 @@ fn finish(
                 rows: data,
             });
         }
-        if scanned >= 20 {
-            break;
-        }
     }
-    Err(ImportError {
+    Err(Failed::File(ImportError {
         file: file.to_string(),
         sheet,
         row: None,
         column: None,
         message: "no header row found in the first 20 rows; the file needs a row of column names such as 领域, 大类, 服务项目, 服务对象".into(),
-    })
+    }))
 }
 
 /// Reads CSV. `is_header` picks the header row among the first rows (titles above it are
-/// skipped, as spreadsheets exported from Word often have them).
+/// skipped, as spreadsheets exported from Word often have them). Refused beyond
+/// [`limits()`](crate::limits()): more data rows than `max_rows`, a record with more fields
+/// than `max_columns`.
 pub fn read_csv(
     file: &str,
     bytes: &[u8],
     is_header: impl Fn(&[String]) -> bool,
 ) -> Result<Table, ImportError> {
+    read_csv_within(file, bytes, is_header, &crate::limits()).map_err(ImportError::from)
+}
+
+pub(crate) fn read_csv_within(
+    file: &str,
+    bytes: &[u8],
+    is_header: impl Fn(&[String]) -> bool,
+    limits: &Limits,
+) -> Result<Table, Failed> {
     let text = decode(bytes);
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
+    let mut total = 0;
     for (i, rec) in rdr.records().enumerate() {
-        let rec = rec.map_err(|e| ImportError {
-            file: file.to_string(),
-            sheet: None,
-            row: e.position().map(|p| p.line() as usize).or(Some(i + 1)),
-            column: None,
-            message: format!("not valid CSV: {e}; check the quoting of this row"),
+        let rec = rec.map_err(|e| {
+            Failed::File(ImportError {
+                file: file.to_string(),
+                sheet: None,
+                row: e.position().map(|p| p.line() as usize).or(Some(i + 1)),
+                column: None,
+                message: format!("not valid CSV: {e}; check the quoting of this row"),
+            })
         })?;
         let line = rec.position().map(|p| p.line() as usize).unwrap_or(i + 1);
-        let cells = rec.iter().map(|c| crate::write::unguard(c).to_string());
-        rows.push((line, cells.collect()));
+        let max = limits.max_columns;
+        if rec.len() > max {
+            return Err(Failed::Limit(ImportError {
+                file: file.to_string(),
+                sheet: None,
+                row: Some(line),
+                column: Some(column_letter(max)),
+                message: format!(
+                    "「{file}」第 {line} 行有 {} 个字段，超出了 {max} 列的上限（最后一列为 {} 列）；请删去多余的列（包括行尾多余的逗号），另存后再导入",
+                    rec.len(),
+                    column_letter(max.saturating_sub(1)),
+                ),
+            }));
+        }
+        let cells: Vec<String> = rec
+            .iter()
+            .map(|c| crate::write::unguard(c).to_string())
+            .collect();
+        // Rows without content are never data, and past the rows a table can use only
+        // their count matters.
+        if has_content(&cells) {
+            total += 1;
+            if rows.len() < limits.kept_rows() {
+                rows.push((line, cells));
+            }
+        }
     }
-    finish(file, None, rows, is_header)
+    finish(file, None, SheetRead { rows, total }, is_header, limits)
 }
 
-fn cell_text(d: &calamine::Data) -> String {
+pub(crate) fn cell_text(d: &calamine::Data) -> String {
     use calamine::Data;
     match d {
         Data::Empty => String::new(),
@@ -171,89 +236,115 @@ fn cell_text(d: &calamine::Data) -> String {
     }
 }
 
+fn no_sheets(file: &str) -> Failed {
+    Failed::File(ImportError {
+        file: file.into(),
+        sheet: None,
+        row: None,
+        column: None,
+        message: "the workbook has no sheets".into(),
+    })
+}
+
 /// Reads one sheet of an xlsx/xls/ods workbook: the one named `prefer` if present, else
-/// the first.
+/// the first. Only that sheet is read. Refused beyond [`limits()`](crate::limits()).
 pub fn read_xlsx(
     file: &str,
     bytes: &[u8],
     prefer: &[&str],
     is_header: impl Fn(&[String]) -> bool,
 ) -> Result<Table, ImportError> {
-    let sheets = read_workbook(file, bytes)?;
-    let pick = sheets
-        .iter()
-        .position(|(name, _)| prefer.contains(&name.as_str()))
-        .unwrap_or(0);
-    let Some((name, rows)) = sheets.into_iter().nth(pick) else {
-        return Err(ImportError {
-            file: file.into(),
-            sheet: None,
-            row: None,
-            column: None,
-            message: "the workbook has no sheets".into(),
-        });
-    };
-    finish(file, Some(name), rows, is_header)
+    read_xlsx_within(file, bytes, prefer, is_header, &crate::limits()).map_err(ImportError::from)
 }
 
-/// Reads every sheet of a workbook as (name, rows with 1-based row numbers).
+pub(crate) fn read_xlsx_within(
+    file: &str,
+    bytes: &[u8],
+    prefer: &[&str],
+    is_header: impl Fn(&[String]) -> bool,
+    limits: &Limits,
+) -> Result<Table, Failed> {
+    let mut book = Book::open(file, bytes, limits)?;
+    let names = book.sheet_names();
+    let pick = names
+        .iter()
+        .position(|name| prefer.contains(&name.as_str()))
+        .unwrap_or(0);
+    let Some(name) = names.into_iter().nth(pick) else {
+        return Err(no_sheets(file));
+    };
+    let read = book.sheet(&name, limits)?;
+    finish(file, Some(name), read, is_header, limits)
+}
+
+/// Reads every sheet of a workbook as (name, rows with 1-based row numbers). Only rows
+/// with content are returned, each as wide as its last value. Refused beyond
+/// [`limits()`](crate::limits()): a sheet with more rows with content than `max_rows`
+/// data rows and [`HEADER_SCAN_ROWS`] above them, a value past `max_columns`, a zip that
+/// inflates past `max_unzipped_bytes`.
 pub fn read_workbook(file: &str, bytes: &[u8]) -> Result<Vec<(String, SheetRows)>, ImportError> {
-    use calamine::Reader;
-    let mut wb = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec()))
-        .map_err(|e| ImportError {
-            file: file.to_string(),
-            sheet: None,
-            row: None,
-            column: None,
-            message: format!(
-                "cannot read the workbook: {e}; save it as .xlsx from Excel or WPS and try again"
-            ),
-        })?;
+    read_workbook_within(file, bytes, &crate::limits()).map_err(ImportError::from)
+}
+
+pub(crate) fn read_workbook_within(
+    file: &str,
+    bytes: &[u8],
+    limits: &Limits,
+) -> Result<Vec<(String, SheetRows)>, Failed> {
+    let mut book = Book::open(file, bytes, limits)?;
     let mut out = Vec::new();
-    for name in wb.sheet_names() {
-        let range = wb.worksheet_range(&name).map_err(|e| ImportError {
-            file: file.to_string(),
-            sheet: Some(name.clone()),
-            row: None,
-            column: None,
-            message: format!("cannot read the sheet: {e}"),
-        })?;
-        let (r0, c0) = range.start().unwrap_or((0, 0));
-        let rows = range
-            .rows()
-            .enumerate()
-            .map(|(i, cells)| {
-                let mut v: Vec<String> = vec![String::new(); c0 as usize];
-                v.extend(cells.iter().map(cell_text));
-                (r0 as usize + i + 1, v)
-            })
-            .collect();
-        out.push((name, rows));
+    for name in book.sheet_names() {
+        let read = book.sheet(&name, limits)?;
+        if read.total > limits.kept_rows() {
+            let max = limits.max_rows;
+            return Err(Failed::Limit(ImportError {
+                file: file.to_string(),
+                sheet: Some(name.clone()),
+                row: None,
+                column: None,
+                message: format!(
+                    "「{file}」工作表「{name}」有 {} 行有内容，超过了一次导入的上限（{max} 行数据，加表头及表头以上最多 {HEADER_SCAN_ROWS} 行），没有导入；请把它拆成几个文件（每个不超过 {max} 行数据，各自带上表头）分别导入",
+                    read.total
+                ),
+            }));
+        }
+        out.push((name, read.rows));
     }
     Ok(out)
 }
 
 /// Reads the first sheet of a workbook, or a CSV, whose header row `is_header` accepts;
-/// the error says which columns (`needs`) the file must have.
+/// the error says which columns (`needs`) the file must have. Refused beyond
+/// [`limits()`](crate::limits()).
 pub fn read_sheet(
     file: &str,
     bytes: &[u8],
     is_header: impl Fn(&[String]) -> bool,
     needs: &str,
 ) -> Result<Table, ImportFailure> {
+    read_sheet_within(file, bytes, is_header, needs, &crate::limits())
+}
+
+pub(crate) fn read_sheet_within(
+    file: &str,
+    bytes: &[u8],
+    is_header: impl Fn(&[String]) -> bool,
+    needs: &str,
+    limits: &Limits,
+) -> Result<Table, ImportFailure> {
     let t = if is_workbook(file, bytes) {
-        read_xlsx(file, bytes, &[], is_header)
+        read_xlsx_within(file, bytes, &[], is_header, limits)
     } else {
-        read_csv(file, bytes, is_header)
+        read_csv_within(file, bytes, is_header, limits)
     };
-    t.map_err(|mut e| {
-        e.message = format!("{}; this file needs the columns {needs}", e.message);
-        ImportFailure::one(e)
+    // The columns a file needs help one that is not the file expected, not one too large.
+    t.map_err(|f| {
+        ImportFailure::one(f.with_hint(Some(&format!("this file needs the columns {needs}"))))
     })
 }
 
 /// Reads the first sheet (xlsx) or the CSV whose header row has every `required` column;
-/// the error says which columns the file needs.
+/// the error says which columns the file needs. Refused beyond [`limits()`](crate::limits()).
 pub fn read_table(
     file: &str,
     bytes: &[u8],
@@ -286,6 +377,56 @@ mod tests {
             t.rows,
             vec![(3, vec!["幼有所育".to_string(), "优孕优生服务".to_string()])]
         );
+    }
+
+    #[test]
+    fn more_than_twenty_thousand_rows_are_refused_by_default() {
+        let mut csv = String::from("名称,地址\n");
+        for i in 0..20_001 {
+            csv.push_str(&format!("点{i},路{i}号\n"));
+        }
+        let e = read_table("points.csv", csv.as_bytes(), &["名称"]).unwrap_err();
+        let e = &e.errors[0];
+        assert_eq!(e.file, "points.csv");
+        assert!(
+            e.message.contains("「points.csv」有 20001 行数据")
+                && e.message.contains("20000 行的上限")
+                && e.message.contains("拆成"),
+            "{e}"
+        );
+        // One row fewer is imported whole.
+        let cut = csv.rfind("点20000,").unwrap();
+        let t = read_table("points.csv", &csv.as_bytes()[..cut], &["名称"]).unwrap();
+        assert_eq!(t.rows.len(), 20_000);
+    }
+
+    #[test]
+    fn a_csv_record_wider_than_the_cap_is_refused() {
+        let limits = Limits {
+            max_columns: 3,
+            ..Limits::DEFAULT
+        };
+        let e = match read_csv_within(
+            "wide.csv",
+            "名称,地址\n甲,乙,,\n".as_bytes(),
+            |_| true,
+            &limits,
+        ) {
+            Err(Failed::Limit(e)) => e,
+            other => panic!("expected a refusal, got {other:?}"),
+        };
+        assert_eq!((e.row, e.column.as_deref()), (Some(2), Some("D")));
+        assert!(
+            e.message.contains("4 个字段") && e.message.contains("3 列的上限"),
+            "{e}"
+        );
+        assert!(read_csv_within(
+            "wide.csv",
+            "名称,地址\n甲,乙,\n".as_bytes(),
+            |_| true,
+            &limits
+        )
+        .is_ok());
     }
 
     #[test]
