@@ -61,6 +61,11 @@ pub fn services_with_clock(
     clock: Arc<dyn Clock>,
 ) -> Result<Services, AppError> {
     let synonyms = settings.synonyms()?;
+    // Every reader of an uploaded table obeys these bounds, whichever capability it is for.
+    gongfu_sheets::set_limits(gongfu_sheets::Limits {
+        max_rows: settings.import_max_rows,
+        ..gongfu_sheets::Limits::DEFAULT
+    });
     let catalog = Arc::new(Catalog::new(db.clone(), clock.clone()));
     let standards = Arc::new(Registry::new(
         db.clone(),

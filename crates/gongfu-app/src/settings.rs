@@ -37,6 +37,7 @@ pub const SETTINGS: &[Spec] = &[
     Spec { key: "secure_cookies", env: "GONGFU_SECURE_COOKIES", default: "false", help: "Mark login cookies Secure; set to true when served over HTTPS" },
     Spec { key: "internal_norm_patterns", env: "GONGFU_INTERNAL_NORM_PATTERNS", default: "", help: "Number patterns of the district's internal norms (内部规范), separated by ';': literal code, {seq} and {year}, e.g. FTNB {seq}-{year}" },
     Spec { key: "search_synonyms", env: "GONGFU_SEARCH_SYNONYMS", default: "", help: "A synonyms file (CSV, header 同义词组, one group per line, words separated by |) replacing the shipped groups of data/search/synonyms.csv; empty for the shipped ones" },
+    Spec { key: "import_max_rows", env: "GONGFU_IMPORT_MAX_ROWS", default: "20000", help: "Most data rows one imported table may have (points, sites, lists, standards, populations' finance tables); a larger file is refused and should be split" },
     Spec { key: "log", env: "GONGFU_LOG", default: "info", help: "Log filter, e.g. info or gongfu=debug,sqlx=warn" },
     Spec { key: "log_format", env: "GONGFU_LOG_FORMAT", default: "text", help: "Log lines as text (one readable line per event) or json (one JSON object per event with the request's span fields, for a log collector)" },
 ];
@@ -60,6 +61,8 @@ pub struct Settings {
     pub internal_norm_patterns: Vec<InternalPattern>,
     /// The synonyms file that replaces the shipped groups; empty for the shipped ones.
     pub search_synonyms: String,
+    /// Most data rows per imported table.
+    pub import_max_rows: usize,
 }
 
 impl Settings {
@@ -236,6 +239,17 @@ impl Settings {
                 })
             }
         };
+        let (rows, src) = get("import_max_rows");
+        let import_max_rows = rows
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=10_000_000).contains(n))
+            .ok_or_else(|| SettingsError::Value {
+                key: "import_max_rows",
+                value: rows.clone(),
+                source_name: src,
+                detail: "expected a whole number from 1 to 10000000".into(),
+            })?;
         let (search_synonyms, src) = get("search_synonyms");
         read_synonyms(&search_synonyms, &src)?;
         Ok(Self {
@@ -247,6 +261,7 @@ impl Settings {
             secure_cookies,
             log: get("log").0,
             log_format,
+            import_max_rows,
         })
     }
 }

@@ -28,7 +28,6 @@ enum Kind<'a> {
     Xlsx(calamine::Xlsx<Bytes<'a>>),
     Xlsb(calamine::Xlsb<Bytes<'a>>),
     Ods(calamine::Ods<Bytes<'a>>),
-    Xls(calamine::Xls<Bytes<'a>>),
 }
 
 /// An open workbook.
@@ -58,7 +57,7 @@ fn unreadable(file: &str, e: impl std::fmt::Display) -> Failed {
 }
 
 impl<'a> Book<'a> {
-    /// Opens an xlsx, xlsm, xlsb, ods or xls workbook, by its content.
+    /// Opens an xlsx, xlsm, xlsb or ods workbook, by its content; refuses .xls.
     pub(crate) fn open(file: &str, bytes: &'a [u8], limits: &Limits) -> Result<Self, Failed> {
         let kind = if bytes.starts_with(b"PK") {
             let mut zip =
@@ -79,18 +78,25 @@ impl<'a> Book<'a> {
                 }
             }
         } else {
-            // Not a zip: an .xls (BIFF in an OLE compound file), or an xlsx that Excel
-            // encrypted with a password, which is an OLE file too and which only the xlsx
-            // reader names as such.
-            match calamine::Xls::new(Cursor::new(bytes)) {
-                Ok(wb) => Kind::Xls(wb),
-                Err(e) => match calamine::Xlsx::new(Cursor::new(bytes)) {
-                    Err(calamine::XlsxError::Password) => {
-                        return Err(unreadable(file, calamine::XlsxError::Password))
-                    }
-                    _ => return Err(unreadable(file, e)),
-                },
+            // Not a zip: an xlsx that Excel encrypted with a password (an OLE file, which
+            // only the xlsx reader names as such), or a legacy .xls. The .xls reader builds
+            // every sheet whole as the file opens, sized by the cells' positions, before
+            // anything here could bound it (up to 65,536 × 256 cells, half a gigabyte, from a
+            // file of a few kilobytes), so .xls is refused with the way to convert it.
+            if let Err(calamine::XlsxError::Password) = calamine::Xlsx::new(Cursor::new(bytes)) {
+                return Err(unreadable(file, calamine::XlsxError::Password));
             }
+            return Err(Failed::File(ImportError {
+                file: file.to_string(),
+                sheet: None,
+                row: None,
+                column: None,
+                message: if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+                    "这是旧版 Excel 97-2003 工作簿（.xls），不能直接导入；请在 Excel 或 WPS 中“另存为” Excel 工作簿（.xlsx）后再导入".into()
+                } else {
+                    "不是可读取的工作簿（.xlsx、.xlsm、.xlsb 或 .ods），也不是 CSV 文本；请检查文件，或在 Excel 或 WPS 中另存为 .xlsx 后再导入".into()
+                },
+            }));
         };
         Ok(Self {
             file: file.to_string(),
@@ -104,7 +110,6 @@ impl<'a> Book<'a> {
             Kind::Xlsx(wb) => wb.sheet_names(),
             Kind::Xlsb(wb) => wb.sheet_names(),
             Kind::Ods(wb) => wb.sheet_names(),
-            Kind::Xls(wb) => wb.sheet_names(),
         }
     }
 
@@ -139,15 +144,9 @@ impl<'a> Book<'a> {
                     grid.put(cell.get_position(), &Data::from(cell.get_value().clone()))?;
                 }
             }
-            // These two are built whole by calamine when the workbook is opened: ods after
-            // check_ods has bounded it; .xls (BIFF, not a zip) is not bounded yet, since
-            // calamine sizes its grid from the sheet's DIMENSIONS record and cell positions
-            // before anything here can look at them.
+            // Built whole by calamine when the workbook is opened, after check_ods has
+            // bounded it.
             Kind::Ods(wb) => {
-                let range = wb.worksheet_range(name).map_err(|e| bad(&e))?;
-                grid.put_range(&range)?;
-            }
-            Kind::Xls(wb) => {
                 let range = wb.worksheet_range(name).map_err(|e| bad(&e))?;
                 grid.put_range(&range)?;
             }
@@ -405,6 +404,21 @@ pub(crate) mod tests {
             w.write_all(bytes).unwrap();
         }
         w.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn a_legacy_xls_is_refused_with_the_way_to_convert_it() {
+        // An OLE compound file header, as every .xls starts with.
+        let mut bytes = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+        bytes.resize(4096, 0);
+        for name in ["old.xls", "old.bin"] {
+            let e = read_table(name, &bytes, &["名称"]).unwrap_err();
+            let m = e.to_string();
+            assert!(
+                m.contains("另存为") && m.contains(".xlsx") && m.contains(name),
+                "{m}"
+            );
+        }
     }
 
     /// A one-sheet xlsx named "数据" whose worksheet part is `sheet_xml`.

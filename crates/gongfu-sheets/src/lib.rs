@@ -1,6 +1,6 @@
 //! The spreadsheet kernel: what every capability reads its imports and writes its exports
 //! through. CSV (UTF-8, or the GBK/GB18030 that Excel writes on Chinese Windows) and
-//! workbooks (xlsx, xls, ods) become a [`Table`] whose every cell keeps its row and
+//! workbooks (xlsx, xlsm, xlsb, ods) become a [`Table`] whose every cell keeps its row and
 //! column; problems become [`ImportError`]s that name file, sheet, row and column, and an
 //! import that fails is one [`ImportFailure`] listing them all. [`write`] holds the
 //! formats every workbook shares.
@@ -15,8 +15,9 @@
 //!   its last cell, so a 1.7 KB xlsx with values at A1 and XFD1048576 once asked for
 //!   512 GiB and aborted the process: xlsx sheets are therefore read cell by cell and kept
 //!   sparse, and a value past the limit is refused where it stands; an ods file's repeated
-//!   rows and columns are measured before calamine expands them. A legacy .xls is still
-//!   expanded by calamine as it opens, unchecked (see `book.rs`).
+//!   rows and columns are measured before calamine expands them. A legacy .xls cannot be
+//!   bounded that way (calamine builds its sheets whole as the file opens), so it is refused
+//!   with the way to convert it (see `book.rs`).
 //! - `max_unzipped_bytes` (default 256 MiB): what a zip-based file (xlsx, ods, an HSDS
 //!   package through [`Unzip`]) may inflate to, counted on the bytes actually inflated,
 //!   entry by entry and in total, before calamine sees the archive; also the most text the

@@ -73,7 +73,8 @@ pub fn is_workbook(file: &str, bytes: &[u8]) -> bool {
     match lower.rsplit_once('.').map_or("", |(_, ext)| ext) {
         "xlsx" | "xlsm" | "xls" | "ods" => true,
         "csv" | "json" | "geojson" | "txt" | "text" | "md" | "zip" => false,
-        _ => bytes.starts_with(b"PK"),
+        // A zip (xlsx, ods) or an OLE compound file (a legacy .xls, refused when read).
+        _ => bytes.starts_with(b"PK") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]),
     }
 }
 

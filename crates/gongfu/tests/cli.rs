@@ -477,6 +477,23 @@ fn places_import_and_export_from_the_command_line() {
     assert!(!out.status.success());
     let err = text(&out.stderr);
     assert!(err.contains("row 3") && err.contains("swapped"), "{err}");
+    // More rows than the configured cap: refused whole, with the count, the cap and what
+    // to do, before a row is looked at.
+    let out = Command::new(env!("CARGO_BIN_EXE_gongfu"))
+        .args(["import", "points", &p("bad.csv"), "--import-max-rows", "1"])
+        .env(
+            "GONGFU_DATABASE_URL",
+            format!("sqlite://{}", dir.path().join("g.db").display()),
+        )
+        .env("GONGFU_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("bad.csv") && err.contains("有 2 行数据") && err.contains("拆成"),
+        "{err}"
+    );
     // The same point given in GCJ-02 lands where its WGS84 position is.
     let g = gongfu_domain::geo::wgs84_to_gcj02(gongfu_domain::geo::LatLng {
         lat: 22.55,
