@@ -53,7 +53,7 @@ pub async fn upsert_user(
     departments: &[String],
     actor: &str,
 ) -> Result<i64, DbError> {
-    let mut tx = db.pool().begin().await.ctx("saving an account")?;
+    let mut tx = db.begin_write().await.ctx("saving an account")?;
     let existing = sqlx::query("SELECT id FROM users WHERE username = $1")
         .bind(username.to_string())
         .fetch_optional(&mut *tx)

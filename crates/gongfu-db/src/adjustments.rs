@@ -142,7 +142,7 @@ pub async fn create(
     proposals: &[NewProposal],
     actor: &str,
 ) -> Result<i64, DbError> {
-    let mut tx = db.pool().begin().await.ctx("opening an adjustment")?;
+    let mut tx = db.begin_write().await.ctx("opening an adjustment")?;
     let row = sqlx::query("INSERT INTO adjustments (title, description, base_version_id, status, taxonomy, created_by, created_at) VALUES ($1, $2, $3, 'open', $4, $5, $6) RETURNING id")
         .bind(title.to_string())
         .bind(description.to_string())
@@ -198,7 +198,7 @@ pub async fn add_proposal(
     p: &NewProposal,
     actor: &str,
 ) -> Result<i64, DbError> {
-    let mut tx = db.pool().begin().await.ctx("adding a proposal")?;
+    let mut tx = db.begin_write().await.ctx("adding a proposal")?;
     let id = insert_proposal(&mut tx, adjustment_id, p, actor).await?;
     crate::audit::record(
         &mut tx,
@@ -221,7 +221,7 @@ pub async fn decide(
     note: &str,
     actor: &str,
 ) -> Result<(), DbError> {
-    let mut tx = db.pool().begin().await.ctx("deciding a proposal")?;
+    let mut tx = db.begin_write().await.ctx("deciding a proposal")?;
     let row = sqlx::query("UPDATE proposals SET decision = $1, decision_note = $2, decided_by = $3, decided_at = $4 WHERE id = $5 RETURNING adjustment_id")
         .bind(decision.as_str())
         .bind(note.to_string())
@@ -253,7 +253,7 @@ pub async fn decide_all_pending(
     note: &str,
     actor: &str,
 ) -> Result<u64, DbError> {
-    let mut tx = db.pool().begin().await.ctx("deciding proposals")?;
+    let mut tx = db.begin_write().await.ctx("deciding proposals")?;
     let n = sqlx::query("UPDATE proposals SET decision = $1, decision_note = $2, decided_by = $3, decided_at = $4 WHERE adjustment_id = $5 AND decision = 'pending'")
         .bind(decision.as_str())
         .bind(note.to_string())
@@ -279,7 +279,7 @@ pub async fn decide_all_pending(
 
 /// Closes an adjustment without publishing (rejected or withdrawn).
 pub async fn close(db: &Db, id: i64, status: AdjustmentStatus, actor: &str) -> Result<(), DbError> {
-    let mut tx = db.pool().begin().await.ctx("closing an adjustment")?;
+    let mut tx = db.begin_write().await.ctx("closing an adjustment")?;
     sqlx::query(
         "UPDATE adjustments SET status = $1, decided_by = $2, decided_at = $3 WHERE id = $4",
     )

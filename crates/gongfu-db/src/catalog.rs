@@ -210,7 +210,7 @@ const ITEM_BATCH: usize = 400;
 /// any department the items name that is not registered yet, the adjustment's approval
 /// and the audit entry. Returns the new version.
 pub async fn publish(db: &Db, v: NewVersion<'_>) -> Result<Version, DbError> {
-    let mut tx = db.pool().begin().await.ctx("starting publication")?;
+    let mut tx = db.begin_write().await.ctx("starting publication")?;
     let next: i64 = {
         let row = sqlx::query("SELECT COALESCE(MAX(number), 0) + 1 AS next FROM list_versions")
             .fetch_one(&mut *tx)

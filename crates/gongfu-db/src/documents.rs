@@ -121,11 +121,7 @@ pub async fn save(
     actor: &str,
     action: &str,
 ) -> Result<(), DbError> {
-    let mut tx = db
-        .pool()
-        .begin()
-        .await
-        .ctx("starting the document change")?;
+    let mut tx = db.begin_write().await.ctx("starting the document change")?;
     let at = now();
     let keys = remove
         .iter()

@@ -81,8 +81,7 @@ pub async fn population_by_id(db: &Db, id: i64) -> Result<Option<StoredPopulatio
 /// Stores a population; returns its id.
 pub async fn insert_population(db: &Db, p: &StoredPopulation) -> Result<i64, DbError> {
     let mut tx = db
-        .pool()
-        .begin()
+        .begin_write()
         .await
         .ctx("starting the population write")?;
     let row = sqlx::query(
@@ -119,8 +118,7 @@ pub async fn insert_population(db: &Db, p: &StoredPopulation) -> Result<i64, DbE
 /// Removes a population; false when there was none.
 pub async fn delete_population(db: &Db, id: i64, actor: &str) -> Result<bool, DbError> {
     let mut tx = db
-        .pool()
-        .begin()
+        .begin_write()
         .await
         .ctx("starting the population removal")?;
     let n = sqlx::query("DELETE FROM populations WHERE id = $1")
@@ -272,7 +270,7 @@ pub async fn save_finance(
     budgets: &[BudgetRow],
     actor: &str,
 ) -> Result<(), DbError> {
-    let mut tx = db.pool().begin().await.ctx("starting the finance write")?;
+    let mut tx = db.begin_write().await.ctx("starting the finance write")?;
     for c in costs {
         // Optional numbers through `opt_f64` and NULLIF (see there); shares and take-up
         // are never negative.
@@ -380,7 +378,7 @@ fn run_row(r: &AnyRow, with_result: bool) -> Result<StoredRun, DbError> {
 
 /// Stores a run; returns its id.
 pub async fn insert_run(db: &Db, r: &StoredRun) -> Result<i64, DbError> {
-    let mut tx = db.pool().begin().await.ctx("starting the run write")?;
+    let mut tx = db.begin_write().await.ctx("starting the run write")?;
     let row = sqlx::query(
         "INSERT INTO affordability_runs (title, request, result, adjustment_id, created_at, created_by) \
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",

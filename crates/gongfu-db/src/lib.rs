@@ -227,12 +227,13 @@ impl Db {
             options.after_connect(|conn, _meta| {
                 Box::pin(async move {
                     // WAL lets readers run beside the one writer; busy_timeout makes a second
-                    // writer wait instead of failing; NORMAL is durable enough under WAL.
+                    // writer wait (long enough for a large import ahead of it) instead of
+                    // failing; NORMAL is durable enough under WAL.
                     for pragma in [
                         "PRAGMA journal_mode = WAL",
                         "PRAGMA synchronous = NORMAL",
                         "PRAGMA foreign_keys = ON",
-                        "PRAGMA busy_timeout = 5000",
+                        "PRAGMA busy_timeout = 30000",
                     ] {
                         sqlx::query(pragma).execute(&mut *conn).await?;
                     }
@@ -254,6 +255,18 @@ impl Db {
             backend,
             url: url.to_string(),
         })
+    }
+
+    /// Starts a transaction that writes. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`): a deferred transaction that reads and then writes cannot wait
+    /// for the lock when another writer committed in between (its snapshot is stale), and
+    /// fails at once with "database is locked", which two clerks importing at the same
+    /// moment saw as a 500. An immediate one waits its turn under `busy_timeout`.
+    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
     }
 
     /// The backend in use.
@@ -299,7 +312,7 @@ impl Db {
                 name,
                 source,
             };
-            let mut tx = self.pool.begin().await.map_err(fail)?;
+            let mut tx = self.begin_write().await.map_err(fail)?;
             sqlx::raw_sql(&migration_sql(self.backend, sql))
                 .execute(&mut *tx)
                 .await

@@ -114,7 +114,7 @@ pub async fn save_points(
     actor: &str,
     action: &str,
 ) -> Result<SaveCounts, DbError> {
-    let mut tx = db.pool().begin().await.ctx("starting the point change")?;
+    let mut tx = db.begin_write().await.ctx("starting the point change")?;
     let existing: BTreeSet<String> = sqlx::query("SELECT code FROM service_points")
         .fetch_all(&mut *tx)
         .await
@@ -241,11 +241,7 @@ pub async fn save_boundaries(
     sites: &[(String, Option<RegionCode>)],
     actor: &str,
 ) -> Result<SaveCounts, DbError> {
-    let mut tx = db
-        .pool()
-        .begin()
-        .await
-        .ctx("starting the boundary change")?;
+    let mut tx = db.begin_write().await.ctx("starting the boundary change")?;
     let existing: BTreeSet<String> = sqlx::query("SELECT region_code FROM boundaries")
         .fetch_all(&mut *tx)
         .await
@@ -335,7 +331,7 @@ pub async fn save_sites(
     save: &[ResidentialSite],
     actor: &str,
 ) -> Result<SaveCounts, DbError> {
-    let mut tx = db.pool().begin().await.ctx("starting the site change")?;
+    let mut tx = db.begin_write().await.ctx("starting the site change")?;
     let existing: BTreeSet<String> = sqlx::query("SELECT code FROM residential_sites")
         .fetch_all(&mut *tx)
         .await

@@ -83,7 +83,7 @@ pub async fn upsert(
     populations: &[Population],
     actor: &str,
 ) -> Result<(), DbError> {
-    let mut tx = db.pool().begin().await.ctx("starting the region import")?;
+    let mut tx = db.begin_write().await.ctx("starting the region import")?;
     for r in regions {
         sqlx::query("DELETE FROM regions WHERE code = $1 AND valid_from = $2")
             .bind(r.code.as_str().to_string())
@@ -214,8 +214,7 @@ pub async fn upsert_departments(
     actor: &str,
 ) -> Result<(), DbError> {
     let mut tx = db
-        .pool()
-        .begin()
+        .begin_write()
         .await
         .ctx("starting the department import")?;
     for (name, short, provenance) in list {

@@ -51,7 +51,7 @@ pub async fn tree(db: &Db) -> Result<SystemTree, DbError> {
 
 /// Replaces the tree. The caller has checked that every standard's node survives.
 pub async fn replace_tree(db: &Db, tree: &SystemTree, actor: &str) -> Result<(), DbError> {
-    let mut tx = db.pool().begin().await.ctx("starting the tree import")?;
+    let mut tx = db.begin_write().await.ctx("starting the tree import")?;
     sqlx::query("DELETE FROM standard_nodes")
         .execute(&mut *tx)
         .await
@@ -204,11 +204,7 @@ pub async fn save_standards(
     actor: &str,
     action: &str,
 ) -> Result<(), DbError> {
-    let mut tx = db
-        .pool()
-        .begin()
-        .await
-        .ctx("starting the registry change")?;
+    let mut tx = db.begin_write().await.ctx("starting the registry change")?;
     let at = now();
     for n in remove.iter().chain(upserts.iter().map(|s| &s.number)) {
         for table in [

@@ -385,3 +385,53 @@ async fn the_database_its_wal_and_its_backups_are_owner_only() {
     );
     db.close().await;
 }
+
+/// Two clerks (and more) writing at the same moment: each write reads, then writes, in one
+/// transaction. A deferred SQLite transaction whose snapshot went stale while it read failed
+/// at once with "database is locked" (a 500); every one must now wait its turn and succeed.
+#[tokio::test]
+async fn concurrent_writers_all_succeed() {
+    use gongfu_domain::geo::LatLng;
+    use gongfu_domain::place::{PointStatus, ServicePoint};
+    let t = testing::fresh().await;
+    let mut tasks = vec![];
+    for i in 0..32 {
+        let db = t.db.clone();
+        tasks.push(tokio::spawn(async move {
+            let p = ServicePoint {
+                code: format!("C{i:03}"),
+                name: format!("并发点{i}"),
+                facility_type: "park".into(),
+                address: String::new(),
+                position: LatLng {
+                    lat: 22.5 + f64::from(i) * 1e-4,
+                    lng: 114.0,
+                },
+                phone: String::new(),
+                hours: None,
+                capacity: None,
+                floor_area_m2: None,
+                items: vec![],
+                department: None,
+                community: None,
+                status: PointStatus::Open,
+                demo: true,
+            };
+            // Points (read codes, then upsert) and adjustments (insert, then audit) interleaved.
+            gongfu_db::places::save_points(&db, &[p], &[], "clerk", "points.import").await?;
+            adjustments::create(&db, &format!("调整{i}"), "", None, None, &[], "clerk").await
+        }));
+    }
+    let mut failures = vec![];
+    for t in tasks {
+        if let Err(e) = t.await.unwrap() {
+            failures.push(e.to_string());
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failed: {failures:?}",
+        failures.len()
+    );
+    assert_eq!(gongfu_db::places::points(&t.db).await.unwrap().len(), 32);
+}
