@@ -9,8 +9,10 @@
 //! Polygons are checked the way a GIS checks them before a planner relies on them: closed
 //! rings, enough distinct vertices, no ring crossing itself or another, holes inside.
 
+use std::cmp::Ordering;
 use std::collections::BTreeSet;
 use std::fmt;
+use std::ops::Bound::{Excluded, Unbounded};
 
 use crate::catalog::{DepartmentName, ItemCode};
 use crate::facility::FacilityTypes;
@@ -153,6 +155,55 @@ pub enum PolygonError {
     /// The polygon encloses no area.
     #[error("the polygon encloses no area")]
     Empty,
+    /// A ring has more positions than [`MAX_RING_VERTICES`].
+    #[error("{}有 {count} 个顶点（含闭合的末位置），超过每个环 {MAX_RING_VERTICES} 个的上限；请先在 GIS 中简化边界（QGIS：矢量 > 几何工具 > 简化，容差 0.00001 度，约 1 米），再重新导入", ring_label(*ring))]
+    RingTooLarge {
+        /// Ring index.
+        ring: usize,
+        /// Positions in the ring as given, the closing one included.
+        count: usize,
+    },
+    /// All rings (of a polygon, or of every part of a boundary) have more positions together
+    /// than [`MAX_BOUNDARY_VERTICES`].
+    #[error("边界的所有环（多部分边界的所有部分）合计 {count} 个顶点（含各环闭合的末位置），超过每条边界 {MAX_BOUNDARY_VERTICES} 个的上限；请先在 GIS 中简化边界（QGIS：矢量 > 几何工具 > 简化，容差 0.00001 度，约 1 米），或删去不需要的小岛和洞，再重新导入")]
+    TooManyVertices {
+        /// Positions in all rings as given, closing ones included.
+        count: usize,
+    },
+}
+
+/// How a message names a ring: the outer ring, or which hole.
+fn ring_label(ring: usize) -> String {
+    match ring {
+        0 => "外环（环 0）".into(),
+        k => format!("第 {k} 个洞（环 {k}）"),
+    }
+}
+
+/// Most positions one ring may have, the closing one included.
+///
+/// The checks below are O(n log n), but every point-in-boundary lookup (which community a
+/// service point lies in) still walks a ring edge by edge, and an import holds the whole
+/// file in memory; the cap keeps both bounded. Real boundaries are far below it: a
+/// community's ring from a district GIS has tens to a few thousand vertices, a district's
+/// outer ring a few thousand to some tens of thousands along a detailed coastline; 100,000
+/// is one vertex per metre around a 100 km district, finer than any survey a service circle
+/// needs. Past the cap a boundary is refused before any of it is read (a 1,000,000-vertex
+/// boundary once kept the quadratic check busy for minutes and held up shutdown).
+pub const MAX_RING_VERTICES: usize = 100_000;
+
+/// Most positions a boundary may have in all its rings and parts together: two rings at the
+/// cap, room for a district of many islands and enclaves, still validated in well under a
+/// second (BENCHMARKS.md, "Boundary polygon validity").
+pub const MAX_BOUNDARY_VERTICES: usize = 200_000;
+
+/// Refuses more than [`MAX_BOUNDARY_VERTICES`] positions in all: the one rule for a polygon's
+/// rings and for a whole boundary's parts.
+fn check_total(count: usize) -> Result<(), PolygonError> {
+    if count > MAX_BOUNDARY_VERTICES {
+        return Err(PolygonError::TooManyVertices { count });
+    }
+    Ok(())
 }
 
 /// A simple polygon with optional holes, WGS84. Rings are stored open (without the repeated
@@ -174,11 +225,11 @@ fn snap(v: f64) -> f64 {
     (v * SNAP).round() / SNAP
 }
 
-fn fixed(p: LatLng) -> (i128, i128) {
-    (
-        (p.lng * SNAP).round() as i128,
-        (p.lat * SNAP).round() as i128,
-    )
+/// A snapped position in nanodegrees, (longitude, latitude): the order the sweep below runs in.
+type Fixed = (i64, i64);
+
+fn fixed(p: LatLng) -> Fixed {
+    ((p.lng * SNAP).round() as i64, (p.lat * SNAP).round() as i64)
 }
 
 /// Twice the signed area in the lng/lat plane (positive = counter-clockwise), in
@@ -188,7 +239,7 @@ fn signed_area2_exact(ring: &[LatLng]) -> i128 {
     (0..n)
         .map(|i| {
             let (a, b) = (fixed(ring[i]), fixed(ring[(i + 1) % n]));
-            a.0 * b.1 - b.0 * a.1
+            i128::from(a.0) * i128::from(b.1) - i128::from(b.0) * i128::from(a.1)
         })
         .sum()
 }
@@ -200,8 +251,15 @@ fn signed_area2(ring: &[LatLng]) -> f64 {
 
 /// The sign of the turn a -> b -> c: positive left, negative right, zero collinear; exact.
 fn orient(a: LatLng, b: LatLng, c: LatLng) -> i128 {
-    let (a, b, c) = (fixed(a), fixed(b), fixed(c));
-    (b.0 - a.0) * (c.1 - a.1) - (b.1 - a.1) * (c.0 - a.0)
+    turn(fixed(a), fixed(b), fixed(c))
+}
+
+/// [`orient`] on snapped positions; i128 because a product of two nanodegree differences
+/// does not fit in i64.
+fn turn(a: Fixed, b: Fixed, c: Fixed) -> i128 {
+    let d = |p: Fixed, q: Fixed| (i128::from(q.0 - p.0), i128::from(q.1 - p.1));
+    let ((bx, by), (cx, cy)) = (d(a, b), d(a, c));
+    bx * cy - by * cx
 }
 
 fn on_segment(a: LatLng, b: LatLng, p: LatLng) -> bool {
@@ -222,6 +280,14 @@ fn segments_meet(a: LatLng, b: LatLng, c: LatLng, d: LatLng) -> bool {
         || (d4 == 0 && on_segment(a, b, d))
 }
 
+/// Whether the ray from `p` towards +lng crosses the edge from `a` to `b` (a = the later
+/// vertex of the ring, b = the one before it: the float result depends on the order, and
+/// both ray casts below must agree to the bit).
+fn ray_crosses(a: LatLng, b: LatLng, p: LatLng) -> bool {
+    (a.lat > p.lat) != (b.lat > p.lat)
+        && p.lng < (b.lng - a.lng) * (p.lat - a.lat) / (b.lat - a.lat) + a.lng
+}
+
 fn ring_contains(ring: &[LatLng], p: LatLng) -> bool {
     // Even-odd ray casting towards +lng; fine at district scale where the lng/lat plane is
     // a faithful picture of the ground.
@@ -229,14 +295,44 @@ fn ring_contains(ring: &[LatLng], p: LatLng) -> bool {
     let n = ring.len();
     let mut j = n - 1;
     for i in 0..n {
-        let (a, b) = (ring[i], ring[j]);
-        if (a.lat > p.lat) != (b.lat > p.lat) {
-            let x = (b.lng - a.lng) * (p.lat - a.lat) / (b.lat - a.lat) + a.lng;
-            if p.lng < x {
-                inside = !inside;
-            }
+        if ray_crosses(ring[i], ring[j], p) {
+            inside = !inside;
         }
         j = i;
+    }
+    inside
+}
+
+/// [`ring_contains`] for many points at once, with the same verdict for each: points are
+/// visited by rising latitude and each meets only the edges spanning its latitude, not the
+/// whole ring. Asking the ring once per hole costs holes x vertices edge tests: 2 x 10^9
+/// for a boundary at the cap made of a 100,000-vertex ring and 20,000 small holes.
+fn ring_contains_all(ring: &[LatLng], points: &[LatLng]) -> Vec<bool> {
+    let n = ring.len();
+    // (a, b) as ring_contains pairs them; an edge counts for a point iff
+    // min(a.lat, b.lat) <= p.lat < max(a.lat, b.lat).
+    let mut edges: Vec<(LatLng, LatLng)> =
+        (0..n).map(|i| (ring[i], ring[(i + n - 1) % n])).collect();
+    edges.sort_unstable_by(|x, y| x.0.lat.min(x.1.lat).total_cmp(&y.0.lat.min(y.1.lat)));
+    let mut order: Vec<usize> = (0..points.len()).collect();
+    order.sort_unstable_by(|&x, &y| points[x].lat.total_cmp(&points[y].lat));
+    let mut inside = vec![false; points.len()];
+    let mut active: Vec<(LatLng, LatLng)> = vec![];
+    let mut next = 0;
+    for k in order {
+        let p = points[k];
+        while next < edges.len() && edges[next].0.lat.min(edges[next].1.lat) <= p.lat {
+            active.push(edges[next]);
+            next += 1;
+        }
+        // Latitudes only rise, so an edge below this point is below every later one.
+        active.retain(|(a, b)| a.lat.max(b.lat) > p.lat);
+        inside[k] = active
+            .iter()
+            .filter(|(a, b)| ray_crosses(*a, *b, p))
+            .count()
+            % 2
+            == 1;
     }
     inside
 }
@@ -245,6 +341,18 @@ impl Polygon {
     /// A polygon from rings of `[lng, lat]` positions in GeoJSON order (outer first, then
     /// holes), each closed. Checks every property a GIS validity check does that matters here.
     pub fn from_rings(rings: &[Vec<[f64; 2]>]) -> Result<Polygon, PolygonError> {
+        // Sizes first: nothing below runs on a ring past the caps.
+        if let Some((ring, r)) = rings
+            .iter()
+            .enumerate()
+            .find(|(_, r)| r.len() > MAX_RING_VERTICES)
+        {
+            return Err(PolygonError::RingTooLarge {
+                ring,
+                count: r.len(),
+            });
+        }
+        check_total(rings.iter().map(Vec::len).sum())?;
         let mut parsed = Vec::with_capacity(rings.len());
         for (r, ring) in rings.iter().enumerate() {
             let mut pts = Vec::with_capacity(ring.len());
@@ -282,10 +390,13 @@ impl Polygon {
         if signed_area2_exact(&outer) == 0 {
             return Err(PolygonError::Empty);
         }
-        for (k, hole) in parsed.iter().enumerate().skip(1) {
-            if !ring_contains(&outer, hole[0]) {
-                return Err(PolygonError::HoleOutside { ring: k });
-            }
+        // Rings do not meet (check_simple), so a hole with one vertex inside is inside.
+        let firsts: Vec<LatLng> = parsed[1..].iter().map(|h| h[0]).collect();
+        if let Some(k) = ring_contains_all(&outer, &firsts)
+            .iter()
+            .position(|inside| !inside)
+        {
+            return Err(PolygonError::HoleOutside { ring: k + 1 });
         }
         let bounds = Bounds::around(outer.iter().copied()).ok_or(PolygonError::Empty)?;
         Ok(Polygon {
@@ -348,50 +459,206 @@ impl Polygon {
 }
 
 /// No edge of any ring meets another edge except adjacent edges of one ring at their
-/// shared vertex. Quadratic, with a bounding-box test first: boundaries from a district's
-/// GIS have hundreds to a few thousand vertices, where this takes milliseconds.
+/// shared vertex.
+///
+/// A sweep in the manner of Shamos and Hoey, O(n log n): a line sweeps across in (longitude,
+/// latitude) order, the edges it crosses are kept in order along it, and each pair of edges
+/// that become neighbours there is tested with [`edge_conflict`], the same test the quadratic
+/// check this replaced applied to every pair; the first (leftmost) place where two edges
+/// meet wrongly always has a pair of neighbours meeting there, so the verdict is the same.
+/// The sweep keeps its order only while no two edges have met wrongly, and it trusts that
+/// each position is the end of exactly two edges, its own ring's neighbours; a pass over
+/// the sorted vertices before it makes that so, or finds the fault itself.
 fn check_simple(rings: &[Vec<LatLng>]) -> Result<(), PolygonError> {
-    let edges: Vec<(usize, usize, LatLng, LatLng)> = rings
-        .iter()
-        .enumerate()
-        .flat_map(|(r, ring)| {
-            let n = ring.len();
-            (0..n).map(move |i| (r, i, ring[i], ring[(i + 1) % n]))
-        })
-        .collect();
-    for (x, &(ra, ea, a, b)) in edges.iter().enumerate() {
-        let (alo, ahi) = (a.lng.min(b.lng), a.lng.max(b.lng));
-        let (blo, bhi) = (a.lat.min(b.lat), a.lat.max(b.lat));
-        for &(rb, eb, c, d) in &edges[x + 1..] {
-            if c.lng.max(d.lng) < alo
-                || c.lng.min(d.lng) > ahi
-                || c.lat.max(d.lat) < blo
-                || c.lat.min(d.lat) > bhi
-            {
-                continue;
-            }
-            if ra == rb {
-                let n = rings[ra].len();
-                let adjacent = eb == ea + 1 || (ea == 0 && eb == n - 1);
-                if adjacent {
-                    // Adjacent edges share one vertex; they are bad only if they fold back
-                    // onto each other (collinear and overlapping).
-                    let (u, v, w) = if eb == ea + 1 { (a, b, d) } else { (b, a, c) };
-                    let folds = orient(u, v, w) == 0
-                        && ((on_segment(u, v, w) && w != v) || on_segment(v, w, u));
-                    if folds {
-                        return Err(crossing(ra, ea, rb, eb, v));
-                    }
-                    continue;
+    let edges = Edges::new(rings);
+    let n = edges.pts.len();
+    // A position used twice: the edges leaving (or entering) it meet there and are not
+    // neighbours in a ring (a ring that ends where it began, [A, B, C, A] as read, meets
+    // itself through its first and last-but-one edges).
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_unstable_by_key(|&v| (edges.pts[v], v));
+    for w in order.windows(2) {
+        if edges.pts[w[0]] == edges.pts[w[1]] {
+            let (a, b) = (w[0], w[1]);
+            for (x, y) in [(a, b), (edges.prev(a), b), (a, edges.prev(b))] {
+                if let Some(e) = edges.conflict(x, y) {
+                    return Err(e);
                 }
             }
-            if segments_meet(a, b, c, d) {
-                return Err(crossing(ra, ea, rb, eb, c));
+        }
+    }
+    // The sweep: at each vertex, its edges that end there leave the line, then those that
+    // start there join it.
+    let mut line: BTreeSet<Seg> = BTreeSet::new();
+    for &v in &order {
+        let at = edges.pts[v];
+        for e in [edges.prev(v), v] {
+            let s = edges.seg(e);
+            if s.r == at {
+                let below = line.range(..s).next_back().copied();
+                let above = line.range((Excluded(s), Unbounded)).next().copied();
+                line.remove(&s);
+                if let (Some(b), Some(a)) = (below, above) {
+                    edges.check(b.id, a.id)?;
+                }
+            }
+        }
+        for e in [edges.prev(v), v] {
+            let s = edges.seg(e);
+            if s.l == at {
+                line.insert(s);
+                if let Some(b) = line.range(..s).next_back() {
+                    edges.check(b.id, e)?;
+                }
+                if let Some(a) = line.range((Excluded(s), Unbounded)).next() {
+                    edges.check(a.id, e)?;
+                }
             }
         }
     }
     Ok(())
 }
+
+/// Every ring's edges numbered in one sequence, ring after ring: edge `v` runs from vertex
+/// `v` to the next vertex of its ring.
+struct Edges<'a> {
+    rings: &'a [Vec<LatLng>],
+    /// Index of each ring's first vertex.
+    starts: Vec<usize>,
+    /// Every vertex, snapped.
+    pts: Vec<Fixed>,
+}
+
+impl<'a> Edges<'a> {
+    fn new(rings: &'a [Vec<LatLng>]) -> Self {
+        let mut starts = Vec::with_capacity(rings.len());
+        let mut pts = vec![];
+        for r in rings {
+            starts.push(pts.len());
+            pts.extend(r.iter().map(|p| fixed(*p)));
+        }
+        Edges { rings, starts, pts }
+    }
+
+    /// (ring, edge within the ring).
+    fn owner(&self, v: usize) -> (usize, usize) {
+        let r = self.starts.partition_point(|&s| s <= v) - 1;
+        (r, v - self.starts[r])
+    }
+
+    /// The edge before edge `v` in its ring.
+    fn prev(&self, v: usize) -> usize {
+        let (r, i) = self.owner(v);
+        if i == 0 {
+            v + self.rings[r].len() - 1
+        } else {
+            v - 1
+        }
+    }
+
+    /// Edge `v` as the sweep sees it.
+    fn seg(&self, v: usize) -> Seg {
+        let (r, i) = self.owner(v);
+        let next = if i + 1 == self.rings[r].len() {
+            self.starts[r]
+        } else {
+            v + 1
+        };
+        let (a, b) = (self.pts[v], self.pts[next]);
+        Seg {
+            l: a.min(b),
+            r: a.max(b),
+            id: v,
+        }
+    }
+
+    fn conflict(&self, x: usize, y: usize) -> Option<PolygonError> {
+        let (x, y) = (x.min(y), x.max(y));
+        if x == y {
+            return None;
+        }
+        edge_conflict(self.rings, self.owner(x), self.owner(y))
+    }
+
+    fn check(&self, x: usize, y: usize) -> Result<(), PolygonError> {
+        self.conflict(x, y).map_or(Ok(()), Err)
+    }
+}
+
+/// What is wrong with edges `a` and `b`, each (ring, edge) with `a` first in ring-then-edge
+/// order, or None when they may meet as they do: not at all, or as neighbours in a ring at
+/// their shared vertex without folding back.
+fn edge_conflict(
+    rings: &[Vec<LatLng>],
+    (ra, ea): (usize, usize),
+    (rb, eb): (usize, usize),
+) -> Option<PolygonError> {
+    let ends = |r: usize, e: usize| (rings[r][e], rings[r][(e + 1) % rings[r].len()]);
+    let ((a, b), (c, d)) = (ends(ra, ea), ends(rb, eb));
+    if ra == rb {
+        let n = rings[ra].len();
+        if eb == ea + 1 || (ea == 0 && eb == n - 1) {
+            // Adjacent edges share one vertex; they are bad only if they fold back onto
+            // each other (collinear and overlapping).
+            let (u, v, w) = if eb == ea + 1 { (a, b, d) } else { (b, a, c) };
+            let folds =
+                orient(u, v, w) == 0 && ((on_segment(u, v, w) && w != v) || on_segment(v, w, u));
+            return folds.then(|| crossing(ra, ea, rb, eb, v));
+        }
+    }
+    segments_meet(a, b, c, d).then(|| crossing(ra, ea, rb, eb, c))
+}
+
+/// An edge on the sweep line: its ends in (longitude, latitude) order, and its number.
+#[derive(Debug, Clone, Copy)]
+struct Seg {
+    l: Fixed,
+    r: Fixed,
+    id: usize,
+}
+
+impl Seg {
+    /// Where `o`, which starts no earlier than `self`, lies along the sweep line: above
+    /// (Greater) or below `self`, judged where `o` starts, or by its direction when it starts
+    /// on `self`. Edges meeting only there, or lying on one line, are told apart by number:
+    /// any consistent order will do, as they become neighbours and are tested either way.
+    fn side_of(&self, o: &Seg) -> Ordering {
+        let t = match turn(self.l, self.r, o.l) {
+            0 => turn(self.l, self.r, o.r),
+            t => t,
+        };
+        t.cmp(&0).then(o.id.cmp(&self.id))
+    }
+}
+
+/// The order along the sweep line of two edges it crosses at once. It is a total order on
+/// the edges on the line as long as no two of them meet wrongly, and the sweep stops at the
+/// first two that do.
+impl Ord for Seg {
+    fn cmp(&self, o: &Seg) -> Ordering {
+        if self.id == o.id {
+            Ordering::Equal
+        } else if self.l <= o.l {
+            self.side_of(o).reverse()
+        } else {
+            o.side_of(self)
+        }
+    }
+}
+
+impl PartialOrd for Seg {
+    fn partial_cmp(&self, o: &Seg) -> Option<Ordering> {
+        Some(self.cmp(o))
+    }
+}
+
+impl PartialEq for Seg {
+    fn eq(&self, o: &Seg) -> bool {
+        self.id == o.id
+    }
+}
+
+impl Eq for Seg {}
 
 fn crossing(ring_a: usize, edge_a: usize, ring_b: usize, edge_b: usize, p: LatLng) -> PolygonError {
     PolygonError::SelfIntersection {
@@ -418,6 +685,14 @@ pub struct Boundary {
 }
 
 impl Boundary {
+    /// Refuses a boundary with more than [`MAX_BOUNDARY_VERTICES`] positions in all its parts
+    /// (each a polygon's rings, as [`Polygon::from_rings`] takes them) before any is read. An
+    /// import asks this of a whole feature first, since each part alone may pass
+    /// [`Polygon::from_rings`], which caps each ring and each part.
+    pub fn check_size(parts: &[Vec<Vec<[f64; 2]>>]) -> Result<(), PolygonError> {
+        check_total(parts.iter().flatten().map(Vec::len).sum())
+    }
+
     /// The centre of a boundary: the area-weighted centroid of its largest part.
     pub fn centre(&self) -> Option<LatLng> {
         let poly = self
@@ -1032,6 +1307,9 @@ impl SiteDraft {
         }
     }
 }
+
+#[cfg(test)]
+mod validity_tests;
 
 #[cfg(test)]
 mod tests {

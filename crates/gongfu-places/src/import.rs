@@ -412,6 +412,18 @@ pub fn read_boundaries(
             );
             continue;
         };
+        // The size of the whole feature first: parts each within the caps can still be too
+        // many together, and then none of them is read.
+        if let Err(e) = Boundary::check_size(&parts) {
+            bad(
+                "geometry",
+                format!(
+                    "{}{e}",
+                    code.as_ref().map(|c| format!("{c}: ")).unwrap_or_default()
+                ),
+            );
+            continue;
+        }
         let mut polygons = vec![];
         for (k, rings) in parts.iter().enumerate() {
             match Polygon::from_rings(rings) {

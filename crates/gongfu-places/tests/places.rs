@@ -384,6 +384,39 @@ async fn a_viewer_may_not_import_and_boundaries_must_be_valid() {
     assert_eq!(l.communities()[0].region.level(), RegionLevel::Community);
 }
 
+#[test]
+fn a_boundary_past_the_vertex_cap_is_refused_whole_before_its_parts_are_read() {
+    use gongfu_domain::place::MAX_BOUNDARY_VERTICES;
+    use gongfu_places::import::read_boundaries;
+    use std::collections::BTreeMap;
+    // Three parts of 70,001 positions: each under the cap on a ring, 210,003 in the feature.
+    // Every position is the same one, so reading any part would give another error (too few
+    // vertices) than the one about size.
+    let ring = format!("[{}]", vec!["[0.0,0.0]"; 70_001].join(","));
+    let part = format!("[{ring}]");
+    let doc = format!(
+        r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{"code":"440399001001"}},"geometry":{{"type":"MultiPolygon","coordinates":[{part},{part},{part}]}}}}]}}"#
+    );
+    let regions = BTreeMap::from([(
+        RegionCode::parse("440399001001").unwrap(),
+        "甲社区".to_string(),
+    )]);
+    let f = read_boundaries("big.geojson", doc.as_bytes(), &regions, false).expect_err("too large");
+    assert_eq!(f.errors.len(), 1, "{f}");
+    let e = &f.errors[0];
+    assert_eq!(
+        (e.file.as_str(), e.row, e.column.as_deref()),
+        ("big.geojson", Some(1), Some("geometry"))
+    );
+    assert!(
+        e.message.contains("feature 1")
+            && e.message.contains("210003")
+            && e.message.contains(&MAX_BOUNDARY_VERTICES.to_string())
+            && e.message.contains("简化"),
+        "{e}"
+    );
+}
+
 #[tokio::test]
 async fn service_circles_count_residents_of_sites_and_find_gaps() {
     let (_t, places) = setup().await;
