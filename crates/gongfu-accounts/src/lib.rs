@@ -5,18 +5,47 @@
 //! database cannot be replayed as logins. Each session carries its own CSRF token, which
 //! every state-changing form and API call must echo.
 //!
+//! Logins are throttled: wrong passwords are counted per account, which locks for
+//! [`LOCK_MINUTES`] after [`LOCK_AFTER`] in a row (an administrator can lift it), and per
+//! client address, which is refused for a while after [`CLIENT_FAILURES`] in
+//! [`CLIENT_WINDOW_SECS`]. Password hashing runs on the blocking pool, never on the async
+//! workers that serve pages. A session ends after [`SESSION_HOURS`], after [`IDLE_MINUTES`]
+//! unused, when its password is reset, and when its account is disabled.
+//!
 //! It must never know about HTTP framing (cookies are set by gongfu-http and gongfu-web)
-//! or about what a role may do to the list (that is gongfu-catalog's policy).
+//! or about what a role may do (that is `gongfu_domain::Actor`'s check).
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
-use gongfu_db::accounts::{self, User};
-use gongfu_db::{Db, DbError};
-use gongfu_domain::{Role, Username};
+use gongfu_db::accounts::{self, AccountChange, User};
+use gongfu_db::{stamp, Db, DbError};
+use gongfu_domain::{Action, Actor, Clock, Denied, Role, Username};
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use time::{Duration, OffsetDateTime};
 
 /// How long a login lasts.
 pub const SESSION_HOURS: i64 = 12;
+
+/// How long a session may go unused before it ends.
+pub const IDLE_MINUTES: i64 = 60;
+
+/// Wrong passwords in a row that lock an account.
+pub const LOCK_AFTER: i64 = 5;
+
+/// How long a locked account stays locked.
+pub const LOCK_MINUTES: i64 = 15;
+
+/// Wrong passwords from one client address that make it wait. Generous: a district office
+/// often reaches the server from one address for all its clerks.
+pub const CLIENT_FAILURES: u32 = 30;
+
+/// The window those are counted in, and how long the client then waits at most.
+pub const CLIENT_WINDOW_SECS: i64 = 600;
+
+/// A used session is marked at most this often, so reading it is not a write per request.
+const TOUCH_EVERY_SECS: i64 = 60;
 
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "gongfu_session";
@@ -27,6 +56,24 @@ pub enum AccountError {
     /// Wrong user name or password (deliberately not saying which).
     #[error("wrong user name or password")]
     BadCredentials,
+    /// Too many wrong passwords from this client address lately.
+    #[error("登录失败次数过多，请 {} 分钟后再试", retry_after.div_ceil(60))]
+    Throttled {
+        /// Seconds to wait.
+        retry_after: u64,
+    },
+    /// The account is locked after wrong passwords.
+    #[error("该账号因连续输错密码已暂时锁定，请 {} 分钟后再试，或请管理员解除锁定", retry_after.div_ceil(60))]
+    Locked {
+        /// Seconds until it unlocks.
+        retry_after: u64,
+    },
+    /// No account has that name.
+    #[error("没有名为 {0} 的账号；`gongfu user list` 列出全部账号")]
+    NoSuchUser(String),
+    /// The actor may not do this.
+    #[error(transparent)]
+    Forbidden(#[from] Denied),
     /// The input is not acceptable.
     #[error("{0}")]
     Invalid(String),
@@ -103,7 +150,7 @@ pub async fn save_user(
     if role == Role::DepartmentEditor && departments.is_empty() {
         return Err(AccountError::Invalid(format!("a department editor needs at least one department; pass the short names the list uses, e.g. 区卫生健康局 (user {})", name.as_str())));
     }
-    let hash = hash_password(password)?;
+    let hash = hash_password_blocking(password.to_string()).await?;
     let display = if display_name.trim().is_empty() {
         name.as_str()
     } else {
@@ -112,52 +159,220 @@ pub async fn save_user(
     Ok(accounts::upsert_user(db, name.as_str(), display, &hash, role, departments, actor).await?)
 }
 
-/// Checks credentials and opens a session. Returns the cookie token (to send once) and
-/// the session.
-pub async fn login(
-    db: &Db,
-    username: &str,
-    password: &str,
-) -> Result<(String, Session), AccountError> {
-    let name = Username::parse(username).map_err(|_| AccountError::BadCredentials)?;
-    let user = accounts::user_by_name(db, name.as_str()).await?;
-    // Verify against a fixed hash when the user is unknown, so timing does not reveal
-    // which user names exist.
-    const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$1qz8z7bS3m1Dv0o8r0cDqH2u3i+8w2b8mQ3xJ0F5r0E";
-    let ok = match &user {
-        Some(u) if !u.disabled => verify_password(password, &u.password_hash),
-        _ => {
-            let _ = verify_password(password, DUMMY);
-            false
-        }
-    };
-    let Some(user) = user.filter(|_| ok) else {
-        return Err(AccountError::BadCredentials);
-    };
-    let token = hex(&random_bytes::<32>()?);
-    let csrf = hex(&random_bytes::<16>()?);
-    let expires = time::OffsetDateTime::now_utc() + time::Duration::hours(SESSION_HOURS);
-    let expires = expires
-        .format(&time::format_description::well_known::Rfc3339)
-        .map_err(|e| AccountError::Hash(e.to_string()))?;
-    accounts::create_session(db, &token_hash(&token), user.id, &csrf, &expires).await?;
-    gongfu_db::audit::log(
-        db,
-        &user.username,
-        "user.login",
-        "user",
-        &user.username,
-        &serde_json::Value::Null,
-    )
-    .await?;
-    Ok((token, Session { user, csrf }))
+/// One login attempt: the name and password given, and where from (a client address, for
+/// throttling; empty when not over the network).
+#[derive(Debug, Clone, Copy)]
+pub struct Attempt<'a> {
+    /// User name as typed.
+    pub username: &'a str,
+    /// Password as typed.
+    pub password: &'a str,
+    /// Client address.
+    pub client: &'a str,
 }
 
-/// The session behind a cookie token, if it is valid and unexpired.
-pub async fn session(db: &Db, token: &str) -> Result<Option<Session>, AccountError> {
-    Ok(accounts::session_user(db, &token_hash(token))
-        .await?
-        .map(|(user, csrf)| Session { user, csrf }))
+/// Failed logins per client address: (failures, when the window started).
+#[derive(Debug, Default)]
+struct ClientFailures(HashMap<String, (u32, OffsetDateTime)>);
+
+/// Logins and sessions, over the database and the installation's clock.
+#[derive(Debug)]
+pub struct Accounts {
+    db: Db,
+    clock: Arc<dyn Clock>,
+    clients: Mutex<ClientFailures>,
+}
+
+impl Accounts {
+    /// Accounts over a database.
+    pub fn new(db: Db, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            db,
+            clock,
+            clients: Mutex::new(ClientFailures::default()),
+        }
+    }
+
+    fn client_wait(&self, client: &str, now: OffsetDateTime) -> Option<u64> {
+        let clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
+        let (n, since) = clients.0.get(client)?;
+        let left = (*since + Duration::seconds(CLIENT_WINDOW_SECS) - now).whole_seconds();
+        (*n >= CLIENT_FAILURES && left > 0).then_some(left as u64)
+    }
+
+    fn client_failed(&self, client: &str, now: OffsetDateTime) {
+        let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
+        // Forget windows that are over, so the map holds only recent offenders.
+        let window = Duration::seconds(CLIENT_WINDOW_SECS);
+        clients.0.retain(|_, (_, since)| *since + window > now);
+        let e = clients.0.entry(client.to_string()).or_insert((0, now));
+        e.0 += 1;
+    }
+
+    /// Checks credentials and opens a session: the cookie token (to send once) and the
+    /// session. A locked account or a throttled client is refused before any password is
+    /// checked; every failure is logged with the name and address.
+    pub async fn login(&self, a: Attempt<'_>) -> Result<(String, Session), AccountError> {
+        let now = self.clock.now();
+        if let Some(retry_after) = self.client_wait(a.client, now) {
+            tracing::warn!(
+                username = a.username,
+                client = a.client,
+                "login refused: client throttled"
+            );
+            return Err(AccountError::Throttled { retry_after });
+        }
+        let user = match Username::parse(a.username) {
+            Ok(name) => accounts::user_by_name(&self.db, name.as_str()).await?,
+            Err(_) => None,
+        };
+        if let Some(until) = user.as_ref().and_then(|u| u.locked_until.as_deref()) {
+            let until =
+                OffsetDateTime::parse(until, &time::format_description::well_known::Rfc3339)
+                    .unwrap_or(now);
+            if until > now {
+                tracing::warn!(
+                    username = a.username,
+                    client = a.client,
+                    "login refused: account locked"
+                );
+                return Err(AccountError::Locked {
+                    retry_after: (until - now).whole_seconds().max(1) as u64,
+                });
+            }
+        }
+        // Verify against a fixed hash when the user is unknown, so timing does not reveal
+        // which user names exist. argon2 takes tens of milliseconds of CPU: off the async
+        // workers, or a flood of logins stalls every page.
+        const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$1qz8z7bS3m1Dv0o8r0cDqH2u3i+8w2b8mQ3xJ0F5r0E";
+        let hash = match &user {
+            Some(u) if !u.disabled => u.password_hash.clone(),
+            _ => DUMMY.to_string(),
+        };
+        let password = a.password.to_string();
+        let verified = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+            .await
+            .map_err(|e| AccountError::Hash(e.to_string()))?;
+        let user = match user {
+            Some(u) if verified && !u.disabled => u,
+            other => {
+                self.client_failed(a.client, now);
+                if let Some(u) = other.filter(|u| !u.disabled) {
+                    let until = stamp(now + Duration::minutes(LOCK_MINUTES));
+                    let (count, locked) =
+                        accounts::login_failed(&self.db, u.id, LOCK_AFTER, &until).await?;
+                    tracing::warn!(username = %u.username, client = a.client, failures = count, locked, "login failed: wrong password");
+                } else {
+                    tracing::warn!(
+                        username = a.username,
+                        client = a.client,
+                        "login failed: no such enabled account"
+                    );
+                }
+                return Err(AccountError::BadCredentials);
+            }
+        };
+        accounts::login_succeeded(&self.db, user.id).await?;
+        let token = hex(&random_bytes::<32>()?);
+        let csrf = hex(&random_bytes::<16>()?);
+        let expires = stamp(now + Duration::hours(SESSION_HOURS));
+        accounts::create_session(
+            &self.db,
+            &token_hash(&token),
+            user.id,
+            &csrf,
+            &stamp(now),
+            &expires,
+        )
+        .await?;
+        gongfu_db::audit::log(
+            &self.db,
+            &user.username,
+            "user.login",
+            "user",
+            &user.username,
+            &serde_json::json!({"client": a.client}),
+        )
+        .await?;
+        Ok((token, Session { user, csrf }))
+    }
+
+    /// The session behind a cookie token, if it is live: unexpired, used within
+    /// [`IDLE_MINUTES`], its account enabled. Marks it used.
+    pub async fn session(&self, token: &str) -> Result<Option<Session>, AccountError> {
+        let now = self.clock.now();
+        let hash = token_hash(token);
+        let idle_since = stamp(now - Duration::minutes(IDLE_MINUTES));
+        let Some(live) = accounts::session_user(&self.db, &hash, &stamp(now), &idle_since).await?
+        else {
+            return Ok(None);
+        };
+        if live.last_seen_at < stamp(now - Duration::seconds(TOUCH_EVERY_SECS)) {
+            accounts::touch_session(&self.db, &hash, &stamp(now)).await?;
+        }
+        Ok(Some(Session {
+            user: live.user,
+            csrf: live.csrf,
+        }))
+    }
+
+    /// Removes the sessions that have ended (expired or idle); how many.
+    pub async fn purge_sessions(&self) -> Result<u64, AccountError> {
+        let now = self.clock.now();
+        Ok(accounts::purge_sessions(
+            &self.db,
+            &stamp(now),
+            &stamp(now - Duration::minutes(IDLE_MINUTES)),
+        )
+        .await?)
+    }
+
+    /// An administrator's change to an account (disable, enable, reset its password, end
+    /// its sessions, lift a lock). Returns how many sessions ended.
+    pub async fn change(
+        &self,
+        actor: &Actor,
+        username: &str,
+        change: Change,
+    ) -> Result<u64, AccountError> {
+        actor.may(Action::Administer)?;
+        let name = Username::parse(username).map_err(AccountError::Invalid)?;
+        let hash;
+        let change = match change {
+            Change::Disable => AccountChange::Disable,
+            Change::Enable => AccountChange::Enable,
+            Change::LogoutAll => AccountChange::LogoutAll,
+            Change::Unlock => AccountChange::Unlock,
+            Change::ResetPassword(p) => {
+                hash = hash_password_blocking(p).await?;
+                AccountChange::ResetPassword(&hash)
+            }
+        };
+        accounts::change_account(&self.db, name.as_str(), change, &actor.name)
+            .await?
+            .ok_or_else(|| AccountError::NoSuchUser(name.as_str().to_string()))
+    }
+}
+
+/// What an administrator can do to an account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// It cannot log in; its sessions end.
+    Disable,
+    /// It can log in again.
+    Enable,
+    /// A new password; its sessions end.
+    ResetPassword(String),
+    /// Its sessions end.
+    LogoutAll,
+    /// The lock after wrong passwords is lifted.
+    Unlock,
+}
+
+async fn hash_password_blocking(password: String) -> Result<String, AccountError> {
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| AccountError::Hash(e.to_string()))?
 }
 
 /// Ends the session behind a cookie token.

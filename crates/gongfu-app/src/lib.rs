@@ -2,8 +2,9 @@
 //! the service graph is built), the assembled router, the demo loader and the server loop.
 //! `Application::build` is what both the binary and the tests start, so a test boots
 //! exactly what production runs (zero2prod's `spawn_app`). Background work (warming the
-//! search index today; the ticket deadline scheduler and the notification outbox worker
-//! when they come) is started in one place, [`Application::run_until_stopped`].
+//! search index, purging ended sessions hourly; the ticket deadline scheduler and the
+//! notification outbox worker when they come) is started in one place,
+//! [`Application::run_until_stopped`].
 //!
 //! It must never hold business rules or SQL: it wires capability crates together.
 
@@ -79,12 +80,14 @@ pub fn services_with_clock(
         places.clone(),
     ));
     let affordability = Arc::new(Affordability::new(eligibility.clone()));
+    let accounts = Arc::new(gongfu_accounts::Accounts::new(db.clone(), clock.clone()));
     let search = Arc::new(SiteSearch::with_synonyms(
         catalog.clone(),
         standards.clone(),
         synonyms,
     ));
     Ok(Services {
+        accounts,
         db,
         clock,
         catalog,
@@ -223,10 +226,28 @@ impl Application {
                 tracing::warn!(error = %e, "warming the search index failed");
             }
         });
+        // Sessions that expired or went idle are refused already; removing them keeps the
+        // table small and leaves no live-looking tokens in a backup.
+        let accounts = self.state.accounts.clone();
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+            loop {
+                every.tick().await;
+                match accounts.purge_sessions().await {
+                    Ok(n) if n > 0 => tracing::info!(sessions = n, "ended sessions removed"),
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "removing ended sessions failed"),
+                }
+            }
+        });
         let app = router(self.state);
-        axum::serve(self.listener, app)
-            .with_graceful_shutdown(shutdown_signal())
-            .await?;
+        // The peer address reaches handlers (login throttling reads it).
+        axum::serve(
+            self.listener,
+            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
         db.close().await;
         Ok(())
     }

@@ -22,6 +22,10 @@ pub struct User {
     pub departments: Vec<String>,
     /// Disabled accounts cannot log in.
     pub disabled: bool,
+    /// Wrong passwords since the last good login.
+    pub failed_logins: i64,
+    /// Locked against logins until then (RFC 3339, UTC), after too many wrong passwords.
+    pub locked_until: Option<String>,
     /// When created.
     pub created_at: String,
 }
@@ -39,6 +43,8 @@ fn user_from(r: &AnyRow) -> Result<User, DbError> {
         })?,
         departments: json("user departments", &get::<String>(r, "departments")?)?,
         disabled: get::<i64>(r, "disabled")? != 0,
+        failed_logins: get(r, "failed_logins")?,
+        locked_until: get(r, "locked_until")?,
         created_at: get(r, "created_at")?,
     })
 }
@@ -71,6 +77,12 @@ pub async fn upsert_user(
                 .execute(&mut *tx)
                 .await
                 .ctx("updating an account")?;
+            // A new password ends every session opened with the old one.
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .ctx("ending an account's sessions")?;
             id
         }
         None => {
@@ -119,38 +131,232 @@ pub async fn users(db: &Db) -> Result<Vec<User>, DbError> {
     rows.iter().map(user_from).collect()
 }
 
-/// Stores a session; the token itself is never stored, only its hash.
+/// Stores a session opened `at`; the token itself is never stored, only its hash.
 pub async fn create_session(
     db: &Db,
     token_hash: &str,
     user_id: i64,
     csrf: &str,
+    at: &str,
     expires_at: &str,
 ) -> Result<(), DbError> {
-    sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+    sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at, last_seen_at) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(token_hash.to_string())
         .bind(user_id)
         .bind(csrf.to_string())
-        .bind(now())
+        .bind(at.to_string())
         .bind(expires_at.to_string())
+        .bind(at.to_string())
         .execute(db.pool())
         .await
         .ctx("creating a session")?;
     Ok(())
 }
 
-/// The user and CSRF token of an unexpired session.
-pub async fn session_user(db: &Db, token_hash: &str) -> Result<Option<(User, String)>, DbError> {
-    let row = sqlx::query("SELECT u.*, s.csrf_token AS csrf FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0")
+/// A live session as stored: its user, CSRF token and when it was last used.
+#[derive(Debug, Clone)]
+pub struct LiveSession {
+    /// The user.
+    pub user: User,
+    /// The session's CSRF token.
+    pub csrf: String,
+    /// Last used (RFC 3339, UTC).
+    pub last_seen_at: String,
+}
+
+/// The session behind a token hash if it has not expired by `now`, was used after
+/// `idle_since`, and its account is enabled.
+pub async fn session_user(
+    db: &Db,
+    token_hash: &str,
+    now: &str,
+    idle_since: &str,
+) -> Result<Option<LiveSession>, DbError> {
+    let row = sqlx::query("SELECT u.*, s.csrf_token AS csrf, COALESCE(s.last_seen_at, s.created_at) AS seen FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2 AND COALESCE(s.last_seen_at, s.created_at) > $3 AND u.disabled = 0")
         .bind(token_hash.to_string())
-        .bind(now())
+        .bind(now.to_string())
+        .bind(idle_since.to_string())
         .fetch_optional(db.pool())
         .await
         .ctx("reading a session")?;
     match row {
-        Some(r) => Ok(Some((user_from(&r)?, get(&r, "csrf")?))),
+        Some(r) => Ok(Some(LiveSession {
+            user: user_from(&r)?,
+            csrf: get(&r, "csrf")?,
+            last_seen_at: get(&r, "seen")?,
+        })),
         None => Ok(None),
     }
+}
+
+/// Marks a session used at `at`.
+pub async fn touch_session(db: &Db, token_hash: &str, at: &str) -> Result<(), DbError> {
+    sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+        .bind(at.to_string())
+        .bind(token_hash.to_string())
+        .execute(db.pool())
+        .await
+        .ctx("marking a session used")?;
+    Ok(())
+}
+
+/// Removes the sessions that expired by `now` or were idle since `idle_since`; how many.
+pub async fn purge_sessions(db: &Db, now: &str, idle_since: &str) -> Result<u64, DbError> {
+    Ok(sqlx::query(
+        "DELETE FROM sessions WHERE expires_at <= $1 OR COALESCE(last_seen_at, created_at) <= $2",
+    )
+    .bind(now.to_string())
+    .bind(idle_since.to_string())
+    .execute(db.pool())
+    .await
+    .ctx("removing ended sessions")?
+    .rows_affected())
+}
+
+/// Counts a wrong password for an account, and locks it until `lock_until` when that makes
+/// `lock_after` in a row (with an audit entry). Returns the count and whether it locked now.
+pub async fn login_failed(
+    db: &Db,
+    user_id: i64,
+    lock_after: i64,
+    lock_until: &str,
+) -> Result<(i64, bool), DbError> {
+    let mut tx = db.begin_write().await.ctx("counting a failed login")?;
+    let r = sqlx::query(
+        "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins, username",
+    )
+    .bind(user_id)
+    .fetch_one(&mut *tx)
+    .await
+    .ctx("counting a failed login")?;
+    let count: i64 = get(&r, "failed_logins")?;
+    let username: String = get(&r, "username")?;
+    let lock = count >= lock_after;
+    if lock {
+        sqlx::query("UPDATE users SET locked_until = $1, failed_logins = 0 WHERE id = $2")
+            .bind(lock_until.to_string())
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await
+            .ctx("locking an account")?;
+        crate::audit::record(
+            &mut tx,
+            "system",
+            "user.lock",
+            "user",
+            &username,
+            &serde_json::json!({"failed_logins": count, "locked_until": lock_until}),
+        )
+        .await?;
+    }
+    tx.commit().await.ctx("committing a failed login")?;
+    Ok((count, lock))
+}
+
+/// Clears the wrong-password count after a good login.
+pub async fn login_succeeded(db: &Db, user_id: i64) -> Result<(), DbError> {
+    sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1 AND (failed_logins <> 0 OR locked_until IS NOT NULL)")
+        .bind(user_id)
+        .execute(db.pool())
+        .await
+        .ctx("clearing failed logins")?;
+    Ok(())
+}
+
+/// What an administrator does to an account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountChange<'a> {
+    /// Disable it: it cannot log in, and its sessions end.
+    Disable,
+    /// Enable it again (and lift any lock).
+    Enable,
+    /// Set a new password hash: its sessions end, any lock is lifted.
+    ResetPassword(&'a str),
+    /// End all its sessions.
+    LogoutAll,
+    /// Lift a lock after wrong passwords.
+    Unlock,
+}
+
+impl AccountChange<'_> {
+    fn action(self) -> &'static str {
+        match self {
+            Self::Disable => "user.disable",
+            Self::Enable => "user.enable",
+            Self::ResetPassword(_) => "user.reset_password",
+            Self::LogoutAll => "user.logout_all",
+            Self::Unlock => "user.unlock",
+        }
+    }
+}
+
+/// Applies a change to an account, with its audit entry, in one transaction. Returns the
+/// number of sessions ended, or `None` when there is no such account.
+pub async fn change_account(
+    db: &Db,
+    username: &str,
+    change: AccountChange<'_>,
+    actor: &str,
+) -> Result<Option<u64>, DbError> {
+    let mut tx = db.begin_write().await.ctx("changing an account")?;
+    let Some(r) = sqlx::query("SELECT id FROM users WHERE username = $1")
+        .bind(username.to_string())
+        .fetch_optional(&mut *tx)
+        .await
+        .ctx("reading an account")?
+    else {
+        return Ok(None);
+    };
+    let id: i64 = get(&r, "id")?;
+    let update = match change {
+        AccountChange::Disable => Some("UPDATE users SET disabled = 1 WHERE id = $1"),
+        AccountChange::Enable => Some(
+            "UPDATE users SET disabled = 0, failed_logins = 0, locked_until = NULL WHERE id = $1",
+        ),
+        AccountChange::Unlock => {
+            Some("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
+        }
+        AccountChange::ResetPassword(_) | AccountChange::LogoutAll => None,
+    };
+    if let Some(sql) = update {
+        sqlx::query(sql)
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .ctx("changing an account")?;
+    }
+    if let AccountChange::ResetPassword(hash) = change {
+        sqlx::query("UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = NULL WHERE id = $2")
+            .bind(hash.to_string())
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .ctx("setting a password")?;
+    }
+    let ended = if matches!(
+        change,
+        AccountChange::Disable | AccountChange::ResetPassword(_) | AccountChange::LogoutAll
+    ) {
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .ctx("ending an account's sessions")?
+            .rows_affected()
+    } else {
+        0
+    };
+    crate::audit::record(
+        &mut tx,
+        actor,
+        change.action(),
+        "user",
+        username,
+        &serde_json::json!({"sessions_ended": ended}),
+    )
+    .await?;
+    tx.commit().await.ctx("committing an account change")?;
+    Ok(Some(ended))
 }
 
 /// Ends a session.

@@ -148,6 +148,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0006_point_departments.sql",
         include_str!("../migrations/0006_point_departments.sql"),
     ),
+    (
+        7,
+        "0007_account_security.sql",
+        include_str!("../migrations/0007_account_security.sql"),
+    ),
 ];
 
 /// The migration text for a backend. The only dialect differences are substituted here.
@@ -386,8 +391,14 @@ impl Db {
 
 /// Current time as RFC 3339 text in UTC, the form every timestamp column holds.
 pub fn now() -> String {
+    stamp(time::OffsetDateTime::now_utc())
+}
+
+/// A moment as stored: RFC 3339 in UTC, whole seconds. One form everywhere, so that stored
+/// moments compare as text (`expires_at > $1`) on both backends.
+pub fn stamp(t: time::OffsetDateTime) -> String {
     // Whole seconds: enough for an audit trail, and readable where it is shown.
-    let t = time::OffsetDateTime::now_utc();
+    let t = t.to_offset(time::UtcOffset::UTC);
     let t = t.replace_nanosecond(0).unwrap_or(t);
     t.format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()

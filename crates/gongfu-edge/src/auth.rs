@@ -54,6 +54,43 @@ pub fn same_origin(headers: &axum::http::HeaderMap) -> bool {
         .any(|h| h.eq_ignore_ascii_case(&origin_host))
 }
 
+/// The address a request comes from, for throttling logins: the peer's, or behind a
+/// reverse proxy on this machine or the local network (the peer is a loopback or private
+/// address) the last hop the proxy appended to `X-Forwarded-For`. A client cannot spoof
+/// its way past that, since the proxy appends the address it saw.
+pub struct ClientAddr(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip());
+        let behind_proxy = peer.is_some_and(|ip| match ip {
+            std::net::IpAddr::V4(v4) => v4.is_loopback() || v4.is_private(),
+            std::net::IpAddr::V6(v6) => v6.is_loopback(),
+        });
+        let forwarded = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .next_back()
+            .map(str::trim)
+            // Only the hop the proxy appended counts, and only if it is an address.
+            .filter(|s| s.parse::<std::net::IpAddr>().is_ok())
+            .map(str::to_string);
+        Ok(Self(match (behind_proxy, forwarded, peer) {
+            (true, Some(f), _) => f,
+            (_, _, Some(ip)) => ip.to_string(),
+            _ => String::new(),
+        }))
+    }
+}
+
 /// The logged-in user, if any. Never rejects.
 pub struct CurrentUser(pub Option<Session>);
 
@@ -65,7 +102,7 @@ impl FromRequestParts<AppState> for CurrentUser {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let session = match cookie(&parts.headers, SESSION_COOKIE) {
-            Some(token) => gongfu_accounts::session(&state.db, token).await?,
+            Some(token) => state.accounts.session(token).await?,
             None => None,
         };
         if let Some(s) = &session {

@@ -60,6 +60,10 @@ catalogue! {
     TooLarge = ("too_large", PAYLOAD_TOO_LARGE, "上传内容过大", "The body is larger than this URL accepts"),
     /// The body is not of a type this URL reads.
     UnsupportedMediaType = ("unsupported_media_type", UNSUPPORTED_MEDIA_TYPE, "请求内容类型不受支持", "The body is not of a type this URL reads"),
+    /// Too many attempts; the answer's `Retry-After` says when to try again.
+    TooManyRequests = ("too_many_requests", TOO_MANY_REQUESTS, "尝试次数过多，请稍后再试", "Too many attempts; wait for Retry-After seconds"),
+    /// The server is busy with heavy work; the answer's `Retry-After` says when to retry.
+    Busy = ("busy", SERVICE_UNAVAILABLE, "服务器正忙，请稍后再试", "The server is busy; retry after Retry-After seconds"),
     /// Something failed on the server.
     Internal = ("internal", INTERNAL_SERVER_ERROR, "服务器内部错误", "Internal server error"),
 }
@@ -77,6 +81,8 @@ pub struct ApiError {
     pub errors: Vec<serde_json::Value>,
     /// Reply in English.
     pub english: bool,
+    /// Seconds to wait before trying again (429, 503), sent as `Retry-After`.
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -88,6 +94,7 @@ impl ApiError {
             field: None,
             errors: vec![],
             english: false,
+            retry_after: None,
         }
     }
 
@@ -120,7 +127,12 @@ impl IntoResponse for ApiError {
                 "the server failed; its log has the cause under this answer's request_id".into();
             self.errors.clear();
         }
-        (self.code.status(), axum::Json(self.body())).into_response()
+        let mut r = (self.code.status(), axum::Json(self.body())).into_response();
+        if let Some(secs) = self.retry_after {
+            r.headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, secs.into());
+        }
+        r
     }
 }
 
@@ -148,6 +160,7 @@ impl From<CatalogError> for ApiError {
                     field,
                     errors: list.into_iter().map(serde_json::Value::String).collect(),
                     english: false,
+                    retry_after: None,
                 }
             }
             CatalogError::Import(f) => ApiError {
@@ -160,6 +173,7 @@ impl From<CatalogError> for ApiError {
                     .map(|e| serde_json::to_value(e).unwrap_or_default())
                     .collect(),
                 english: false,
+                retry_after: None,
             },
             CatalogError::Db(d) => ApiError::new(ErrorCode::Internal, d.to_string()),
         }
@@ -182,6 +196,7 @@ impl From<gongfu_standards::RegistryError> for ApiError {
                     .map(|f| serde_json::json!({"field": f.field, "header": f.header, "message": f.message}))
                     .collect(),
                 english: false,
+                retry_after: None,
             },
             R::Import(f) => CatalogError::Import(f).into(),
             R::Number(n) => n.into(),
@@ -201,6 +216,7 @@ impl From<gongfu_standards::NumberError> for ApiError {
             field: Some("number".into()),
             errors: vec![serde_json::json!({"part": e.part(), "message": e.to_string()})],
             english: false,
+            retry_after: None,
         }
     }
 }
@@ -216,6 +232,12 @@ impl From<gongfu_accounts::AccountError> for ApiError {
         use gongfu_accounts::AccountError as A;
         match e {
             A::BadCredentials => ApiError::new(ErrorCode::BadCredentials, e.to_string()),
+            A::Throttled { retry_after } | A::Locked { retry_after } => ApiError {
+                retry_after: Some(retry_after),
+                ..ApiError::new(ErrorCode::TooManyRequests, e.to_string())
+            },
+            A::NoSuchUser(_) => ApiError::new(ErrorCode::NotFound, e.to_string()),
+            A::Forbidden(d) => d.into(),
             A::Invalid(m) => ApiError::new(ErrorCode::InvalidInput, m),
             A::Hash(_) | A::Db(_) => ApiError::new(ErrorCode::Internal, e.to_string()),
         }
@@ -234,6 +256,7 @@ impl From<gongfu_eligibility::EligibilityError> for ApiError {
                 field: None,
                 errors: list.into_iter().map(serde_json::Value::String).collect(),
                 english: false,
+                retry_after: None,
             },
             gongfu_eligibility::EligibilityError::Import(f) => {
                 gongfu_catalog::CatalogError::Import(f).into()
@@ -256,6 +279,7 @@ impl From<gongfu_affordability::AffordabilityError> for ApiError {
                 field: None,
                 errors: list.into_iter().map(serde_json::Value::String).collect(),
                 english: false,
+                retry_after: None,
             },
             A::Forbidden(d) => d.into(),
             A::Import(f) => CatalogError::Import(f).into(),

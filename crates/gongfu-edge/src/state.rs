@@ -1,6 +1,7 @@
 //! The application state every handler reaches: the service graph, built once by the
 //! composition root in gongfu-app, plus what only the edges need.
 
+use gongfu_accounts::Accounts;
 use gongfu_affordability::Affordability;
 use gongfu_catalog::Catalog;
 use gongfu_db::Db;
@@ -32,6 +33,8 @@ pub struct Services {
     pub eligibility: Arc<Eligibility>,
     /// The fiscal affordability assessment.
     pub affordability: Arc<Affordability>,
+    /// Staff logins and sessions.
+    pub accounts: Arc<Accounts>,
 }
 
 /// What every handler can reach: the services (through `Deref`, so `state.catalog` reads

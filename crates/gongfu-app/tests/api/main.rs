@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] fns may panic: that is how a test fails
 
+mod accounts;
 mod affordability;
 mod browser;
 mod edge;

@@ -84,9 +84,10 @@ pub struct AuditEntryView {
 }
 
 /// Logs in: sets the session cookie and returns the CSRF token to send with writes.
-#[utoipa::path(post, path = "/api/v1/session", request_body = LoginBody, responses((status = 200, description = "logged in; the session cookie is set", body = SessionView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, description = "posted from another site's page", body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/session", request_body = LoginBody, responses((status = 200, description = "logged in; the session cookie is set", body = SessionView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, description = "posted from another site's page", body = ErrorBody), (status = 429, description = "too many wrong passwords for this account or from this address; Retry-After says when to try again", body = ErrorBody)))]
 async fn login(
     State(state): State<AppState>,
+    gongfu_edge::auth::ClientAddr(client): gongfu_edge::auth::ClientAddr,
     request_headers: HeaderMap,
     body: Bytes,
 ) -> Result<(HeaderMap, Json<SessionView>), ApiError> {
@@ -97,7 +98,14 @@ async fn login(
         ));
     }
     let b: LoginBody = json_body(&body)?;
-    let (token, s) = gongfu_accounts::login(&state.db, &b.username, &b.password).await?;
+    let (token, s) = state
+        .accounts
+        .login(gongfu_accounts::Attempt {
+            username: &b.username,
+            password: &b.password,
+            client: &client,
+        })
+        .await?;
     let mut headers = HeaderMap::new();
     if let Ok(v) = HeaderValue::from_str(&session_cookie(&token, state.secure_cookies)) {
         headers.insert(header::SET_COOKIE, v);

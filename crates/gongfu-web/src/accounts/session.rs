@@ -46,6 +46,7 @@ pub(crate) struct LoginForm {
 
 pub(crate) async fn login(
     State(state): State<AppState>,
+    gongfu_edge::auth::ClientAddr(client): gongfu_edge::auth::ClientAddr,
     headers: HeaderMap,
     Form(f): Form<LoginForm>,
 ) -> Response {
@@ -60,7 +61,12 @@ pub(crate) async fn login(
         .into_response();
     }
     let next = safe_back(f.next.as_deref().unwrap_or("/admin")).to_string();
-    match gongfu_accounts::login(&state.db, &f.username, &f.password).await {
+    let attempt = gongfu_accounts::Attempt {
+        username: &f.username,
+        password: &f.password,
+        client: &client,
+    };
+    match state.accounts.login(attempt).await {
         Ok((token, _)) => (
             [(
                 header::SET_COOKIE,
@@ -71,12 +77,23 @@ pub(crate) async fn login(
             .into_response(),
         Err(e) => {
             let page = PageCtx::new(&headers, "/login", None);
-            let msg = match e {
-                gongfu_accounts::AccountError::BadCredentials => "用户名或密码错误。".to_string(),
-                other => format!("登录失败：{other}"),
+            use gongfu_accounts::AccountError as A;
+            let (status, msg) = match e {
+                A::BadCredentials => (StatusCode::UNAUTHORIZED, "用户名或密码错误。".to_string()),
+                e @ (A::Throttled { .. } | A::Locked { .. }) => {
+                    (StatusCode::TOO_MANY_REQUESTS, format!("{e}。"))
+                }
+                other => {
+                    // The cause (storage) is for the log, under this request's id.
+                    tracing::error!(detail = %other, "login failed");
+                    (
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "登录暂时无法完成，请稍后再试；如一直如此，请联系管理员。".to_string(),
+                    )
+                }
             };
             (
-                StatusCode::UNAUTHORIZED,
+                status,
                 render(&Login {
                     page,
                     error: msg,

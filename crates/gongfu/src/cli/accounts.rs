@@ -1,8 +1,9 @@
-//! Staff accounts: `gongfu user add|list`.
+//! Staff accounts: `gongfu user add|list|disable|enable|reset-password|logout-all|unlock`.
 
 use super::Ctx;
 use anyhow::{Context, Result};
 use clap::Subcommand;
+use gongfu_accounts::Change;
 use gongfu_domain::Role;
 
 /// `gongfu user …`.
@@ -25,6 +26,59 @@ pub enum User {
     },
     /// List accounts.
     List,
+    /// Disable an account: it cannot log in, and its sessions end.
+    Disable {
+        /// Login name.
+        username: String,
+    },
+    /// Enable a disabled account (and lift a lock).
+    Enable {
+        /// Login name.
+        username: String,
+    },
+    /// Set a new password (from GONGFU_PASSWORD or standard input); the account's sessions
+    /// end and a lock after wrong passwords is lifted.
+    ResetPassword {
+        /// Login name.
+        username: String,
+    },
+    /// End every session of an account (log it out everywhere).
+    LogoutAll {
+        /// Login name.
+        username: String,
+    },
+    /// Lift the lock that wrong passwords put on an account.
+    Unlock {
+        /// Login name.
+        username: String,
+    },
+}
+
+/// Applies an administrator's change and says what it did, in Chinese.
+async fn change(ctx: &Ctx, username: &str, change: Change) -> Result<()> {
+    let done = match &change {
+        Change::Disable => "已停用，其登录会话已全部结束",
+        Change::Enable => "已启用",
+        Change::ResetPassword(_) => "密码已重置，其登录会话已全部结束",
+        Change::LogoutAll => "的登录会话已全部结束",
+        Change::Unlock => "已解除锁定",
+    };
+    let s = ctx.services().await?;
+    let ended = s.accounts.change(&ctx.actor, username, change).await?;
+    println!("账号 {username} {done}（结束会话 {ended} 个）");
+    Ok(())
+}
+
+fn read_password(username: &str) -> Result<String> {
+    Ok(match std::env::var("GONGFU_PASSWORD") {
+        Ok(p) => p,
+        Err(_) => {
+            eprintln!("请输入 {username} 的密码（标准输入一行）：");
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line)?;
+            line.trim_end_matches(['\r', '\n']).to_string()
+        }
+    })
 }
 
 /// Runs `gongfu user …`.
@@ -37,15 +91,7 @@ pub async fn run(what: User, ctx: &Ctx) -> Result<()> {
             name,
         } => {
             let role = Role::parse(&role).with_context(|| format!("unknown role '{role}'; use administrator, department_editor, reviewer or viewer"))?;
-            let password = match std::env::var("GONGFU_PASSWORD") {
-                Ok(p) => p,
-                Err(_) => {
-                    eprintln!("password for {username} (one line on standard input):");
-                    let mut line = String::new();
-                    std::io::stdin().read_line(&mut line)?;
-                    line.trim_end_matches(['\r', '\n']).to_string()
-                }
-            };
+            let password = read_password(&username)?;
             let s = ctx.services().await?;
             let depts = gongfu_domain::text::split_list(&departments);
             gongfu_accounts::save_user(
@@ -69,9 +115,23 @@ pub async fn run(what: User, ctx: &Ctx) -> Result<()> {
                     u.display_name,
                     u.role.as_str(),
                     u.departments.join("、"),
-                    if u.disabled { "\tdisabled" } else { "" }
+                    if u.disabled {
+                        "\t已停用"
+                    } else if u.locked_until.is_some() {
+                        "\t已锁定"
+                    } else {
+                        ""
+                    }
                 );
             }
+        }
+        User::Disable { username } => change(ctx, &username, Change::Disable).await?,
+        User::Enable { username } => change(ctx, &username, Change::Enable).await?,
+        User::LogoutAll { username } => change(ctx, &username, Change::LogoutAll).await?,
+        User::Unlock { username } => change(ctx, &username, Change::Unlock).await?,
+        User::ResetPassword { username } => {
+            let password = read_password(&username)?;
+            change(ctx, &username, Change::ResetPassword(password)).await?
         }
     }
     Ok(())
