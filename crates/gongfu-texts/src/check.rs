@@ -22,6 +22,13 @@ pub const TERMS_LEAD_IN: &str = "下列术语和定义适用于本文件。";
 /// The sentence when there are no terms.
 pub const NO_TERMS: &str = "本文件没有需要界定的术语和定义。";
 
+/// The most findings one rule reports in a document; past them, one more finding says how
+/// many of that rule were left out. A document that breaks a rule hundreds of times is
+/// better served by fixing the pattern and checking again than by a list of every place,
+/// and without the bound each short paragraph could cost a finding of a few hundred bytes
+/// per rule (100,000 paragraphs of "必须需要做" once gave 200,000 findings and 60 MB).
+pub const MAX_FINDINGS_PER_RULE: usize = 200;
+
 macro_rules! rules {
     ($($id:ident = ($name:literal, $sev:ident, $title:literal, $why:literal)),+ $(,)?) => {
         /// Every rule, in the order of GB/T 1.1's chapters.
@@ -84,17 +91,14 @@ fn clause_name(number: &Option<String>, title: &str) -> String {
     }
 }
 
-/// The clause (number or element name) in force at each block.
-fn clauses(doc: &Document) -> Vec<Option<String>> {
-    let mut current: Option<String> = None;
+/// Where the headings are, in block order: the clause in force at a block is the last one at
+/// or before it. Kept per heading, not per block, and named only when a finding needs it.
+fn headings(doc: &Document) -> Vec<usize> {
     doc.blocks
         .iter()
-        .map(|b| {
-            if let Block::Heading { number, title, .. } = b {
-                current = Some(clause_name(number, title));
-            }
-            current.clone()
-        })
+        .enumerate()
+        .filter(|(_, b)| matches!(b, Block::Heading { .. }))
+        .map(|(i, _)| i)
         .collect()
 }
 
@@ -109,23 +113,78 @@ fn line_of(b: &Block) -> u32 {
 
 struct Out<'a> {
     doc: &'a Document,
-    clauses: Vec<Option<String>>,
+    /// [`headings`].
+    headings: Vec<usize>,
     findings: Vec<Finding>,
+    /// Per rule: findings reported, and those left out past [`MAX_FINDINGS_PER_RULE`] with
+    /// where the first of them is.
+    counts: BTreeMap<&'static str, (usize, usize, Option<Location>)>,
 }
 
 impl Out<'_> {
-    /// A finding at block `index`, or at the top of the document.
+    /// The clause (number or element name) in force at block `i`.
+    fn clause(&self, i: usize) -> Option<String> {
+        let k = self.headings.partition_point(|&h| h <= i);
+        let h = *self.headings.get(k.checked_sub(1)?)?;
+        match &self.doc.blocks[h] {
+            Block::Heading { number, title, .. } => Some(clause_name(number, title)),
+            _ => None,
+        }
+    }
+
+    /// A finding at block `index`, or at the top of the document; counted only, past
+    /// [`MAX_FINDINGS_PER_RULE`].
     fn at(&mut self, rule: &'static str, index: Option<usize>, message: String) {
+        let (reported, left_out, first_left_out) = self.counts.entry(rule).or_default();
+        let keep = *reported < MAX_FINDINGS_PER_RULE;
+        if keep {
+            *reported += 1;
+        } else {
+            *left_out += 1;
+            if first_left_out.is_some() {
+                return;
+            }
+        }
         let (clause, line) = match index.and_then(|i| self.doc.blocks.get(i).map(|b| (i, b))) {
-            Some((i, b)) => (self.clauses[i].clone(), line_of(b)),
+            Some((i, b)) => (self.clause(i), line_of(b)),
             None => (None, 1),
         };
+        let location = Location { clause, line };
+        if !keep {
+            if let Some((_, _, first)) = self.counts.get_mut(rule) {
+                *first = Some(location);
+            }
+            return;
+        }
         self.findings.push(Finding {
             rule: rule.to_string(),
             severity: severity(rule),
-            location: Location { clause, line },
+            location,
             message,
         });
+    }
+
+    /// The findings, and for each rule with some left out one that says how many, at the
+    /// first of them.
+    fn finish(mut self) -> Vec<Finding> {
+        for (rule, (_, left_out, first)) in std::mem::take(&mut self.counts) {
+            let Some(location) = first else { continue };
+            let title = RULES
+                .iter()
+                .find(|r| r.id == rule)
+                .map_or(rule, |r| r.title);
+            self.findings.push(Finding {
+                rule: rule.to_string(),
+                severity: severity(rule),
+                location,
+                message: format!(
+                    "同类问题（{title}）已列出{MAX_FINDINGS_PER_RULE}处，从此处起另有{left_out}处未逐一列出：先按已列出各处的说明改正全文，再重新检查"
+                ),
+            });
+        }
+        let mut findings = self.findings;
+        findings.sort_by_key(|f| f.location.line);
+        findings
     }
 }
 
@@ -203,8 +262,9 @@ impl<'a> Outline<'a> {
 pub fn check(doc: &Document, rules: &NumberRules, lookup: &dyn ReferenceLookup) -> Vec<Finding> {
     let mut out = Out {
         doc,
-        clauses: clauses(doc),
+        headings: headings(doc),
         findings: vec![],
+        counts: BTreeMap::new(),
     };
     let outline = Outline::new(doc);
 
@@ -283,9 +343,7 @@ pub fn check(doc: &Document, rules: &NumberRules, lookup: &dyn ReferenceLookup) 
     references(&mut out, rules, lookup, &outline);
     verbal_forms(&mut out, &outline);
 
-    let mut findings = out.findings;
-    findings.sort_by_key(|f| f.location.line);
-    findings
+    out.finish()
 }
 
 /// Reports `rule` unless the element's first block is a paragraph that, folded, is `ok`: at
@@ -449,23 +507,14 @@ fn numbering(out: &mut Out<'_>, vacant: &BTreeSet<u32>, terms_chapter: bool) {
 
 fn hanging(out: &mut Out<'_>, terms_chapter: Option<usize>) {
     let doc = out.doc;
-    // Index of the next heading after each block, from the end.
-    let mut next_heading = vec![None; doc.blocks.len()];
-    let mut next = None;
-    for i in (0..doc.blocks.len()).rev() {
-        next_heading[i] = next;
-        if matches!(doc.blocks[i], Block::Heading { .. }) {
-            next = Some(i);
-        }
-    }
-    for (i, b) in doc.blocks.iter().enumerate() {
+    let mut found = vec![];
+    // Each numbered heading and the next heading after it.
+    for pair in out.headings.windows(2) {
+        let (i, next) = (pair[0], pair[1]);
         let Block::Heading {
             number: Some(n), ..
-        } = b
+        } = &doc.blocks[i]
         else {
-            continue;
-        };
-        let Some(next) = next_heading[i] else {
             continue;
         };
         let is_child = matches!(&doc.blocks[next], Block::Heading { number: Some(m), .. }
@@ -473,23 +522,25 @@ fn hanging(out: &mut Out<'_>, terms_chapter: Option<usize>) {
         if !is_child {
             continue;
         }
-        let mut between: Vec<usize> = (i + 1..next).collect();
+        let mut first = i + 1;
         // 3 术语和定义 opens with its lead-in (right or wrong, terms-lead-in judges its
         // words): that is not a hanging paragraph.
         if Some(i) == terms_chapter
-            && between
-                .first()
-                .is_some_and(|&k| matches!(&doc.blocks[k], Block::Paragraph { .. }))
+            && first < next
+            && matches!(&doc.blocks[first], Block::Paragraph { .. })
         {
-            between.remove(0);
+            first += 1;
         }
-        if let Some(&k) = between.first() {
-            out.at(
-                ids::HANGING_PARAGRAPH,
-                Some(k),
-                format!("{n}与其第一个下级条之间有悬置段：把这些内容编为一个条（如“{n}.1 总则”，其余条顺延），或移到下级条中"),
-            );
+        if first < next {
+            found.push((first, n));
         }
+    }
+    for (k, n) in found {
+        out.at(
+            ids::HANGING_PARAGRAPH,
+            Some(k),
+            format!("{n}与其第一个下级条之间有悬置段：把这些内容编为一个条（如“{n}.1 总则”，其余条顺延），或移到下级条中"),
+        );
     }
 }
 

@@ -11,19 +11,23 @@
 //! `w:moveFrom`) and the fallback copy of drawings (`mc:Fallback`) are skipped, so nothing is
 //! read twice. `line` is the paragraph's 1-based position in the body, table cells included.
 //!
-//! Every part is capped at [`MAX_PART_BYTES`] decompressed, whatever its header claims.
+//! Every part is streamed from the archive, never held whole ([`crate::xml`]), and what a
+//! document may make the reader build is counted as it is read (paragraphs, table cells,
+//! characters, styles, numbering definitions, files in the archive: [`crate::limits`]), so
+//! that a small file cannot cost much memory however it is made.
 
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
 
 use quick_xml::events::{BytesStart, Event};
-use quick_xml::Reader;
 
 use crate::classify::{
     heading_title, is_element_title, is_toc_line, level_of, list_marker, plain, push_clause,
     push_paragraph, split_number,
 };
+use crate::limits::{within, Limit, Tally};
 use crate::numbering::Numbering;
+use crate::xml::{attr, XmlPart};
 use crate::{Block, Document, TextError, OLE_SIGNATURE};
 
 /// The most one part of a .docx may decompress to: a 200-page standard's document.xml is a
@@ -34,14 +38,17 @@ const DOCUMENT: &str = "word/document.xml";
 
 type Archive<'a> = zip::ZipArchive<Cursor<&'a [u8]>>;
 
+/// A part being read from the archive.
+type Part<'z, 'a> = XmlPart<zip::read::ZipFile<'z, Cursor<&'a [u8]>>>;
+
 fn other(reason: impl Into<String>) -> TextError {
     TextError::Docx {
         reason: reason.into(),
     }
 }
 
-/// Reads one part as text, or None when the archive has no such part.
-fn read_part(zip: &mut Archive<'_>, name: &str) -> Result<Option<String>, TextError> {
+/// Opens one part to read as XML, or None when the archive has no such part.
+fn open<'z, 'a>(zip: &'z mut Archive<'a>, name: &str) -> Result<Option<Part<'z, 'a>>, TextError> {
     let file = match zip.by_name(name) {
         Ok(f) => f,
         Err(zip::result::ZipError::FileNotFound) => return Ok(None),
@@ -59,60 +66,23 @@ fn read_part(zip: &mut Archive<'_>, name: &str) -> Result<Option<String>, TextEr
             )))
         }
     };
-    let too_large = || TextError::TooLarge {
-        part: name.to_string(),
-        limit: MAX_PART_BYTES,
-    };
+    // A header that admits to more is refused at once; one that lies is caught while the
+    // part is inflated.
     if file.size() > MAX_PART_BYTES {
-        return Err(too_large());
+        return Err(TextError::TooLarge {
+            part: name.to_string(),
+            limit: MAX_PART_BYTES,
+        });
     }
-    // The header's size may lie: never inflate more than the limit, whatever it says.
-    let mut bytes = Vec::new();
-    file.take(MAX_PART_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| other(format!("{name} cannot be decompressed ({e})")))?;
-    if bytes.len() as u64 > MAX_PART_BYTES {
-        return Err(too_large());
-    }
-    decode(&bytes)
-        .map(Some)
-        .ok_or_else(|| other(format!("{name} is neither UTF-8 nor UTF-16 text")))
+    Ok(Some(XmlPart::new(name, file)))
 }
 
-/// XML parts are UTF-8, or UTF-16 with a byte-order mark.
-fn decode(bytes: &[u8]) -> Option<String> {
-    let utf16 = |b: &[u8], be: bool| {
-        let units: Vec<u16> = b
-            .chunks_exact(2)
-            .map(|c| {
-                if be {
-                    u16::from_be_bytes([c[0], c[1]])
-                } else {
-                    u16::from_le_bytes([c[0], c[1]])
-                }
-            })
-            .collect();
-        String::from_utf16(&units).ok()
-    };
-    match bytes {
-        [0xEF, 0xBB, 0xBF, rest @ ..] => String::from_utf8(rest.to_vec()).ok(),
-        [0xFF, 0xFE, rest @ ..] => utf16(rest, false),
-        [0xFE, 0xFF, rest @ ..] => utf16(rest, true),
-        _ => String::from_utf8(bytes.to_vec()).ok(),
-    }
-}
-
-/// An attribute's value by local name, unescaped.
-pub(crate) fn attr(e: &BytesStart<'_>, local: &[u8]) -> Option<String> {
-    e.attributes()
-        .flatten()
-        .find(|a| a.key.local_name().as_ref() == local)
-        .and_then(|a| {
-            let raw = String::from_utf8_lossy(&a.value).into_owned();
-            quick_xml::escape::unescape(&raw)
-                .map(|v| v.into_owned())
-                .ok()
-        })
+/// The files an archive holds, at most: every entry of a zip's central directory starts
+/// with this signature, and the zip reader reads one entry for each, so counting them
+/// bounds what opening the archive costs before it is opened. A chance occurrence in
+/// compressed data only counts one more.
+fn zip_entries(bytes: &[u8]) -> usize {
+    bytes.windows(4).filter(|w| *w == b"PK\x01\x02").count()
 }
 
 /// Where the main document part is: `word/document.xml`, or wherever `_rels/.rels` points
@@ -121,24 +91,31 @@ fn main_part(zip: &mut Archive<'_>) -> Result<String, TextError> {
     if zip.index_for_name(DOCUMENT).is_some() {
         return Ok(DOCUMENT.to_string());
     }
-    let rels = read_part(zip, "_rels/.rels")?.unwrap_or_default();
-    let mut reader = Reader::from_str(&rels);
-    while let Ok(event) = reader.read_event() {
-        match event {
-            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == b"Relationship" => {
-                let main = attr(&e, b"Type").is_some_and(|t| t.ends_with("/officeDocument"));
-                if let Some(target) = attr(&e, b"Target").filter(|_| main) {
-                    let target = target.trim_start_matches('/').to_string();
-                    if zip.index_for_name(&target).is_some() {
-                        return Ok(target);
+    let mut targets = vec![];
+    if let Some(mut rels) = open(zip, "_rels/.rels")? {
+        loop {
+            match rels.next() {
+                Ok(Event::Start(e) | Event::Empty(e))
+                    if e.local_name().as_ref() == b"Relationship" =>
+                {
+                    let main = attr(&e, b"Type").is_some_and(|t| t.ends_with("/officeDocument"));
+                    // One is what a package has; a few keep a package that lists one more
+                    // than it holds readable, and no more are kept.
+                    if let Some(target) = attr(&e, b"Target").filter(|_| main && targets.len() < 8)
+                    {
+                        targets.push(target.trim_start_matches('/').to_string());
                     }
                 }
+                Ok(Event::Eof) | Err(TextError::Xml { .. }) => break,
+                Err(e) => return Err(e),
+                Ok(_) => {}
             }
-            Event::Eof => break,
-            _ => {}
         }
     }
-    Err(TextError::NoDocument)
+    targets
+        .into_iter()
+        .find(|t| zip.index_for_name(t).is_some())
+        .ok_or(TextError::NoDocument)
 }
 
 /// What a style means for structure.
@@ -206,24 +183,36 @@ struct Style {
     outline: Option<u8>,
 }
 
-/// Paragraph styles by id, with what they inherit resolved.
+/// What a paragraph style gives its paragraphs, with what it inherits through `basedOn`.
+#[derive(Debug, Default)]
+struct Resolved {
+    role: Option<Role>,
+    num_id: Option<String>,
+    ilvl: Option<u8>,
+}
+
+/// Paragraph styles by id, resolved once when read: a paragraph only looks its style up.
 #[derive(Default)]
-struct Styles(HashMap<String, Style>);
+struct Styles(HashMap<String, Resolved>);
 
 impl Styles {
-    fn parse(xml: &str) -> Self {
-        let mut out = HashMap::new();
-        let mut reader = Reader::from_str(xml);
+    /// Reads `styles.xml`. Malformed XML ends the reading quietly: styles only tell what a
+    /// paragraph is, and the document itself is still worth reading.
+    fn read(part: &mut XmlPart<impl Read>) -> Result<Self, TextError> {
+        let mut defined = HashMap::new();
+        let mut count = Tally::new(Limit::Styles);
         let mut current: Option<(String, Style)> = None;
         loop {
-            let event = match reader.read_event() {
-                Ok(Event::Eof) | Err(_) => break,
+            let event = match part.next() {
+                Ok(Event::Eof) | Err(TextError::Xml { .. }) => break,
+                Err(e) => return Err(e),
                 Ok(e) => e,
             };
             match event {
                 Event::Start(e) | Event::Empty(e) => {
                     let local = e.local_name();
                     if local.as_ref() == b"style" {
+                        count.add(1)?;
                         let paragraph = attr(&e, b"type").is_none_or(|t| t == "paragraph");
                         current = attr(&e, b"styleId")
                             .filter(|_| paragraph)
@@ -245,54 +234,64 @@ impl Styles {
                 }
                 Event::End(e) if e.local_name().as_ref() == b"style" => {
                     if let Some((id, s)) = current.take() {
-                        out.insert(id, s);
+                        defined.insert(id, s);
                     }
                 }
                 _ => {}
             }
         }
-        Styles(out)
+        let resolved = defined
+            .keys()
+            .map(|id| (id.clone(), resolve(&defined, id)))
+            .collect();
+        Ok(Styles(resolved))
     }
 
-    /// The chain from `id` up through `basedOn`, at most 16 deep (a cycle ends it).
-    fn chain(&self, id: &str) -> Vec<&Style> {
-        let mut out = vec![];
-        let mut next = Some(id);
-        while let Some(i) = next {
-            let Some(s) = self.0.get(i).filter(|_| out.len() < 16) else {
-                break;
-            };
-            out.push(s);
-            next = s.based_on.as_deref();
-        }
-        out
-    }
-
-    /// The role of style `id`: its own name, else its outline level, else what it is based
-    /// on; an id that is not defined is read as a name ("Heading1", "Title").
+    /// The role of style `id`; an id that is not defined is read as a name ("Heading1",
+    /// "Title").
     fn role(&self, id: &str) -> Option<Role> {
-        let chain = self.chain(id);
-        if chain.is_empty() {
-            return role_of(id);
+        match self.0.get(id) {
+            Some(r) => r.role,
+            None => role_of(id),
         }
-        chain.iter().find_map(|s| {
+    }
+
+    /// The numbering a style gives its paragraphs: (numId, ilvl).
+    fn numbering(&self, id: &str) -> (Option<&str>, Option<u8>) {
+        self.0
+            .get(id)
+            .map(|r| (r.num_id.as_deref(), r.ilvl))
+            .unwrap_or_default()
+    }
+}
+
+/// What style `id` gives its paragraphs, following `basedOn` at most 16 deep (a cycle ends
+/// it): the role from the first style in the chain whose name or outline level tells one,
+/// the numbering from the first that has it.
+fn resolve(defined: &HashMap<String, Style>, id: &str) -> Resolved {
+    let mut chain = vec![];
+    let mut next = Some(id);
+    while let Some(i) = next {
+        let Some(s) = defined.get(i).filter(|_| chain.len() < 16) else {
+            break;
+        };
+        chain.push(s);
+        next = s.based_on.as_deref();
+    }
+    Resolved {
+        role: chain.iter().find_map(|s| {
             s.name.as_deref().and_then(role_of).or_else(|| {
                 s.outline
                     .filter(|l| *l < 9)
                     .map(|l| Role::Heading(l.saturating_add(1)))
             })
-        })
-    }
-
-    /// The numbering a style gives its paragraphs: (numId, ilvl).
-    fn numbering(&self, id: &str) -> (Option<String>, Option<u8>) {
-        let chain = self.chain(id);
-        let num = chain.iter().find_map(|s| s.num_id.clone());
-        let ilvl = chain.iter().find_map(|s| s.ilvl);
-        (num, ilvl)
+        }),
+        num_id: chain.iter().find_map(|s| s.num_id.clone()),
+        ilvl: chain.iter().find_map(|s| s.ilvl),
     }
 }
 
+/// A paragraph being read.
 #[derive(Default)]
 struct Para {
     style: Option<String>,
@@ -303,10 +302,14 @@ struct Para {
     line: u32,
 }
 
+/// A table being read.
 struct Table {
     rows: Vec<Vec<String>>,
     line: u32,
     cell: Option<String>,
+    /// A `<w:tr>` has opened and its first cell has not closed: a row is only kept once it
+    /// has a cell, so that empty rows cost nothing.
+    row_open: bool,
 }
 
 /// Elements whose content is not part of the document as it reads now.
@@ -324,41 +327,48 @@ fn skipped(local: &[u8]) -> bool {
     )
 }
 
-/// Parses a .docx file.
+/// Parses a .docx file. Plain synchronous work on the bytes given (no I/O, no locks): a
+/// server runs it where blocking is allowed. What it may cost is bounded by the limits in
+/// [`crate::limits`] and [`MAX_PART_BYTES`], whatever the file.
 pub fn parse_docx(bytes: &[u8]) -> Result<Document, TextError> {
     if bytes.starts_with(OLE_SIGNATURE) {
         return Err(TextError::LegacyOrEncrypted);
     }
+    within(Limit::ZipEntries, zip_entries(bytes))?;
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| TextError::NotZip {
         reason: e.to_string(),
     })?;
     let part = main_part(&mut zip)?;
-    let xml = read_part(&mut zip, &part)?.ok_or(TextError::NoDocument)?;
     let dir = part.rsplit_once('/').map(|(d, _)| d).unwrap_or("word");
-    let styles = read_part(&mut zip, &format!("{dir}/styles.xml"))?
-        .map(|s| Styles::parse(&s))
-        .unwrap_or_default();
-    let numbering = read_part(&mut zip, &format!("{dir}/numbering.xml"))?
-        .map(|s| Numbering::parse(&s))
-        .unwrap_or_default();
-    Body::new(&part, styles, numbering).read(&xml)
+    // Styles and numbering first: the body is read in one pass, and needs both.
+    let styles = match open(&mut zip, &format!("{dir}/styles.xml"))? {
+        Some(mut p) => Styles::read(&mut p)?,
+        None => Styles::default(),
+    };
+    let numbering = match open(&mut zip, &format!("{dir}/numbering.xml"))? {
+        Some(mut p) => Numbering::read(&mut p)?,
+        None => Numbering::default(),
+    };
+    let document = open(&mut zip, &part)?.ok_or(TextError::NoDocument)?;
+    Body::new(styles, numbering).read(document)
 }
 
-struct Body<'a> {
-    part: &'a str,
+struct Body {
     styles: Styles,
     numbering: Numbering,
     doc: Document,
     /// Open paragraphs, innermost last (a text box puts a paragraph inside a paragraph).
     paras: Vec<Para>,
     tables: Vec<Table>,
-    paragraphs: u32,
+    /// Paragraphs opened so far; the last one's number is its line.
+    paragraphs: Tally,
+    cells: Tally,
+    characters: Tally,
 }
 
-impl<'a> Body<'a> {
-    fn new(part: &'a str, styles: Styles, numbering: Numbering) -> Self {
+impl Body {
+    fn new(styles: Styles, numbering: Numbering) -> Self {
         Body {
-            part,
             styles,
             numbering,
             doc: Document {
@@ -368,22 +378,25 @@ impl<'a> Body<'a> {
             },
             paras: vec![],
             tables: vec![],
-            paragraphs: 0,
+            paragraphs: Tally::new(Limit::Paragraphs),
+            cells: Tally::new(Limit::TableCells),
+            characters: Tally::new(Limit::Characters),
         }
     }
 
-    fn read(mut self, xml: &str) -> Result<Document, TextError> {
-        let mut reader = Reader::from_str(xml);
+    /// The line of the next paragraph: paragraphs are at most [`crate::MAX_PARAGRAPHS`].
+    fn next_line(&self) -> u32 {
+        u32::try_from(self.paragraphs.count().saturating_add(1)).unwrap_or(u32::MAX)
+    }
+
+    fn read(mut self, mut part: XmlPart<impl Read>) -> Result<Document, TextError> {
         let mut in_text = false;
         let mut depth: usize = 0;
         let mut skip_at: Option<usize> = None;
+        let name = part.name().to_string();
         loop {
-            let event = reader.read_event().map_err(|e| TextError::Xml {
-                part: self.part.to_string(),
-                position: reader.error_position(),
-                reason: e.to_string(),
-            })?;
-            match event {
+            let position = part.position();
+            match part.next()? {
                 Event::Start(e) => {
                     depth += 1;
                     if skip_at.is_some() {
@@ -396,20 +409,20 @@ impl<'a> Body<'a> {
                     if e.local_name().as_ref() == b"t" {
                         in_text = true;
                     }
-                    self.open(&e);
+                    self.open(&e)?;
                 }
                 // `<w:p/>`, `<w:tc/>`: opened and closed at once.
                 Event::Empty(e) if skip_at.is_none() => {
-                    self.open(&e);
+                    self.open(&e)?;
                     self.close(e.local_name().as_ref());
                 }
                 Event::Text(t) if in_text && skip_at.is_none() => {
                     let s = t.decode().map_err(|e| TextError::Xml {
-                        part: self.part.to_string(),
-                        position: reader.buffer_position(),
+                        part: name.clone(),
+                        position,
                         reason: e.to_string(),
                     })?;
-                    self.push_text(&s);
+                    self.push_text(&s)?;
                 }
                 Event::GeneralRef(r) if in_text && skip_at.is_none() => {
                     let c = match r.resolve_char_ref() {
@@ -424,7 +437,7 @@ impl<'a> Body<'a> {
                         },
                     };
                     if let Some(c) = c {
-                        self.push_text(c.encode_utf8(&mut [0; 4]));
+                        self.push_text(c.encode_utf8(&mut [0; 4]))?;
                     }
                 }
                 Event::End(e) => {
@@ -455,19 +468,23 @@ impl<'a> Body<'a> {
         Ok(self.doc)
     }
 
-    fn push_text(&mut self, s: &str) {
+    /// Adds text to the open paragraph; text outside one is not kept, so not counted.
+    fn push_text(&mut self, s: &str) -> Result<(), TextError> {
         if let Some(p) = self.paras.last_mut() {
+            self.characters.add(s.chars().count())?;
             p.text.push_str(s);
         }
+        Ok(())
     }
 
-    fn open(&mut self, e: &BytesStart<'_>) {
+    fn open(&mut self, e: &BytesStart<'_>) -> Result<(), TextError> {
         let val = || attr(e, b"val");
         match e.local_name().as_ref() {
             b"p" => {
-                self.paragraphs = self.paragraphs.saturating_add(1);
+                let line = self.next_line();
+                self.paragraphs.add(1)?;
                 self.paras.push(Para {
-                    line: self.paragraphs,
+                    line,
                     ..Para::default()
                 });
             }
@@ -491,26 +508,32 @@ impl<'a> Body<'a> {
                     p.outline = val().and_then(|v| v.parse().ok());
                 }
             }
-            b"tab" if !self.paras.is_empty() => self.push_text("\t"),
-            b"br" | b"cr" => self.push_text("\n"),
-            b"noBreakHyphen" => self.push_text("-"),
-            b"tbl" => self.tables.push(Table {
-                rows: vec![],
-                line: self.paragraphs.saturating_add(1),
-                cell: None,
-            }),
+            b"tab" if !self.paras.is_empty() => self.push_text("\t")?,
+            b"br" | b"cr" => self.push_text("\n")?,
+            b"noBreakHyphen" => self.push_text("-")?,
+            b"tbl" => {
+                let line = self.next_line();
+                self.tables.push(Table {
+                    rows: vec![],
+                    line,
+                    cell: None,
+                    row_open: false,
+                });
+            }
             b"tr" => {
                 if let Some(t) = self.tables.last_mut() {
-                    t.rows.push(vec![]);
+                    t.row_open = true;
                 }
             }
             b"tc" => {
                 if let Some(t) = self.tables.last_mut() {
+                    self.cells.add(1)?;
                     t.cell = Some(String::new());
                 }
             }
             _ => {}
         }
+        Ok(())
     }
 
     fn close(&mut self, local: &[u8]) {
@@ -524,9 +547,10 @@ impl<'a> Body<'a> {
                 if let Some(t) = self.tables.last_mut() {
                     if let Some(c) = t.cell.take() {
                         match t.rows.last_mut() {
-                            Some(row) => row.push(c),
-                            None => t.rows.push(vec![c]),
+                            Some(row) if !t.row_open => row.push(c),
+                            _ => t.rows.push(vec![c]),
                         }
+                        t.row_open = false;
                     }
                 }
             }
@@ -537,11 +561,17 @@ impl<'a> Body<'a> {
                 }
                 // A table in a table cell is text of that cell.
                 if let Some(cell) = self.tables.last_mut().and_then(|o| o.cell.as_mut()) {
-                    let text: Vec<String> = t.rows.iter().map(|r| r.join(" ")).collect();
-                    if !cell.is_empty() {
-                        cell.push('\n');
+                    for (i, row) in t.rows.iter().enumerate() {
+                        if !cell.is_empty() || i > 0 {
+                            cell.push('\n');
+                        }
+                        for (j, c) in row.iter().enumerate() {
+                            if j > 0 {
+                                cell.push(' ');
+                            }
+                            cell.push_str(c);
+                        }
                     }
-                    cell.push_str(&text.join("\n"));
                 } else {
                     self.doc.blocks.push(Block::Table {
                         rows: t.rows,
@@ -561,11 +591,9 @@ impl<'a> Body<'a> {
             .and_then(|s| self.styles.role(s))
             .or_else(|| p.outline.filter(|l| *l < 9).map(|l| Role::Heading(l + 1)));
         let (style_num, style_ilvl) = style.map(|s| self.styles.numbering(s)).unwrap_or_default();
-        let num_id = p.num_id.clone().or(style_num).filter(|n| n != "0");
+        let num_id = p.num_id.as_deref().or(style_num).filter(|n| *n != "0");
         let ilvl = p.ilvl.or(style_ilvl).unwrap_or(0);
-        let label = num_id
-            .as_deref()
-            .and_then(|n| self.numbering.next_label(n, usize::from(ilvl)));
+        let label = num_id.and_then(|n| self.numbering.next_label(n, usize::from(ilvl)));
         let text = p.text.trim();
         // In a table cell: the cell's text, with the label Word prints.
         if let Some(cell) = self.tables.last_mut().and_then(|t| t.cell.as_mut()) {

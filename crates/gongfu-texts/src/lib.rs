@@ -21,19 +21,36 @@
 //!   do. A zip part that would decompress past [`MAX_PART_BYTES`] is refused, so a zip bomb
 //!   costs nothing;
 //! - take more than linear time in its input: texts are uploaded by anyone who may check a
-//!   draft, so a hostile one must not stall the server (`benches/check.rs` times two).
+//!   draft, so a hostile one must not stall the server (`benches/check.rs` times two);
+//! - cost memory in proportion to what a file can make it build: a .docx is a zip, and
+//!   210 KB of tiny paragraphs once cost 220 MB. Parts are streamed, never held whole, and
+//!   every structure a few bytes can multiply (paragraphs, table cells, characters, styles,
+//!   numbering definitions, nesting, files in the archive, Markdown marks) is counted as it
+//!   is read against a limit ([`Limit`], one constant each such as [`MAX_PARAGRAPHS`]); the
+//!   first one over is [`TextError::OverLimit`], and reading stops there.
+//!
+//! [`parse`] and [`check`] are plain synchronous CPU work on the bytes given: no I/O, no
+//! locks, no `async`. A server runs them where blocking is allowed (a blocking thread), and
+//! may refuse a Markdown body longer than [`MAX_MARKDOWN_BYTES`] before reading it.
 
 mod check;
 mod classify;
 mod docx;
+mod limits;
 mod markdown;
 mod numbering;
 mod render;
+mod xml;
 
 pub use check::{
-    check, NO_REFERENCES, NO_TERMS, PREFACE_SENTENCE, REFERENCES_LEAD_IN, RULES, TERMS_LEAD_IN,
+    check, MAX_FINDINGS_PER_RULE, NO_REFERENCES, NO_TERMS, PREFACE_SENTENCE, REFERENCES_LEAD_IN,
+    RULES, TERMS_LEAD_IN,
 };
 pub use docx::{parse_docx, write_docx, MAX_PART_BYTES};
+pub use limits::{
+    Limit, MAX_CHARACTERS, MAX_DEPTH, MAX_MARKDOWN_BYTES, MAX_MARKDOWN_MARKS, MAX_NODE_BYTES,
+    MAX_NUMBERINGS, MAX_PARAGRAPHS, MAX_STYLES, MAX_TABLE_CELLS, MAX_ZIP_ENTRIES,
+};
 pub use markdown::parse_markdown;
 pub use render::render_text;
 
@@ -211,6 +228,16 @@ pub enum TextError {
         /// Why.
         reason: String,
     },
+    /// A document over one of the limits ([`Limit`]): reading stopped at the first one too
+    /// many. The message is Chinese, for the person who uploaded it.
+    #[error("{}", limit.message(*found))]
+    OverLimit {
+        /// Which limit.
+        limit: Limit,
+        /// How many the document has at least: where reading stopped, or the count when it
+        /// is taken before reading (Markdown's characters and marks, the files in an archive).
+        found: usize,
+    },
     /// Writing a .docx failed (it is built in memory, so this is a bug).
     #[error("cannot write the .docx: {reason}; this is a bug in gongfu, please report it with the document")]
     Write {
@@ -219,7 +246,8 @@ pub enum TextError {
     },
 }
 
-/// Parses bytes in `format`: Markdown must be UTF-8 (a byte-order mark is skipped).
+/// Parses bytes in `format`: Markdown must be UTF-8 (a byte-order mark is skipped). This is
+/// the entry point a server calls: synchronous, no I/O, bounded by the limits ([`Limit`]).
 pub fn parse(bytes: &[u8], format: Format) -> Result<Document, TextError> {
     match format {
         Format::Docx => parse_docx(bytes),

@@ -10,11 +10,13 @@
 //! a start override restarts its level the first time it is used.
 
 use std::collections::{HashMap, HashSet};
+use std::io::Read;
 
 use quick_xml::events::Event;
-use quick_xml::Reader;
 
-use crate::docx::attr;
+use crate::limits::{Limit, Tally};
+use crate::xml::{attr, XmlPart};
+use crate::TextError;
 
 /// How a level prints its counter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,21 +90,24 @@ pub(crate) struct Numbering {
 
 impl Numbering {
     /// Reads `word/numbering.xml`. Malformed XML ends the reading quietly: numbering only
-    /// adds labels, and the document itself is still worth reading.
-    pub(crate) fn parse(xml: &str) -> Self {
+    /// adds labels, and the document itself is still worth reading. Definitions are counted
+    /// against [`crate::MAX_NUMBERINGS`]: each costs its nine levels, from a few bytes.
+    pub(crate) fn read(part: &mut XmlPart<impl Read>) -> Result<Self, TextError> {
         let mut n = Numbering::default();
-        let mut reader = Reader::from_str(xml);
+        let mut count = Tally::new(Limit::Numberings);
         let mut abstract_id: Option<String> = None;
         let mut num_id: Option<String> = None;
         let mut level: Option<usize> = None;
         loop {
-            let event = match reader.read_event() {
-                Ok(Event::Eof) | Err(_) => break,
+            let event = match part.next() {
+                Ok(Event::Eof) | Err(TextError::Xml { .. }) => break,
+                Err(e) => return Err(e),
                 Ok(e) => e,
             };
             match event {
                 Event::Start(e) | Event::Empty(e) => match e.local_name().as_ref() {
                     b"abstractNum" => {
+                        count.add(1)?;
                         abstract_id = attr(&e, b"abstractNumId");
                         if let Some(id) = &abstract_id {
                             n.abstracts
@@ -110,6 +115,7 @@ impl Numbering {
                         }
                     }
                     b"num" => {
+                        count.add(1)?;
                         num_id = attr(&e, b"numId");
                         if let Some(id) = &num_id {
                             n.nums.insert(id.clone(), (String::new(), HashMap::new()));
@@ -164,7 +170,7 @@ impl Numbering {
                 _ => {}
             }
         }
-        n
+        Ok(n)
     }
 
     /// Counts one paragraph numbered `num_id` at level `ilvl` and returns its label ("5.1",
@@ -173,10 +179,10 @@ impl Numbering {
         let ilvl = ilvl.min(LEVELS - 1);
         let (abstract_id, overrides) = self.nums.get(num_id)?;
         let levels = self.abstracts.get(abstract_id)?;
-        let counters = self
-            .counters
-            .entry(abstract_id.clone())
-            .or_insert([None; LEVELS]);
+        if !self.counters.contains_key(abstract_id) {
+            self.counters.insert(abstract_id.clone(), [None; LEVELS]);
+        }
+        let counters = self.counters.get_mut(abstract_id)?;
         let restart = overrides
             .get(&ilvl)
             .copied()
@@ -326,7 +332,7 @@ mod tests {
 
     #[test]
     fn labels_count_per_level_and_restart_deeper_levels() {
-        let mut n = Numbering::parse(XML);
+        let mut n = Numbering::read(&mut XmlPart::new("numbering.xml", XML.as_bytes())).unwrap();
         let mut next = |id: &str, l: usize| n.next_label(id, l).unwrap_or_default();
         assert_eq!(next("1", 0), "1");
         assert_eq!(next("1", 1), "1.1");

@@ -9,10 +9,10 @@ use gongfu_texts::{parse, parse_docx, parse_markdown, write_docx, Block, Format,
 
 use crate::{findings_in, shape, CLEAN};
 
-const W: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006""#;
+pub const W: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006""#;
 
 /// A .docx with `body` in word/document.xml and the optional parts given.
-fn docx(body: &str, styles: Option<&str>, numbering: Option<&str>) -> Vec<u8> {
+pub fn docx(body: &str, styles: Option<&str>, numbering: Option<&str>) -> Vec<u8> {
     let document = format!(
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document {W}><w:body>{body}<w:sectPr/></w:body></w:document>"#
     );
@@ -35,7 +35,7 @@ fn docx(body: &str, styles: Option<&str>, numbering: Option<&str>) -> Vec<u8> {
     zip_of(&parts, zip::CompressionMethod::Deflated)
 }
 
-fn zip_of(parts: &[(&str, String)], method: zip::CompressionMethod) -> Vec<u8> {
+pub fn zip_of(parts: &[(&str, String)], method: zip::CompressionMethod) -> Vec<u8> {
     let mut out = std::io::Cursor::new(Vec::new());
     {
         let mut z = zip::ZipWriter::new(&mut out);
@@ -440,6 +440,7 @@ fn variant(e: &TextError) -> &'static str {
         TextError::TooLarge { .. } => "TooLarge",
         TextError::Xml { .. } => "Xml",
         TextError::Docx { .. } => "Docx",
+        TextError::OverLimit { .. } => "OverLimit",
         TextError::Write { .. } => "Write",
     }
 }
@@ -536,7 +537,8 @@ fn every_unreadable_file_is_its_own_clear_error() {
         Format::Docx,
         "an old .doc is read as docx, to get the error that names it"
     );
-    // TooLarge has its own test; Write cannot happen on an in-memory archive.
+    // TooLarge and OverLimit have their own tests (limits.rs); Write cannot happen on an
+    // in-memory archive.
     assert_eq!(seen.len(), 7);
 }
 

@@ -6,6 +6,7 @@
 
 mod demo;
 mod docx;
+mod limits;
 mod markdown;
 mod props;
 mod rules;
