@@ -30,6 +30,12 @@ pub struct User {
     pub created_at: String,
 }
 
+/// The columns an account is read from, named: a `SELECT *` prepared before a migration
+/// added columns is re-prepared by SQLite with more columns than sqlx cached for it, which
+/// panics inside sqlx's SQLite worker.
+const USER_COLS: &str = "u.id, u.username, u.display_name, u.password_hash, u.role, \
+    u.departments, u.disabled, u.failed_logins, u.locked_until, u.created_at";
+
 fn user_from(r: &AnyRow) -> Result<User, DbError> {
     let role: String = get(r, "role")?;
     Ok(User {
@@ -114,20 +120,24 @@ pub async fn upsert_user(
 
 /// An account by login name.
 pub async fn user_by_name(db: &Db, username: &str) -> Result<Option<User>, DbError> {
-    let row = sqlx::query("SELECT * FROM users WHERE username = $1")
-        .bind(username.to_string())
-        .fetch_optional(db.pool())
-        .await
-        .ctx("reading an account")?;
+    let row = sqlx::query(&format!(
+        "SELECT {USER_COLS} FROM users u WHERE u.username = $1"
+    ))
+    .bind(username.to_string())
+    .fetch_optional(db.pool())
+    .await
+    .ctx("reading an account")?;
     row.as_ref().map(user_from).transpose()
 }
 
 /// Every account.
 pub async fn users(db: &Db) -> Result<Vec<User>, DbError> {
-    let rows = sqlx::query("SELECT * FROM users ORDER BY username")
-        .fetch_all(db.pool())
-        .await
-        .ctx("listing accounts")?;
+    let rows = sqlx::query(&format!(
+        "SELECT {USER_COLS} FROM users u ORDER BY u.username"
+    ))
+    .fetch_all(db.pool())
+    .await
+    .ctx("listing accounts")?;
     rows.iter().map(user_from).collect()
 }
 
@@ -172,7 +182,7 @@ pub async fn session_user(
     now: &str,
     idle_since: &str,
 ) -> Result<Option<LiveSession>, DbError> {
-    let row = sqlx::query("SELECT u.*, s.csrf_token AS csrf, COALESCE(s.last_seen_at, s.created_at) AS seen FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2 AND COALESCE(s.last_seen_at, s.created_at) > $3 AND u.disabled = 0")
+    let row = sqlx::query(&format!("SELECT {USER_COLS}, s.csrf_token AS csrf, COALESCE(s.last_seen_at, s.created_at) AS seen FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2 AND COALESCE(s.last_seen_at, s.created_at) > $3 AND u.disabled = 0"))
         .bind(token_hash.to_string())
         .bind(now.to_string())
         .bind(idle_since.to_string())
@@ -222,13 +232,18 @@ pub async fn login_failed(
     lock_until: &str,
 ) -> Result<(i64, bool), DbError> {
     let mut tx = db.begin_write().await.ctx("counting a failed login")?;
-    let r = sqlx::query(
-        "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins, username",
-    )
-    .bind(user_id)
-    .fetch_one(&mut *tx)
-    .await
-    .ctx("counting a failed login")?;
+    // UPDATE … RETURNING panics inside sqlx's SQLite worker through the Any driver; a
+    // separate read in the same (immediate) transaction sees the same row.
+    sqlx::query("UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await
+        .ctx("counting a failed login")?;
+    let r = sqlx::query("SELECT failed_logins, username FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_one(&mut *tx)
+        .await
+        .ctx("counting a failed login")?;
     let count: i64 = get(&r, "failed_logins")?;
     let username: String = get(&r, "username")?;
     let lock = count >= lock_after;

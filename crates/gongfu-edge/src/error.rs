@@ -203,6 +203,7 @@ impl From<gongfu_standards::RegistryError> for ApiError {
             R::Text { .. } => ApiError::new(ErrorCode::InvalidDocument, e.to_string()).field("file"),
             R::Catalog(c) => c.into(),
             R::Export(x) => ApiError::new(ErrorCode::Internal, x.to_string()),
+            R::Stopped(m) => ApiError::new(ErrorCode::Internal, m),
             R::Db(d) => d.into(),
         }
     }

@@ -11,6 +11,7 @@
 pub mod auth;
 pub mod error;
 pub mod headers;
+pub mod heavy;
 pub mod limits;
 pub mod links;
 pub mod params;

@@ -44,6 +44,8 @@ pub struct AppState {
     services: Services,
     /// Whether cookies are marked Secure (behind HTTPS).
     pub secure_cookies: bool,
+    /// Slots for heavy requests (the checker, imports).
+    pub heavy: crate::heavy::Heavy,
 }
 
 impl AppState {
@@ -52,6 +54,7 @@ impl AppState {
         Self {
             services,
             secure_cookies,
+            heavy: crate::heavy::Heavy::per_core(),
         }
     }
 

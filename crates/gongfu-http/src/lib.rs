@@ -15,5 +15,10 @@ use gongfu_edge::AppState;
 
 /// The API routes (`/healthz`, `/api/...`).
 pub fn router(state: AppState) -> axum::Router {
-    api::routes().with_state(state)
+    api::routes()
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            gongfu_edge::heavy::api_gate,
+        ))
+        .with_state(state)
 }

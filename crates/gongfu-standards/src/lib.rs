@@ -77,6 +77,9 @@ pub enum RegistryError {
     /// Writing an export failed.
     #[error(transparent)]
     Export(#[from] export::ExportError),
+    /// Work on the blocking pool stopped before it finished (a bug: it panicked).
+    #[error("the check stopped before it finished: {0}")]
+    Stopped(String),
     /// The database failed.
     #[error(transparent)]
     Db(#[from] DbError),

@@ -355,16 +355,23 @@ impl Registry {
     }
 
     /// Checks a document against GB/T 1.1-2020, with references judged by this registry.
+    /// Parsing and checking are CPU work of up to a second on a large upload: they run on
+    /// the blocking pool, so the async workers go on serving pages meanwhile.
     pub async fn check(
         &self,
         file: &str,
-        bytes: &[u8],
+        bytes: Vec<u8>,
     ) -> Result<(Document, Vec<gongfu_texts::Finding>), RegistryError> {
-        let document = parse_file(file, bytes)?;
         let standards = self.standards().await?;
-        let findings =
-            gongfu_texts::check(&document, &self.rules, &RegistryLookup::new(&standards));
-        Ok((document, findings))
+        let rules = self.rules.clone();
+        let file = file.to_string();
+        tokio::task::spawn_blocking(move || {
+            let document = parse_file(&file, &bytes)?;
+            let findings = gongfu_texts::check(&document, &rules, &RegistryLookup::new(&standards));
+            Ok((document, findings))
+        })
+        .await
+        .map_err(|e| RegistryError::Stopped(e.to_string()))?
     }
 }
 

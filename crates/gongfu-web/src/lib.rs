@@ -47,7 +47,30 @@ pub fn router(state: AppState) -> Router {
         .route("/static/app.js", get(js))
         .fallback(not_found)
         .layer(axum::middleware::from_fn(rejections))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), heavy))
         .with_state(state)
+}
+
+/// Uploads to check or import and microsimulation runs take a slot of the edge's heavy
+/// work while they run; when none frees up, the Chinese error page says to try again.
+async fn heavy(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    if !gongfu_edge::heavy::is_heavy(req.method(), req.uri().path()) {
+        return next.run(req).await;
+    }
+    match state.heavy.admit().await {
+        Ok(_slot) => next.run(req).await,
+        Err(e) => {
+            let page = PageCtx::new(req.headers(), req.uri().path(), None);
+            let mut r = WebError::from(e).with_page(&page).into_response();
+            r.headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, 5u64.into());
+            r
+        }
+    }
 }
 
 /// axum's own rejections (a path segment that does not parse, a body of the wrong type, a

@@ -369,7 +369,7 @@ struct CheckQuery {
         (FileBody = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
         (String = "text/markdown"),
     )),
-    responses((status = 200, description = "findings", body = CheckReport), (status = 422, body = ErrorBody)))]
+    responses((status = 200, description = "findings", body = CheckReport), (status = 422, body = ErrorBody), (status = 503, description = "busy checking other files; Retry-After says when to send it again", body = ErrorBody)))]
 async fn check(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -377,7 +377,7 @@ async fn check(
     body: Bytes,
 ) -> Result<Json<CheckReport>, ApiError> {
     let file = file_name(q.file, &headers);
-    let (document, findings) = state.standards.check(&file, &body).await?;
+    let (document, findings) = state.standards.check(&file, body.into()).await?;
     let count = |sev: Severity| findings.iter().filter(|f| f.severity == sev).count();
     let summary = CheckSummary {
         errors: count(Severity::Error),

@@ -243,7 +243,7 @@ pub(crate) async fn check(
             "请选择要检查的文件（.docx 或 Markdown）。".into(),
         ));
     };
-    match state.standards.check(&name, &bytes).await {
+    match state.standards.check(&name, bytes).await {
         Ok((doc, findings)) => Ok(render(&CheckPage {
             file: name,
             title: doc.title,

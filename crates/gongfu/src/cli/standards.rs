@@ -202,7 +202,7 @@ pub async fn run(what: Command, ctx: &Ctx) -> Result<()> {
         Command::Check { file, json } => {
             let (name, bytes) = read(&file)?;
             let s = ctx.services().await?;
-            let (doc, findings) = s.standards.check(&name, &bytes).await?;
+            let (doc, findings) = s.standards.check(&name, bytes).await?;
             if json {
                 let v = serde_json::json!({
                     "file": name, "title": doc.title, "number": doc.number, "findings": findings,
