@@ -1,4 +1,5 @@
-//! Developer tasks. `cargo run --release -p xtask -- bench api|import|search|nearby|circles|eligibility|affordability|all`.
+//! Developer tasks. `cargo run --release -p xtask -- bench api|import|search|nearby|circles|eligibility|affordability|load|all`
+//! (`load` runs the release binary: build it first with `cargo build --release -p gongfu`).
 //!
 //! Benchmarks run end to end against the real server and real databases and print a
 //! Markdown table for BENCHMARKS.md. They are never part of `cargo test`: a timing is a
@@ -12,6 +13,7 @@ use gongfu_db::Db;
 use std::time::{Duration, Instant};
 
 mod eligibility_bench;
+mod load_bench;
 mod places_bench;
 mod search_bench;
 
@@ -26,6 +28,7 @@ async fn main() -> Result<()> {
         ["bench", "circles"] => places_bench::bench_circles().await,
         ["bench", "eligibility"] => eligibility_bench::bench_eligibility().await,
         ["bench", "affordability"] => eligibility_bench::bench_affordability().await,
+        ["bench", "load"] => load_bench::bench_load().await,
         ["bench"] | ["bench", "all"] => {
             bench_api().await?;
             bench_import().await?;
@@ -35,7 +38,7 @@ async fn main() -> Result<()> {
             eligibility_bench::bench_eligibility().await?;
             eligibility_bench::bench_affordability().await
         }
-        _ => bail!("usage: cargo run --release -p xtask -- bench [api|import|search|nearby|circles|eligibility|affordability|all]\n  PostgreSQL runs use GONGFU_BENCH_POSTGRES_URL (a server where the bench may create databases)"),
+        _ => bail!("usage: cargo run --release -p xtask -- bench [api|import|search|nearby|circles|eligibility|affordability|load|all]\n  PostgreSQL runs use GONGFU_BENCH_POSTGRES_URL (a server where the bench may create databases)"),
     }
 }
 
