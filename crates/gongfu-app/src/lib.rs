@@ -151,10 +151,14 @@ pub fn init_tracing(filter: &str, format: LogFormat) {
 /// security headers.
 pub fn router(state: AppState) -> axum::Router {
     let https = state.secure_cookies;
+    let in_flight = gongfu_edge::heavy::InFlight::shared();
     gongfu_http::router(state.clone())
         .merge(gongfu_web::router(state))
         .layer(axum::middleware::from_fn(move |req, next| {
             gongfu_edge::headers::apply(https, req, next)
+        }))
+        .layer(axum::middleware::from_fn(move |req, next| {
+            gongfu_edge::heavy::shed(in_flight.clone(), req, next)
         }))
         .layer(axum::middleware::from_fn(gongfu_edge::trace::requests))
 }

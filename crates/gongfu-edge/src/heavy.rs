@@ -93,6 +93,71 @@ pub async fn api_gate(
     }
 }
 
+/// Requests in flight at once beyond which new ones are turned away at once. A queue past
+/// this point only grows latency and memory (each waiting request holds its buffers): at
+/// a few milliseconds a request on two cores it is already a second of work.
+pub const MAX_IN_FLIGHT: usize = 512;
+
+/// Requests in flight, counted by [`shed`], and how many may be.
+#[derive(Debug)]
+pub struct InFlight(std::sync::atomic::AtomicUsize, usize);
+
+impl InFlight {
+    /// A shared counter with the limit [`MAX_IN_FLIGHT`].
+    pub fn shared() -> Arc<Self> {
+        Self::with_limit(MAX_IN_FLIGHT)
+    }
+
+    /// A shared counter with another limit.
+    pub fn with_limit(limit: usize) -> Arc<Self> {
+        Arc::new(Self(std::sync::atomic::AtomicUsize::new(0), limit))
+    }
+}
+
+struct Leaving<'a>(&'a InFlight);
+
+impl Drop for Leaving<'_> {
+    fn drop(&mut self) {
+        self.0 .0.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// Middleware: past [`MAX_IN_FLIGHT`] requests in flight, answer 503 with `Retry-After`
+/// at once (the catalogue's JSON on the API, a short Chinese page elsewhere) instead of
+/// queueing without bound.
+pub async fn shed(
+    counter: Arc<InFlight>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use std::sync::atomic::Ordering;
+    let now = counter.0.fetch_add(1, Ordering::Relaxed);
+    let _leaving = Leaving(&counter);
+    if now < counter.1 {
+        return next.run(req).await;
+    }
+    tracing::warn!(in_flight = now, "request shed: server overloaded");
+    if req.uri().path().starts_with("/api/") {
+        let e = ApiError {
+            retry_after: Some(1),
+            ..ApiError::new(
+                ErrorCode::Busy,
+                "too many requests in flight; retry in a second",
+            )
+        };
+        return axum::response::IntoResponse::into_response(e);
+    }
+    let mut r = axum::response::IntoResponse::into_response((
+        axum::http::StatusCode::SERVICE_UNAVAILABLE,
+        axum::response::Html(
+            "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>服务器繁忙</title><h1>服务器繁忙</h1><p>访问的人太多，请稍等几秒后刷新页面。</p></html>",
+        ),
+    ));
+    r.headers_mut()
+        .insert(axum::http::header::RETRY_AFTER, 1u64.into());
+    r
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,6 +174,47 @@ mod tests {
         assert_eq!(r.headers()["retry-after"], "5");
         drop(first);
         let _again = heavy.admit().await.expect("the slot is free again");
+    }
+
+    #[tokio::test]
+    async fn past_the_limit_requests_are_shed_at_once_and_admitted_again_after() {
+        use tower::ServiceExt;
+        let gate = Arc::new(tokio::sync::Notify::new());
+        let counter = InFlight::with_limit(1);
+        let app = {
+            let gate = gate.clone();
+            let counter = counter.clone();
+            axum::Router::new()
+                .route(
+                    "/api/slow",
+                    axum::routing::get(move || {
+                        let gate = gate.clone();
+                        async move { gate.notified().await }
+                    }),
+                )
+                .route("/page", axum::routing::get(|| async { "ok" }))
+                .layer(axum::middleware::from_fn(move |req, next| {
+                    shed(counter.clone(), req, next)
+                }))
+        };
+        let get = |uri: &str| {
+            axum::http::Request::get(uri)
+                .body(axum::body::Body::empty())
+                .unwrap()
+        };
+        let held = tokio::spawn(app.clone().oneshot(get("/api/slow")));
+        while counter.0.load(std::sync::atomic::Ordering::Relaxed) == 0 {
+            tokio::task::yield_now().await;
+        }
+        let r = app.clone().oneshot(get("/api/slow")).await.unwrap();
+        assert_eq!(r.status(), axum::http::StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(r.headers()["retry-after"], "1");
+        let r = app.clone().oneshot(get("/page")).await.unwrap();
+        assert_eq!(r.status(), axum::http::StatusCode::SERVICE_UNAVAILABLE);
+        gate.notify_one();
+        held.await.unwrap().unwrap();
+        let r = app.oneshot(get("/page")).await.unwrap();
+        assert_eq!(r.status(), axum::http::StatusCode::OK);
     }
 
     #[test]
