@@ -51,7 +51,9 @@ async fn start_demo() -> Result<Server> {
     if !std::path::Path::new(&bin).exists() {
         bail!("{bin} is missing: build it first with `cargo build --release -p gongfu` (or set GONGFU_BIN)");
     }
-    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
     let dir = tempfile::tempdir()?;
     let child = Command::new(&bin)
         .arg("demo")
@@ -72,7 +74,11 @@ async fn start_demo() -> Result<Server> {
     let client = reqwest::Client::new();
     let t0 = Instant::now();
     loop {
-        if let Ok(r) = client.get(format!("{}/api/v1/items", server.base)).send().await {
+        if let Ok(r) = client
+            .get(format!("{}/api/v1/items", server.base))
+            .send()
+            .await
+        {
             if r.status().is_success() {
                 break;
             }
@@ -192,7 +198,9 @@ async fn open_loop(base: &str, codes: Arc<Vec<String>>, rate: u64, secs: u64) ->
 
 /// A .docx of one-character paragraphs: small on the wire, large once parsed.
 fn hostile_docx(paragraphs: usize) -> Result<Vec<u8>> {
-    let mut body = String::from(r#"<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>"#);
+    let mut body = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>"#,
+    );
     for _ in 0..paragraphs {
         body.push_str("<w:p><w:r><w:t>x</w:t></w:r></w:p>");
     }
@@ -205,7 +213,9 @@ fn hostile_docx(paragraphs: usize) -> Result<Vec<u8>> {
 
 /// An .xlsx whose one sheet inflates to `mib` MiB of rows.
 fn hostile_xlsx(mib: usize) -> Result<Vec<u8>> {
-    let mut sheet = String::from(r#"<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#);
+    let mut sheet = String::from(
+        r#"<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
+    );
     let row = r#"<row><c t="inlineStr"><is><t>示例点位名称示例点位名称</t></is></c></row>"#;
     while sheet.len() < mib << 20 {
         sheet.push_str(row);
@@ -270,7 +280,9 @@ pub async fn bench_load() -> Result<()> {
     let secs = 15;
     println!("\n### The public mix on the demo (release `gongfu demo`, its own process; load from the same 2-core machine)\n");
     println!("Mix, in turn: `/`, an item page, `/api/v1/items`, a search, a nearby query.\n");
-    println!("| load | requests | errors | throughput (req/s) | p50 (ms) | p99 (ms) | p99.9 (ms) |");
+    println!(
+        "| load | requests | errors | throughput (req/s) | p50 (ms) | p99 (ms) | p99.9 (ms) |"
+    );
     println!("|---|---|---|---|---|---|---|");
     let mut t = closed_loop(&base, codes.clone(), 1000, secs).await;
     row("1,000 connections, closed loop", &mut t);
@@ -285,7 +297,9 @@ pub async fn bench_load() -> Result<()> {
     let xlsx = Arc::new(hostile_xlsx(512)?);
     let mut csv = String::from("编码,名称,设施类型,纬度,经度,主管部门\n");
     for i in 0..200_000 {
-        csv.push_str(&format!("H{i:06},示例点{i},社区健康服务中心,22.55,113.98,区卫生健康局\n"));
+        csv.push_str(&format!(
+            "H{i:06},示例点{i},社区健康服务中心,22.55,113.98,区卫生健康局\n"
+        ));
     }
     let csv = Arc::new(csv.into_bytes());
     let editor = reqwest::Client::builder().cookie_store(true).build()?;

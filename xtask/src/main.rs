@@ -1,4 +1,4 @@
-//! Developer tasks. `cargo run --release -p xtask -- bench api|import|search|nearby|circles|eligibility|affordability|load|all`
+//! Developer tasks. `cargo run --release -p xtask -- bench api|import|search|nearby|circles|eligibility|affordability|item-page|load|all`
 //! (`load` runs the release binary: build it first with `cargo build --release -p gongfu`).
 //!
 //! Benchmarks run end to end against the real server and real databases and print a
@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 mod eligibility_bench;
 mod load_bench;
+mod pages_bench;
 mod places_bench;
 mod search_bench;
 
@@ -28,6 +29,7 @@ async fn main() -> Result<()> {
         ["bench", "circles"] => places_bench::bench_circles().await,
         ["bench", "eligibility"] => eligibility_bench::bench_eligibility().await,
         ["bench", "affordability"] => eligibility_bench::bench_affordability().await,
+        ["bench", "item-page"] => pages_bench::bench_item_page().await,
         ["bench", "load"] => load_bench::bench_load().await,
         ["bench"] | ["bench", "all"] => {
             bench_api().await?;
@@ -36,9 +38,10 @@ async fn main() -> Result<()> {
             places_bench::bench_nearby().await?;
             places_bench::bench_circles().await?;
             eligibility_bench::bench_eligibility().await?;
-            eligibility_bench::bench_affordability().await
+            eligibility_bench::bench_affordability().await?;
+            pages_bench::bench_item_page().await
         }
-        _ => bail!("usage: cargo run --release -p xtask -- bench [api|import|search|nearby|circles|eligibility|affordability|load|all]\n  PostgreSQL runs use GONGFU_BENCH_POSTGRES_URL (a server where the bench may create databases)"),
+        _ => bail!("usage: cargo run --release -p xtask -- bench [api|import|search|nearby|circles|eligibility|affordability|item-page|load|all]\n  PostgreSQL runs use GONGFU_BENCH_POSTGRES_URL (a server where the bench may create databases)"),
     }
 }
 
@@ -196,6 +199,101 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 /// Builds the request path for the i-th request of a case.
 type PathFn = Box<dyn Fn(usize) -> String + Send + Sync>;
 
+/// What a closed-loop run measured: every latency (sorted) and the wall time.
+struct LoadRun {
+    connections: usize,
+    latencies: Vec<Duration>,
+    wall: Duration,
+}
+
+impl LoadRun {
+    fn throughput(&self) -> f64 {
+        self.latencies.len() as f64 / self.wall.as_secs_f64()
+    }
+
+    /// The Markdown row `| name | connections | requests | req/s | p50 | p99 |`.
+    fn row(&self, name: &str) -> String {
+        format!(
+            "| {name} | {} | {} | {:.0} | {:.2} | {:.2} |",
+            self.connections,
+            self.latencies.len(),
+            self.throughput(),
+            percentile(&self.latencies, 0.5).as_secs_f64() * 1e3,
+            percentile(&self.latencies, 0.99).as_secs_f64() * 1e3
+        )
+    }
+}
+
+/// How long each connection of a closed loop keeps sending.
+#[derive(Clone, Copy)]
+enum Until {
+    /// This many requests per connection.
+    Requests(usize),
+    /// Until this much time has passed: for comparing code whose throughput differs
+    /// by orders of magnitude in runs of the same length.
+    Elapsed(Duration),
+}
+
+/// GETs `base` + `path(i)` from `conns` connections in a closed loop until `until`, after
+/// 50 warm-up requests (which fill caches and the connection pool). Any request that does
+/// not succeed fails the run: a fast error page is not a measurement.
+async fn closed_loop(base: &str, conns: usize, until: Until, path: PathFn) -> Result<LoadRun> {
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(conns)
+        .build()?;
+    for i in 0..50 {
+        let p = path(i);
+        let r = client.get(format!("{base}{p}")).send().await?;
+        if !r.status().is_success() {
+            bail!("warm-up request {p} failed: {}", r.status());
+        }
+        r.bytes().await?;
+    }
+    let path = std::sync::Arc::new(path);
+    let t0 = Instant::now();
+    let mut tasks = Vec::new();
+    for c in 0..conns {
+        let (client, base, path) = (client.clone(), base.to_string(), path.clone());
+        // Connections start at different places of the sequence (for a fixed count, one after
+        // the other, as the runs recorded in BENCHMARKS.md did).
+        let start = match until {
+            Until::Requests(n) => c * n,
+            Until::Elapsed(_) => c * 100_003,
+        };
+        tasks.push(tokio::spawn(async move {
+            let mut lat = Vec::new();
+            for k in 0.. {
+                match until {
+                    Until::Requests(n) if k >= n => break,
+                    Until::Elapsed(d) if t0.elapsed() >= d => break,
+                    _ => {}
+                }
+                let p = path(start + k);
+                let t = Instant::now();
+                let r = client.get(format!("{base}{p}")).send().await?;
+                let ok = r.status().is_success();
+                r.bytes().await?;
+                if !ok {
+                    bail!("{p} failed");
+                }
+                lat.push(t.elapsed());
+            }
+            Ok::<_, anyhow::Error>(lat)
+        }));
+    }
+    let mut latencies = Vec::new();
+    for t in tasks {
+        latencies.extend(t.await??);
+    }
+    let wall = t0.elapsed();
+    latencies.sort();
+    Ok(LoadRun {
+        connections: conns,
+        latencies,
+        wall,
+    })
+}
+
 async fn bench_api() -> Result<()> {
     let n = 10_000;
     let (db, _dir) = fresh_db(None).await?;
@@ -231,58 +329,9 @@ async fn bench_api() -> Result<()> {
             Box::new(|i| format!("/api/v1/items/B{:06}", (i * 7919) % 10_000)),
         ),
     ];
-    let cases = std::sync::Arc::new(cases);
-    for idx in 0..cases.len() {
-        let conns = 16;
-        let per_conn = 500;
-        let client = reqwest::Client::builder()
-            .pool_max_idle_per_host(conns)
-            .build()?;
-        // Warm-up: fills the snapshot cache and the connection pool.
-        for i in 0..50 {
-            client
-                .get(format!("{base}{}", (cases[idx].1)(i)))
-                .send()
-                .await?
-                .bytes()
-                .await?;
-        }
-        let t0 = Instant::now();
-        let mut tasks = Vec::new();
-        for c in 0..conns {
-            let client = client.clone();
-            let base = base.clone();
-            let cases = cases.clone();
-            tasks.push(tokio::spawn(async move {
-                let mut lat = Vec::with_capacity(per_conn);
-                for k in 0..per_conn {
-                    let path = (cases[idx].1)(c * per_conn + k);
-                    let t = Instant::now();
-                    let r = client.get(format!("{base}{path}")).send().await?;
-                    let ok = r.status().is_success();
-                    r.bytes().await?;
-                    if !ok {
-                        bail!("{path} failed");
-                    }
-                    lat.push(t.elapsed());
-                }
-                Ok::<_, anyhow::Error>(lat)
-            }));
-        }
-        let mut all = Vec::new();
-        for t in tasks {
-            all.extend(t.await??);
-        }
-        let elapsed = t0.elapsed();
-        all.sort();
-        println!(
-            "| {} | {conns} | {} | {:.0} | {:.2} | {:.2} |",
-            cases[idx].0,
-            all.len(),
-            all.len() as f64 / elapsed.as_secs_f64(),
-            percentile(&all, 0.5).as_secs_f64() * 1e3,
-            percentile(&all, 0.99).as_secs_f64() * 1e3
-        );
+    for (name, path) in cases {
+        let run = closed_loop(&base, 16, Until::Requests(500), path).await?;
+        println!("{}", run.row(name));
     }
     Ok(())
 }
