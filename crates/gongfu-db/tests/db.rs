@@ -435,3 +435,104 @@ async fn concurrent_writers_all_succeed() {
     );
     assert_eq!(gongfu_db::places::points(&t.db).await.unwrap().len(), 32);
 }
+
+/// A `Cached` whose loads are counted and whose value is the generation it was loaded at.
+struct Counted {
+    cache: audit::Cached<i64>,
+    loads: std::sync::atomic::AtomicUsize,
+}
+
+impl Counted {
+    fn new(check_every: std::time::Duration) -> Self {
+        Counted {
+            cache: audit::Cached::new(check_every),
+            loads: std::sync::atomic::AtomicUsize::new(0),
+        }
+    }
+
+    async fn load(&self, generation: i64) -> Result<i64, gongfu_db::DbError> {
+        self.loads.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        // Yield, so that concurrent readers really overlap the load.
+        tokio::task::yield_now().await;
+        Ok(generation)
+    }
+
+    async fn get(&self, db: &gongfu_db::Db) -> i64 {
+        *self.cache.get(db, |g| self.load(g)).await.unwrap()
+    }
+
+    fn loads(&self) -> usize {
+        self.loads.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+async fn touch(db: &gongfu_db::Db) {
+    audit::log(
+        db,
+        "test",
+        "test.touch",
+        "test",
+        "*",
+        &serde_json::json!({}),
+    )
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn cached_state_is_read_again_exactly_when_the_audit_log_moves() {
+    let t = testing::fresh().await;
+    let c = Counted::new(std::time::Duration::ZERO);
+    let first = c.get(&t.db).await;
+    assert_eq!(first, audit::last_id(&t.db).await.unwrap());
+    assert_eq!(c.get(&t.db).await, first);
+    assert_eq!(c.loads(), 1, "an unchanged log keeps the state");
+    // A write through another handle on the same database (another process).
+    let other = gongfu_db::Db::connect(&t.url).await.unwrap();
+    touch(&other).await;
+    let second = c.get(&t.db).await;
+    assert!(second > first);
+    assert_eq!(second, audit::last_id(&t.db).await.unwrap());
+    assert_eq!(c.loads(), 2);
+}
+
+#[tokio::test]
+async fn readers_arriving_after_a_change_wait_for_one_load() {
+    let t = testing::fresh().await;
+    let c = std::sync::Arc::new(Counted::new(std::time::Duration::ZERO));
+    c.get(&t.db).await;
+    touch(&t.db).await;
+    let readers: Vec<_> = (0..8)
+        .map(|_| {
+            let (c, db) = (c.clone(), t.db.clone());
+            tokio::spawn(async move { c.get(&db).await })
+        })
+        .collect();
+    let want = audit::last_id(&t.db).await.unwrap();
+    for r in readers {
+        assert_eq!(r.await.unwrap(), want);
+    }
+    assert_eq!(c.loads(), 2, "one load at first use, one after the change");
+}
+
+#[tokio::test]
+async fn an_interval_spares_the_check_and_a_refresh_does_not() {
+    let t = testing::fresh().await;
+    // An hour: the interval never passes during the test.
+    let c = Counted::new(std::time::Duration::from_secs(3600));
+    let first = c.get(&t.db).await;
+    touch(&t.db).await;
+    assert_eq!(
+        c.get(&t.db).await,
+        first,
+        "within the interval nothing is asked"
+    );
+    let fresh = *c.cache.refresh(&t.db, |g| c.load(g)).await.unwrap();
+    assert_eq!(fresh, audit::last_id(&t.db).await.unwrap());
+    assert_eq!(
+        c.get(&t.db).await,
+        fresh,
+        "a refresh replaces what reads get"
+    );
+    assert_eq!(c.loads(), 2);
+}

@@ -19,8 +19,8 @@ pub mod import;
 pub mod index;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::{Arc, Mutex, RwLock};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use gongfu_catalog::{Action, Actor, Catalog, CatalogError};
 use gongfu_db::places::{self as store, SaveCounts, StoredPoint};
@@ -271,8 +271,7 @@ pub struct Places {
     types: FacilityTypes,
     calendar: Calendar,
     norms: Vec<Norm>,
-    state: RwLock<Option<Arc<Loaded>>>,
-    checked: Mutex<Option<Instant>>,
+    state: audit::Cached<Loaded>,
 }
 
 impl Places {
@@ -286,8 +285,7 @@ impl Places {
             types,
             calendar: Calendar::shipped(),
             norms,
-            state: RwLock::new(None),
-            checked: Mutex::new(None),
+            state: audit::Cached::new(STALE_CHECK),
         }
     }
 
@@ -333,8 +331,7 @@ impl Places {
         })
     }
 
-    async fn read_all(&self) -> Result<Loaded, PlacesError> {
-        let generation = audit::last_id(&self.db).await?;
+    async fn read_all(&self, generation: i64) -> Result<Loaded, PlacesError> {
         let points = store::points(&self.db).await?;
         let boundaries = store::boundaries(&self.db).await?;
         let sites = store::sites(&self.db).await?;
@@ -414,46 +411,17 @@ impl Places {
         })
     }
 
-    /// Reads everything again and replaces the state.
+    /// The state as of now, read again if the audit log moved since it was read (after a
+    /// write here, so the next read sees it even within the two seconds).
     #[tracing::instrument(name = "reload_places", skip_all)]
     pub async fn reload(&self) -> Result<Arc<Loaded>, PlacesError> {
-        let fresh = Arc::new(self.read_all().await?);
-        if let Ok(mut s) = self.state.write() {
-            // Two reloads may overlap; the one that read the older generation must not
-            // replace the newer state (a read after a write must see the write).
-            match s.as_ref() {
-                Some(cur) if cur.generation > fresh.generation => return Ok(cur.clone()),
-                _ => *s = Some(fresh.clone()),
-            }
-        }
-        if let Ok(mut c) = self.checked.lock() {
-            *c = Some(Instant::now());
-        }
-        Ok(fresh)
+        self.state.refresh(&self.db, |g| self.read_all(g)).await
     }
 
     /// The current state: loaded at first use, re-read when the audit log shows another
     /// process wrote (checked at most every two seconds).
     pub async fn loaded(&self) -> Result<Arc<Loaded>, PlacesError> {
-        let current = self.state.read().ok().and_then(|s| s.clone());
-        let Some(current) = current else {
-            return self.reload().await;
-        };
-        let due = self
-            .checked
-            .lock()
-            .map(|mut c| {
-                let due = c.is_none_or(|t| t.elapsed() >= STALE_CHECK);
-                if due {
-                    *c = Some(Instant::now());
-                }
-                due
-            })
-            .unwrap_or(false);
-        if due && audit::last_id(&self.db).await? != current.generation {
-            return self.reload().await;
-        }
-        Ok(current)
+        self.state.get(&self.db, |g| self.read_all(g)).await
     }
 
     /// Points within the radius, nearest first, with the filters applied; closed points

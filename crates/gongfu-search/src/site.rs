@@ -10,7 +10,7 @@
 //! a district's few thousand documents index in well under a second.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use gongfu_catalog::{Catalog, CatalogError};
 use gongfu_db::{audit, documents, Db, DbError};
@@ -76,19 +76,14 @@ const GUIDE_BOOST: f32 = 1.2;
 const STANDARD_BOOST: f32 = 1.0;
 const GONE_STANDARD_BOOST: f32 = 0.4;
 
-struct Built {
-    generation: i64,
-    index: Arc<SearchIndex>,
-}
-
 /// Search over the installation's items, standards and guides.
 pub struct SiteSearch {
     catalog: Arc<Catalog>,
     registry: Arc<Registry>,
     synonyms: Synonyms,
-    current: Mutex<Option<Arc<Built>>>,
-    /// Held while rebuilding, so concurrent searches after a change build once.
-    rebuilding: tokio::sync::Mutex<()>,
+    /// Compared on every search: a search must find what was just written, by this
+    /// process or another, and the comparison is one indexed query.
+    index: audit::Cached<SearchIndex>,
 }
 
 impl SiteSearch {
@@ -107,8 +102,7 @@ impl SiteSearch {
             catalog,
             registry,
             synonyms,
-            current: Mutex::new(None),
-            rebuilding: tokio::sync::Mutex::new(()),
+            index: audit::Cached::new(std::time::Duration::ZERO),
         }
     }
 
@@ -147,24 +141,14 @@ impl SiteSearch {
         Err(SiteSearchError::UnknownArea(raw.to_string()))
     }
 
-    fn cached(&self) -> Option<Arc<Built>> {
-        self.current.lock().map(|c| c.clone()).unwrap_or(None)
+    /// The index for the data as it is now: the kept one if no audit entry was written
+    /// since it was built, else a new one (concurrent searches after a change build once).
+    async fn fresh_index(&self) -> Result<Arc<SearchIndex>, SiteSearchError> {
+        self.index.get(self.db(), |g| self.build(g)).await
     }
 
-    /// The index for the data as it is now: the cached one if no audit entry was written
-    /// since it was built, else a new one.
-    async fn fresh_index(&self) -> Result<Arc<SearchIndex>, SiteSearchError> {
-        let generation = audit::last_id(self.db()).await?;
-        if let Some(b) = self.cached().filter(|b| b.generation == generation) {
-            return Ok(b.index.clone());
-        }
-        let _guard = self.rebuilding.lock().await;
-        // Another search may have rebuilt while this one waited; re-read the generation so
-        // a change that landed meanwhile is not missed.
-        let generation = audit::last_id(self.db()).await?;
-        if let Some(b) = self.cached().filter(|b| b.generation == generation) {
-            return Ok(b.index.clone());
-        }
+    /// Builds the index over the data as of audit generation `generation`.
+    async fn build(&self, generation: i64) -> Result<SearchIndex, SiteSearchError> {
         let (config, docs) = self.gather().await?;
         let started = std::time::Instant::now();
         let count = docs.len();
@@ -181,13 +165,6 @@ impl SiteSearch {
             ms = started.elapsed().as_millis() as u64,
             "search index built"
         );
-        let index = Arc::new(index);
-        if let Ok(mut c) = self.current.lock() {
-            *c = Some(Arc::new(Built {
-                generation,
-                index: index.clone(),
-            }));
-        }
         Ok(index)
     }
 
@@ -237,14 +214,15 @@ impl SiteSearch {
                 docs.push(d);
             }
         }
-        let standards = self.registry.standards().await?;
+        let registry = self.registry.loaded().await?;
+        let standards = &registry.standards;
         let stored = documents::all(self.db()).await?;
         let texts: BTreeMap<(&str, &str), &documents::StoredDocument> = stored
             .iter()
             .map(|d| ((d.kind.as_str(), d.key.as_str()), d))
             .collect();
         let day = self.catalog.clock().today();
-        for s in &standards {
+        for s in standards {
             words.insert(s.title.clone());
             let key = s.number.to_string();
             let areas: BTreeSet<String> = s

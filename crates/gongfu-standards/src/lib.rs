@@ -7,6 +7,11 @@
 //! standard sits in a node that exists, serves items that the published list has, and no
 //! chain of replacements loops; an import changes everything in the file or nothing.
 //!
+//! Every read is answered from a [`Loaded`] state in memory (the tree, the standards with
+//! their links, the texts held without their bodies), read whole from the database and
+//! kept while the audit log's newest id stays where it was: each read compares that id,
+//! so a change written here or by another process is seen by the next read.
+//!
 //! It must never speak SQL (that is gongfu-db) or HTTP (gongfu-http, gongfu-web), and never
 //! change the service list: it reads published versions through gongfu-catalog and links
 //! to items by code.
@@ -16,11 +21,13 @@ pub mod import;
 pub mod texts;
 pub mod view;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
+use std::time::Duration;
 
 use gongfu_catalog::{Action, Actor, Catalog, CatalogError};
-use gongfu_db::{standards as store, Db, DbError};
+use gongfu_db::documents::{self, DocumentSummary};
+use gongfu_db::{audit, standards as store, Db, DbError};
 use gongfu_domain::standard::{
     supersession_cycle, Attention, Coverage, FieldError, Standard, StandardDraft, SystemTree,
 };
@@ -138,18 +145,116 @@ pub struct StandardDetail {
     pub review_due: Option<Date>,
 }
 
+/// The registry as read at one audit-log generation: what every read of the tree, the
+/// standards, their links and the texts held is answered from. Replaced whole, never
+/// patched, when the log moves.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The audit-log id it was read at.
+    pub generation: i64,
+    /// The system tree.
+    pub tree: SystemTree,
+    /// Every standard, ordered by number.
+    pub standards: Vec<Standard>,
+    /// The texts held, without their bodies, ordered by kind and key.
+    pub texts: Vec<DocumentSummary>,
+    /// Per number, its position in `standards`.
+    by_number: HashMap<StandardNumber, usize>,
+    /// Per item code, the positions in `standards` of the standards serving it.
+    by_item: HashMap<ItemCode, Vec<usize>>,
+}
+
+impl Loaded {
+    fn new(
+        generation: i64,
+        tree: SystemTree,
+        standards: Vec<Standard>,
+        texts: Vec<DocumentSummary>,
+    ) -> Self {
+        let mut by_item: HashMap<ItemCode, Vec<usize>> = HashMap::new();
+        for (i, s) in standards.iter().enumerate() {
+            for code in &s.items {
+                let at = by_item.entry(code.clone()).or_default();
+                // A standard listing an item twice still serves it once.
+                if at.last() != Some(&i) {
+                    at.push(i);
+                }
+            }
+        }
+        let by_number = standards
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.number.clone(), i))
+            .collect();
+        Loaded {
+            generation,
+            tree,
+            standards,
+            texts,
+            by_number,
+            by_item,
+        }
+    }
+
+    /// The standards serving an item, ordered by number.
+    pub fn for_item<'a>(&'a self, code: &ItemCode) -> impl Iterator<Item = &'a Standard> + 'a {
+        self.by_item
+            .get(code)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.standards[i])
+    }
+
+    /// A registered standard by its number.
+    pub fn find(&self, number: &StandardNumber) -> Option<&Standard> {
+        self.by_number.get(number).map(|&i| &self.standards[i])
+    }
+
+    /// The text held for a standard (by canonical number) or an item (by code), without
+    /// its body.
+    pub fn text(&self, kind: texts::TextKind, key: &str) -> Option<&DocumentSummary> {
+        self.texts
+            .iter()
+            .find(|t| t.kind == kind.as_str() && t.key == key)
+    }
+}
+
 /// The standards capability over a database.
 #[derive(Clone)]
 pub struct Registry {
     db: Db,
     rules: NumberRules,
     catalog: Arc<Catalog>,
+    /// Compared on every read: the comparison is one indexed query where a reload reads six
+    /// tables whole, and a read must never be older than a write that committed before it
+    /// (the search index stamps what it reads from here with the generation it saw).
+    state: Arc<audit::Cached<Loaded>>,
 }
 
 impl Registry {
     /// A registry over `db`, reading numbers with `rules` and the list through `catalog`.
     pub fn new(db: Db, rules: NumberRules, catalog: Arc<Catalog>) -> Self {
-        Self { db, rules, catalog }
+        Self {
+            db,
+            rules,
+            catalog,
+            state: Arc::new(audit::Cached::new(Duration::ZERO)),
+        }
+    }
+
+    /// The registry as it is now: kept in memory while the audit log does not move.
+    pub async fn loaded(&self) -> Result<Arc<Loaded>, RegistryError> {
+        self.state
+            .get(&self.db, |generation| self.read_all(generation))
+            .await
+    }
+
+    #[tracing::instrument(name = "reload_standards", skip(self))]
+    async fn read_all(&self, generation: i64) -> Result<Loaded, RegistryError> {
+        let tree = store::tree(&self.db).await?;
+        let standards = store::standards(&self.db).await?;
+        let texts = documents::list(&self.db, None).await?;
+        Ok(Loaded::new(generation, tree, standards, texts))
     }
 
     /// How numbers are read here.
@@ -162,14 +267,15 @@ impl Registry {
         StandardNumber::parse(raw, &self.rules)
     }
 
-    /// The system tree.
+    /// The system tree (a copy: readers that only look use [`Registry::loaded`]).
     pub async fn tree(&self) -> Result<SystemTree, RegistryError> {
-        Ok(store::tree(&self.db).await?)
+        Ok(self.loaded().await?.tree.clone())
     }
 
-    /// Every standard, ordered by number.
+    /// Every standard, ordered by number (a copy: readers that only look use
+    /// [`Registry::loaded`]).
     pub async fn standards(&self) -> Result<Vec<Standard>, RegistryError> {
-        Ok(store::standards(&self.db).await?)
+        Ok(self.loaded().await?.standards.clone())
     }
 
     /// Replaces the system tree from a file (节点编号, 节点名称, 上级节点, 说明). Refused, with
@@ -184,8 +290,9 @@ impl Registry {
         actor.may(Action::Administer)?;
         let tree = import::read_tree(file, bytes)?;
         let orphans: Vec<String> = self
-            .standards()
+            .loaded()
             .await?
+            .standards
             .iter()
             .filter_map(|s| {
                 let node = s.node.as_deref()?;
@@ -248,16 +355,22 @@ impl Registry {
         action: &str,
         source: &str,
     ) -> Result<usize, RegistryError> {
-        let existing = self.standards().await?;
-        let known: BTreeSet<String> = existing.iter().map(|s| s.number.to_string()).collect();
+        let existing = self.loaded().await?;
+        let known: BTreeSet<String> = existing
+            .standards
+            .iter()
+            .map(|s| s.number.to_string())
+            .collect();
         let incoming: BTreeSet<String> = rows
             .iter()
             .map(|s| s.number.to_string())
             .chain(remove.iter().map(|n| n.to_string()))
             .collect();
         let mut merged: Vec<Standard> = existing
-            .into_iter()
+            .standards
+            .iter()
             .filter(|s| !incoming.contains(&s.number.to_string()))
+            .cloned()
             .collect();
         merged.extend(rows.iter().cloned());
         if let Some(cycle) = supersession_cycle(&merged) {
@@ -285,8 +398,8 @@ impl Registry {
         previous: Option<&str>,
     ) -> Result<Standard, RegistryError> {
         actor.may(Action::Administer)?;
-        let tree = self.tree().await?;
-        let standard = Standard::parse(draft, &self.rules, &tree)
+        let registry = self.loaded().await?;
+        let standard = Standard::parse(draft, &self.rules, &registry.tree)
             .map_err(|errors| RegistryError::Fields { errors })?;
         let snapshot = self.catalog.snapshot(None).await?;
         let mut errors = vec![];
@@ -307,8 +420,7 @@ impl Registry {
             .filter(|p| !p.trim().is_empty())
             .map(|p| self.parse_number(p))
             .transpose()?;
-        let existing = self.standards().await?;
-        let taken = existing.iter().any(|s| s.number == standard.number);
+        let taken = registry.find(&standard.number).is_some();
         if taken && previous.as_ref() != Some(&standard.number) {
             errors.push(FieldError::new(
                 "number",
@@ -319,7 +431,7 @@ impl Registry {
             ));
         }
         if let Some(p) = &previous {
-            if !existing.iter().any(|s| &s.number == p) {
+            if registry.find(p).is_none() {
                 return Err(RegistryError::NotFound {
                     what: "standard",
                     key: p.to_string(),
@@ -356,7 +468,7 @@ impl Registry {
     pub async fn remove_standard(&self, actor: &Actor, raw: &str) -> Result<(), RegistryError> {
         actor.may(Action::Administer)?;
         let number = self.parse_number(raw)?;
-        if !self.standards().await?.iter().any(|s| s.number == number) {
+        if self.loaded().await?.find(&number).is_none() {
             return Err(RegistryError::NotFound {
                 what: "standard",
                 key: number.to_string(),
@@ -370,15 +482,15 @@ impl Registry {
     /// One standard with its links.
     pub async fn standard(&self, raw: &str) -> Result<StandardDetail, RegistryError> {
         let number = self.parse_number(raw)?;
-        let all = self.standards().await?;
-        let Some(s) = all.iter().find(|s| s.number == number).cloned() else {
+        let registry = self.loaded().await?;
+        let Some(s) = registry.find(&number).cloned() else {
             return Err(RegistryError::NotFound {
                 what: "standard",
                 key: number.to_string(),
                 hint: "GET /api/v1/standards lists the registry; add it with `gongfu import standards FILE`",
             });
         };
-        let tree = self.tree().await?;
+        let tree = &registry.tree;
         let node_path = s
             .node
             .as_deref()
@@ -402,12 +514,14 @@ impl Registry {
             None => BTreeMap::new(),
         };
         let undated = number.undated();
-        let referenced_by = all
+        let referenced_by = registry
+            .standards
             .iter()
             .filter(|o| o.references.iter().any(|r| *r == number || *r == undated))
             .map(|o| o.number.clone())
             .collect();
-        let replaced_by = all
+        let replaced_by = registry
+            .standards
             .iter()
             .filter(|o| o.supersedes.contains(&number))
             .map(|o| o.number.clone())
@@ -433,20 +547,14 @@ impl Registry {
 
     /// The standards serving an item.
     pub async fn for_item(&self, code: &ItemCode) -> Result<Vec<Standard>, RegistryError> {
-        Ok(self
-            .standards()
-            .await?
-            .into_iter()
-            .filter(|s| s.items.contains(code))
-            .collect())
+        Ok(self.loaded().await?.for_item(code).cloned().collect())
     }
 
     /// Counts per node of the tree, descendants included, in tree order; a last row
     /// `未归入` counts standards placed in no node, when there are any.
     pub async fn tree_counts(&self, today: Date) -> Result<Vec<NodeCount>, RegistryError> {
-        let tree = self.tree().await?;
-        let standards = self.standards().await?;
-        Ok(node_counts(&tree, &standards, today))
+        let registry = self.loaded().await?;
+        Ok(node_counts(&registry.tree, &registry.standards, today))
     }
 
     /// Coverage of a list version (the newest when None) on `today`.
@@ -464,21 +572,24 @@ impl Registry {
                 hint: "GET /api/v1/versions lists the published versions; publish one with `gongfu import items FILE --publish`",
             });
         };
-        let standards = self.standards().await?;
-        let c = gongfu_domain::standard::coverage(&snap.taxonomy, &snap.items, &standards, today);
+        let registry = self.loaded().await?;
+        let c = gongfu_domain::standard::coverage(
+            &snap.taxonomy,
+            &snap.items,
+            &registry.standards,
+            today,
+        );
         Ok((snap, c))
     }
 
     /// The lifecycle watch on `today`, against the newest list version's items.
     pub async fn attention(&self, today: Date) -> Result<Attention, RegistryError> {
-        let standards = self.standards().await?;
-        let items = match self.catalog.snapshot(None).await? {
-            Some(s) => s.items.clone(),
-            None => vec![],
-        };
+        let registry = self.loaded().await?;
+        let snapshot = self.catalog.snapshot(None).await?;
+        let items = snapshot.as_ref().map(|s| s.items.as_slice()).unwrap_or(&[]);
         Ok(gongfu_domain::standard::attention(
-            &standards,
-            &items,
+            &registry.standards,
+            items,
             today,
             REVIEW_WARNING_DAYS,
         ))

@@ -177,8 +177,13 @@ impl Registry {
         demo: bool,
     ) -> Result<usize, RegistryError> {
         actor.may(Action::Administer)?;
-        let standards = self.standards().await?;
-        let registered: BTreeSet<String> = standards.iter().map(|s| s.number.to_string()).collect();
+        let registered: BTreeSet<String> = self
+            .loaded()
+            .await?
+            .standards
+            .iter()
+            .map(|s| s.number.to_string())
+            .collect();
         let items: BTreeSet<ItemCode> = match self.catalog.snapshot(None).await? {
             Some(s) => s.items.iter().map(|i| i.code.clone()).collect(),
             None => BTreeSet::new(),
@@ -279,12 +284,19 @@ impl Registry {
         Ok(docs.len())
     }
 
-    /// The texts held, of one kind or all, without their bodies.
+    /// The texts held, of one kind or all, without their bodies, ordered by kind and key.
     pub async fn texts(
         &self,
         kind: Option<TextKind>,
     ) -> Result<Vec<DocumentSummary>, RegistryError> {
-        Ok(store::list(&self.db, kind.map(TextKind::as_str)).await?)
+        Ok(self
+            .loaded()
+            .await?
+            .texts
+            .iter()
+            .filter(|t| kind.is_none_or(|k| t.kind == k.as_str()))
+            .cloned()
+            .collect())
     }
 
     /// One text, or None when the district holds none for it.
@@ -293,6 +305,10 @@ impl Registry {
             TextKind::Standard => self.parse_number(key)?.to_string(),
             TextKind::Guide => key.trim().to_string(),
         };
+        // Most standards have no text: the list in memory answers that without a query.
+        if self.loaded().await?.text(kind, &key).is_none() {
+            return Ok(None);
+        }
         let Some(d) = store::get_document(&self.db, kind.as_str(), &key).await? else {
             return Ok(None);
         };
@@ -346,11 +362,11 @@ impl Registry {
         &self,
         document: &Document,
     ) -> Result<Vec<gongfu_texts::Finding>, RegistryError> {
-        let standards = self.standards().await?;
+        let registry = self.loaded().await?;
         Ok(gongfu_texts::check(
             document,
             &self.rules,
-            &RegistryLookup::new(&standards),
+            &RegistryLookup::new(&registry.standards),
         ))
     }
 
@@ -362,12 +378,18 @@ impl Registry {
         file: &str,
         bytes: Vec<u8>,
     ) -> Result<(Document, Vec<gongfu_texts::Finding>), RegistryError> {
-        let standards = self.standards().await?;
+        // The registry as loaded (shared, not copied), moved to the blocking pool with the
+        // upload.
+        let registry = self.loaded().await?;
         let rules = self.rules.clone();
         let file = file.to_string();
         tokio::task::spawn_blocking(move || {
             let document = parse_file(&file, &bytes)?;
-            let findings = gongfu_texts::check(&document, &rules, &RegistryLookup::new(&standards));
+            let findings = gongfu_texts::check(
+                &document,
+                &rules,
+                &RegistryLookup::new(&registry.standards),
+            );
             Ok((document, findings))
         })
         .await

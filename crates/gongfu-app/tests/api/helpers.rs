@@ -61,6 +61,11 @@ pub async fn spawn_demo() -> TestApp {
 }
 
 impl TestApp {
+    /// The database's URL, for a second process's connections to it.
+    pub fn database_url(&self) -> &str {
+        &self._t.url
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

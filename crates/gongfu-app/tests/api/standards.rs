@@ -537,6 +537,67 @@ async fn one_standard_is_added_edited_renamed_and_removed_through_the_api() {
     assert_eq!(r.status(), 401);
 }
 
+/// The item page and its API twin answer from the registry kept in memory (they read the
+/// whole registry from the database per request before); a standard saved through the
+/// API, or by another process with its own connections (the command line), shows on the
+/// next request.
+#[tokio::test]
+async fn the_item_page_shows_a_standard_saved_a_moment_ago_here_or_by_another_process() {
+    let app = spawn_demo().await;
+    let (_, c) = app.get_json("/api/v1/standards/coverage").await;
+    let code = c["uncovered"][0]["code"].as_str().unwrap().to_string();
+    let (_, html) = app.get_html(&format!("/items/{code}")).await;
+    assert!(html.contains("本事项尚无关联标准"), "uncovered at first");
+    let (_, v) = app
+        .get_json(&format!("/api/v1/standards?item={code}"))
+        .await;
+    assert_eq!(v["total"], 0);
+
+    let csrf = app.login("admin", "gongfu-demo-admin").await;
+    let (status, v) = send(
+        &app,
+        reqwest::Method::PUT,
+        &format!("/api/v1/standards/{}", enc("SLQ/NB 503-2025")),
+        &csrf,
+        Some(serde_json::json!({"title": "（示例）刚保存的规范", "items": [code]})),
+    )
+    .await;
+    assert_eq!(status, 200, "{v}");
+    let (_, html) = app.get_html(&format!("/items/{code}")).await;
+    assert!(
+        html.contains("SLQ/NB 503-2025") && html.contains("（示例）刚保存的规范"),
+        "the next page shows the write"
+    );
+    let (_, v) = app
+        .get_json(&format!("/api/v1/standards?item={code}"))
+        .await;
+    assert_eq!(v["total"], 1, "{v}");
+
+    let mut settings = test_settings();
+    gongfu_app::demo::apply_settings(&mut settings);
+    let cli_db = gongfu_db::Db::connect(app.database_url()).await.unwrap();
+    let cli = gongfu_app::services(cli_db, &settings).unwrap();
+    let draft = gongfu_domain::standard::StandardDraft {
+        number: "SLQ/NB 504-2025".into(),
+        title: "（示例）命令行保存的规范".into(),
+        items: code.clone(),
+        ..Default::default()
+    };
+    cli.standards
+        .save_draft(&gongfu_catalog::Actor::system("cli"), &draft, None)
+        .await
+        .unwrap();
+    let (_, html) = app.get_html(&format!("/items/{code}")).await;
+    assert!(
+        html.contains("（示例）命令行保存的规范"),
+        "another process's write shows on the next page"
+    );
+    let (_, v) = app
+        .get_json(&format!("/api/v1/standards?item={code}"))
+        .await;
+    assert_eq!(v["total"], 2, "{v}");
+}
+
 pub(crate) fn csrf_of(html: &str) -> String {
     html.split("name=\"csrf\" value=\"")
         .nth(1)

@@ -255,7 +255,8 @@ async fn list(
     Query(q): Query<StandardsQuery>,
 ) -> Result<Json<StandardList>, ApiError> {
     let today = state.clock.today();
-    let tree = state.standards.tree().await?;
+    let registry = state.standards.loaded().await?;
+    let tree = &registry.tree;
     let level = match q.level.as_deref() {
         Some(l) => Some(StandardLevel::parse(l).ok_or_else(|| {
             ApiError::new(
@@ -307,10 +308,8 @@ async fn list(
         q.q.as_deref()
             .map(gongfu_domain::text::clean)
             .filter(|s| !s.is_empty());
-    let standards: Vec<StandardView> = state
+    let standards: Vec<StandardView> = registry
         .standards
-        .standards()
-        .await?
         .iter()
         .filter(|s| {
             q.node.as_deref().is_none_or(|n| tree.places(s, n))

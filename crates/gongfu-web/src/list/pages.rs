@@ -299,12 +299,14 @@ pub(crate) async fn item(
     let can_propose = user.0.as_ref().is_some_and(|s| s.user.role.can_propose());
     let q = version.map(|v| format!("?version={v}")).unwrap_or_default();
     let today = state.clock.today();
-    let standards = state
+    // One look at the registry in memory answers both the standards and the guide.
+    let registry = state
         .standards
-        .for_item(&it.code)
+        .loaded()
         .await
-        .map_err(|e| WebError::from(e).with_page(&page))?
-        .iter()
+        .map_err(|e| WebError::from(e).with_page(&page))?;
+    let standards = registry
+        .for_item(&it.code)
         .map(|s| {
             (
                 s.number.to_string(),
@@ -314,12 +316,9 @@ pub(crate) async fn item(
             )
         })
         .collect();
-    let guide = state
-        .standards
+    let guide = registry
         .text(gongfu_standards::texts::TextKind::Guide, it.code.as_str())
-        .await
-        .map_err(|e| WebError::from(e).with_page(&page))?
-        .map(|t| t.title);
+        .map(|t| t.title.clone());
     Ok(render(&ItemPage {
         guide,
         standards,

@@ -45,7 +45,8 @@ pub(crate) async fn tree(
         .tree_counts(today)
         .await
         .map_err(fail(&page))?;
-    let all = state.standards.standards().await.map_err(fail(&page))?;
+    let registry = state.standards.loaded().await.map_err(fail(&page))?;
+    let all = &registry.standards;
     let coverage = match state.standards.coverage(None, today).await {
         Ok((_, c)) => Some(percent(c.overall)),
         Err(RegistryError::NotFound { .. }) => None,
@@ -186,7 +187,8 @@ pub(crate) async fn list(
 ) -> Result<Response, WebError> {
     let page = page(&headers, "/standards/list", &user);
     let today = state.clock.today();
-    let tree = state.standards.tree().await.map_err(fail(&page))?;
+    let registry = state.standards.loaded().await.map_err(fail(&page))?;
+    let tree = &registry.tree;
     let heading = match q.node.as_deref() {
         Some(n) => match tree.nodes.iter().find(|x| x.code == n) {
             Some(x) => format!("{} {}", x.code, x.name),
@@ -201,11 +203,8 @@ pub(crate) async fn list(
         },
         None => "全部标准".into(),
     };
-    let standards = state
+    let standards = registry
         .standards
-        .standards()
-        .await
-        .map_err(fail(&page))?
         .iter()
         .filter(|s| q.node.as_deref().is_none_or(|n| tree.places(s, n)))
         .map(|s| StandardView::new(s, today))
