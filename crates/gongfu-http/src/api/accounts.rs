@@ -146,7 +146,7 @@ struct AuditQuery {
 }
 
 /// The audit log, newest first.
-#[utoipa::path(get, path = "/api/v1/audit", params(AuditQuery), responses((status = 200, description = "entries", body = AuditLog), (status = 401, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/audit", params(AuditQuery), responses((status = 200, description = "entries", body = AuditLog), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
 async fn audit(
     State(state): State<AppState>,
     _staff: Staff,

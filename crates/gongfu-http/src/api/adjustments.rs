@@ -338,7 +338,7 @@ struct OpenBody {
 }
 
 /// Opens a dynamic adjustment against the newest version.
-#[utoipa::path(post, path = "/api/v1/adjustments", request_body = OpenBody, responses((status = 201, description = "opened", body = Created), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/adjustments", request_body = OpenBody, responses((status = 201, description = "opened", body = Created), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn open_adjustment(
     State(state): State<AppState>,
     staff: Staff,
@@ -353,7 +353,7 @@ async fn open_adjustment(
 }
 
 /// One adjustment: its proposals and the diff its accepted proposals would publish.
-#[utoipa::path(get, path = "/api/v1/adjustments/{id}", params(("id" = i64, Path)), responses((status = 200, description = "the adjustment", body = AdjustmentDetail), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/adjustments/{id}", params(("id" = i64, Path)), responses((status = 200, description = "the adjustment", body = AdjustmentDetail), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn adjustment(
     State(state): State<AppState>,
     _staff: Staff,

@@ -110,7 +110,7 @@ async fn synthesize(
 
 /// Removes a population. Administrators.
 #[utoipa::path(delete, path = "/api/v1/populations/{id}", params(("id" = i64, Path, description = "population id")),
-    responses((status = 204, description = "removed"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 204, description = "removed"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn delete_population(
     State(state): State<AppState>,
     staff: Staff,
@@ -267,7 +267,7 @@ struct RunsQuery {
 
 /// Kept runs, newest first, without results.
 #[utoipa::path(get, path = "/api/v1/affordability/runs", params(RunsQuery),
-    responses((status = 200, description = "the runs", body = Runs), (status = 401, body = ErrorBody)))]
+    responses((status = 200, description = "the runs", body = Runs), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
 async fn runs(
     State(state): State<AppState>,
     _staff: Staff,
@@ -280,7 +280,7 @@ async fn runs(
 
 /// One run with its result.
 #[utoipa::path(get, path = "/api/v1/affordability/runs/{id}", params(("id" = i64, Path, description = "run id")),
-    responses((status = 200, description = "the run", body = Run), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "the run", body = Run), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn run(
     State(state): State<AppState>,
     _staff: Staff,
@@ -293,7 +293,7 @@ async fn run(
 #[utoipa::path(get, path = "/api/v1/affordability/runs/{id}/export", params(("id" = i64, Path, description = "run id")),
     responses((status = 200, description = "xlsx", body = FileBody,
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn export_run(
     State(state): State<AppState>,
     _staff: Staff,

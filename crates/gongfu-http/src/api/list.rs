@@ -307,7 +307,7 @@ struct VersionQuery {
 }
 
 /// Areas, each with its categories and item counts.
-#[utoipa::path(get, path = "/api/v1/areas", params(VersionQuery), responses((status = 200, description = "areas with categories", body = Areas), (status = 404, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/areas", params(VersionQuery), responses((status = 200, description = "areas with categories", body = Areas), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn areas(
     State(state): State<AppState>,
     Query(q): Query<VersionQuery>,
@@ -361,7 +361,7 @@ struct ItemsQuery {
 }
 
 /// Items of a version, filtered and paginated.
-#[utoipa::path(get, path = "/api/v1/items", params(ItemsQuery), responses((status = 200, body = ItemsPage), (status = 400, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/items", params(ItemsQuery), responses((status = 200, body = ItemsPage), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn items(
     State(state): State<AppState>,
     Query(q): Query<ItemsQuery>,
@@ -407,7 +407,7 @@ async fn items(
 }
 
 /// One item by code.
-#[utoipa::path(get, path = "/api/v1/items/{code}", params(("code" = String, Path, description = "item code"), VersionQuery), responses((status = 200, body = ItemView), (status = 404, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/items/{code}", params(("code" = String, Path, description = "item code"), VersionQuery), responses((status = 200, body = ItemView), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn item(
     State(state): State<AppState>,
     Path(code): Path<String>,
@@ -442,7 +442,7 @@ async fn versions(State(state): State<AppState>) -> Result<Json<Versions>, ApiEr
 }
 
 /// What changed from version a to version b: items added, removed and per-field changes.
-#[utoipa::path(get, path = "/api/v1/versions/{a}/diff/{b}", params(("a" = i64, Path), ("b" = i64, Path)), responses((status = 200, description = "the diff", body = VersionDiff), (status = 404, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/versions/{a}/diff/{b}", params(("a" = i64, Path), ("b" = i64, Path)), responses((status = 200, description = "the diff", body = VersionDiff), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn diff(
     State(state): State<AppState>,
     Path((a, b)): Path<(i64, i64)>,

@@ -466,7 +466,7 @@ async fn one(
 
 /// Removes one service point (staff).
 #[utoipa::path(delete, path = "/api/v1/points/{id}", operation_id = "remove_point", params(("id" = i64, Path, description = "point id")),
-    responses((status = 204, description = "removed"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 204, description = "removed"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn remove(
     State(state): State<AppState>,
     staff: Staff,

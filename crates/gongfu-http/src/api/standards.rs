@@ -443,7 +443,7 @@ async fn save(
 /// Removes a standard from the registry, with its links to items. Administrators only.
 #[utoipa::path(delete, path = "/api/v1/standards/{number}", operation_id = "remove_standard",
     params(("number" = String, Path, description = "the number")),
-    responses((status = 204, description = "removed"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 204, description = "removed"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn remove(
     State(state): State<AppState>,
     staff: Staff,
@@ -475,7 +475,7 @@ struct CoverageQuery {
 /// 标准覆盖率 of a list version: items with at least one standard in force / all items,
 /// overall and per area, with the uncovered items.
 #[utoipa::path(get, path = "/api/v1/standards/coverage", params(CoverageQuery),
-    responses((status = 200, description = "coverage", body = CoverageView), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "coverage", body = CoverageView), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn coverage(
     State(state): State<AppState>,
     Query(q): Query<CoverageQuery>,
