@@ -385,11 +385,8 @@ impl Registry {
         let file = file.to_string();
         tokio::task::spawn_blocking(move || {
             let document = parse_file(&file, &bytes)?;
-            let findings = gongfu_texts::check(
-                &document,
-                &rules,
-                &RegistryLookup::new(&registry.standards),
-            );
+            let findings =
+                gongfu_texts::check(&document, &rules, &RegistryLookup::new(&registry.standards));
             Ok((document, findings))
         })
         .await
