@@ -337,6 +337,13 @@ impl Accounts {
     ) -> Result<u64, AccountError> {
         actor.may(Action::Administer)?;
         let name = Username::parse(username).map_err(AccountError::Invalid)?;
+        // An administrator who disabled their own account would lock the district out of
+        // its accounts page (and, the only one, out of administration); another does it.
+        if change == Change::Disable && name.as_str() == actor.name {
+            return Err(AccountError::Invalid(
+                "不能停用自己正在使用的账号；如确需停用，请由另一位管理员操作".into(),
+            ));
+        }
         let hash;
         let change = match change {
             Change::Disable => AccountChange::Disable,

@@ -252,3 +252,34 @@ async fn editors_need_departments() {
     .unwrap_err();
     assert!(e.to_string().contains("department"), "{e}");
 }
+
+#[tokio::test]
+async fn an_administrator_cannot_disable_their_own_account() {
+    let (t, accounts, _) = setup().await;
+    save_user(
+        &t.db,
+        "boss",
+        "",
+        "a long password",
+        Role::Administrator,
+        &[],
+        "cli",
+    )
+    .await
+    .unwrap();
+    let boss = Actor {
+        name: "boss".into(),
+        role: Role::Administrator,
+        departments: vec![],
+    };
+    let e = accounts
+        .change(&boss, "boss", Change::Disable)
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("另一位管理员"), "{e}");
+    // Another administrator (or the operator's command line) may.
+    accounts
+        .change(&Actor::system("cli"), "boss", Change::Disable)
+        .await
+        .unwrap();
+}

@@ -380,6 +380,14 @@ async fn the_nearby_page_draws_the_three_rings_and_lists_by_distance() {
     let (s, html) = app.get_html(&format!("/points/{}", points[0]["id"])).await;
     assert_eq!(s, 200);
     assert!(html.contains(points[0]["name"].as_str().unwrap()));
+    // Who runs it: the department whose editors maintain it.
+    let dept = points[0]["department"]
+        .as_str()
+        .expect("the demo's points name their 主管部门");
+    assert!(
+        html.contains(&format!("<dd id=\"point-department\">{dept}</dd>")),
+        "{html}"
+    );
     assert!(html.contains("未来七天开放时间") || points[0]["opening_hours"].is_null());
 }
 

@@ -19,6 +19,7 @@ struct PointPage {
     phone: String,
     capacity: String,
     floor_area: String,
+    department: String,
     community: String,
     community_name: String,
     items: Vec<(String, String)>,
@@ -132,6 +133,11 @@ pub(crate) async fn point(
             .community
             .as_ref()
             .map(|c| c.to_string())
+            .unwrap_or_default(),
+        department: x
+            .department
+            .as_ref()
+            .map(|d| d.as_str().to_string())
             .unwrap_or_default(),
         community_name: x
             .community
