@@ -91,6 +91,7 @@ async fn start_demo() -> Result<Server> {
     Ok(server)
 }
 
+#[derive(Default)]
 struct Tally {
     /// Latencies of the answered requests.
     lat: Vec<Duration>,
@@ -98,6 +99,21 @@ struct Tally {
     shed: usize,
     errors: usize,
     elapsed: Duration,
+}
+
+/// The status of an answer read to its end; 0 when the request or the body failed.
+async fn status_of(r: reqwest::Result<reqwest::Response>) -> u16 {
+    match r {
+        Ok(r) => {
+            let s = r.status().as_u16();
+            if r.bytes().await.is_ok() {
+                s
+            } else {
+                0
+            }
+        }
+        Err(_) => 0,
+    }
 }
 
 fn row(label: &str, t: &mut Tally) {
@@ -132,21 +148,13 @@ async fn closed_loop(base: &str, codes: Arc<Vec<String>>, conns: usize, secs: u6
             let (mut lat, mut shed, mut errors, mut i) = (vec![], 0, 0, c);
             while Instant::now() < end {
                 let t = Instant::now();
-                let status = match client
-                    .get(format!("{base}{}", public_path(i, &codes)))
-                    .send()
-                    .await
-                {
-                    Ok(r) => {
-                        let s = r.status().as_u16();
-                        if r.bytes().await.is_ok() {
-                            s
-                        } else {
-                            0
-                        }
-                    }
-                    Err(_) => 0,
-                };
+                let status = status_of(
+                    client
+                        .get(format!("{base}{}", public_path(i, &codes)))
+                        .send()
+                        .await,
+                )
+                .await;
                 match status {
                     200..=299 => lat.push(t.elapsed()),
                     // Shed: wait as Retry-After asks, as a person would before reloading.
@@ -161,12 +169,7 @@ async fn closed_loop(base: &str, codes: Arc<Vec<String>>, conns: usize, secs: u6
             (lat, shed, errors)
         }));
     }
-    let mut tally = Tally {
-        lat: vec![],
-        shed: 0,
-        errors: 0,
-        elapsed: Duration::ZERO,
-    };
+    let mut tally = Tally::default();
     for t in tasks {
         if let Ok((lat, shed, e)) = t.await {
             tally.lat.extend(lat);
@@ -193,27 +196,12 @@ async fn open_loop(base: &str, codes: Arc<Vec<String>>, rate: u64, secs: u64) ->
         let client = client.clone();
         let url = format!("{base}{}", public_path(i, &codes));
         tasks.push(tokio::spawn(async move {
-            let status = match client.get(url).send().await {
-                Ok(r) => {
-                    let s = r.status().as_u16();
-                    if r.bytes().await.is_ok() {
-                        s
-                    } else {
-                        0
-                    }
-                }
-                Err(_) => 0,
-            };
+            let status = status_of(client.get(url).send().await).await;
             // From the scheduled start: waiting for a free connection counts.
             (due.elapsed(), status)
         }));
     }
-    let mut tally = Tally {
-        lat: vec![],
-        shed: 0,
-        errors: 0,
-        elapsed: Duration::ZERO,
-    };
+    let mut tally = Tally::default();
     for t in tasks {
         if let Ok((d, status)) = t.await {
             match status {

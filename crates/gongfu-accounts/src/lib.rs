@@ -376,6 +376,19 @@ pub enum Change {
     Unlock,
 }
 
+impl Change {
+    /// What was done, in Chinese, to follow the account's name: 「账号 editor 已停用…」.
+    pub fn done(&self) -> &'static str {
+        match self {
+            Self::Disable => "已停用，其登录会话已全部结束",
+            Self::Enable => "已启用",
+            Self::ResetPassword(_) => "密码已重置，其登录会话已全部结束",
+            Self::LogoutAll => "的登录会话已全部结束",
+            Self::Unlock => "已解除锁定",
+        }
+    }
+}
+
 async fn hash_password_blocking(password: String) -> Result<String, AccountError> {
     tokio::task::spawn_blocking(move || hash_password(&password))
         .await

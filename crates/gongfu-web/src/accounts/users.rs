@@ -117,16 +117,14 @@ pub(crate) async fn change(
         form: f,
     }: StaffForm<ChangeForm>,
 ) -> Result<Response, WebError> {
-    let (change, done) = match f.action {
-        ChangeKind::Disable => (Change::Disable, "已停用，其登录会话已全部结束"),
-        ChangeKind::Enable => (Change::Enable, "已启用"),
-        ChangeKind::ResetPassword => (
-            Change::ResetPassword(f.password),
-            "密码已重置，其登录会话已全部结束",
-        ),
-        ChangeKind::LogoutAll => (Change::LogoutAll, "的登录会话已全部结束"),
-        ChangeKind::Unlock => (Change::Unlock, "已解除锁定"),
+    let change = match f.action {
+        ChangeKind::Disable => Change::Disable,
+        ChangeKind::Enable => Change::Enable,
+        ChangeKind::ResetPassword => Change::ResetPassword(f.password),
+        ChangeKind::LogoutAll => Change::LogoutAll,
+        ChangeKind::Unlock => Change::Unlock,
     };
+    let done = change.done();
     state
         .accounts
         .change(&actor(&s), &username, change)

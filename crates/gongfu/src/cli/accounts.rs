@@ -56,13 +56,7 @@ pub enum User {
 
 /// Applies an administrator's change and says what it did, in Chinese.
 async fn change(ctx: &Ctx, username: &str, change: Change) -> Result<()> {
-    let done = match &change {
-        Change::Disable => "已停用，其登录会话已全部结束",
-        Change::Enable => "已启用",
-        Change::ResetPassword(_) => "密码已重置，其登录会话已全部结束",
-        Change::LogoutAll => "的登录会话已全部结束",
-        Change::Unlock => "已解除锁定",
-    };
+    let done = change.done();
     let s = ctx.services().await?;
     let ended = s.accounts.change(&ctx.actor, username, change).await?;
     println!("账号 {username} {done}（结束会话 {ended} 个）");
