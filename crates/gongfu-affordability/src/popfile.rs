@@ -59,7 +59,7 @@ impl Errors {
 }
 
 fn col_name(i: usize, header: &str) -> String {
-    format!("{} ({header})", column_letter(i))
+    format!("{}（{header}）", column_letter(i))
 }
 
 /// Reads a population as of `at` (its reference date: nobody may be born after it).

@@ -512,16 +512,16 @@ fn a_population_file_is_read_all_or_nothing_with_row_and_column() {
     let e = read_population("bad.csv", bad.as_bytes(), schema, at, &communities).unwrap_err();
     let text = e.to_string();
     assert!(
-        text.contains("row 2") && text.contains("after the population's reference date"),
+        text.contains("第 2 行") && text.contains("after the population's reference date"),
         "{text}"
     );
     assert!(
-        text.contains("row 3") && text.contains("'1990-02-30' is not a date"),
+        text.contains("第 3 行") && text.contains("'1990-02-30' is not a date"),
         "{text}"
     );
     assert!(
         text.contains(
-            "row 3, column D (community): community 440399009009 is not a current community"
+            "第 3 行，列 D（community）：community 440399009009 is not a current community"
         ),
         "{text}"
     );

@@ -64,7 +64,7 @@ async fn text_layout_errors_name_the_line() {
     assert_eq!(f.errors.len(), 1);
     assert_eq!(f.errors[0].row, Some(3));
     assert!(
-        f.errors[0].message.contains("服务对象 is empty"),
+        f.errors[0].message.contains("服务对象为空"),
         "{}",
         f.errors[0]
     );
@@ -108,9 +108,9 @@ async fn csv_with_one_bad_row_imports_nothing_and_names_row_and_column() {
     };
     assert_eq!(f.errors.len(), 2, "{f}");
     assert_eq!(f.errors[0].row, Some(3));
-    assert_eq!(f.errors[0].column.as_deref(), Some("E (服务对象)"));
+    assert_eq!(f.errors[0].column.as_deref(), Some("E（服务对象）"));
     assert_eq!(f.errors[1].row, Some(4));
-    assert_eq!(f.errors[1].column.as_deref(), Some("A (领域)"));
+    assert_eq!(f.errors[1].column.as_deref(), Some("A（领域）"));
     assert!(f.errors[1].message.contains("幼有善育x"));
     assert!(
         c.versions().await.unwrap().is_empty(),
@@ -154,7 +154,7 @@ async fn unknown_columns_are_refused_not_dropped() {
         .unwrap_err()
         .to_string();
     assert!(
-        e.contains("unknown column '心情'") && e.contains("row 1") && e.contains("column D"),
+        e.contains("无法识别的列“心情”") && e.contains("第 1 行") && e.contains("列 D"),
         "{e}"
     );
 }
@@ -527,14 +527,17 @@ async fn xlsx_errors_name_sheet_row_and_column() {
         .await
         .unwrap_err()
         .to_string();
-    assert!(e.contains("row 3") && e.contains("E (服务对象)"), "{e}");
+    assert!(
+        e.contains("第 3 行") && e.contains("列 E（服务对象）"),
+        "{e}"
+    );
     assert!(c.read_file("l.xlsx", &bytes, None).await.is_ok());
     let e = c
         .read_file("l.xlsx", b"PK not a zip", None)
         .await
         .unwrap_err()
         .to_string();
-    assert!(e.contains("cannot read the workbook"), "{e}");
+    assert!(e.contains("无法读取工作簿"), "{e}");
 }
 
 #[tokio::test]
@@ -595,7 +598,7 @@ async fn other_taxonomies_fit_without_code_changes() {
         .read_file("taizhou.csv", list.as_bytes(), None)
         .await
         .unwrap_err();
-    assert!(e.to_string().contains("unknown area '逝有所安'"), "{e}");
+    assert!(e.to_string().contains("没有名为“逝有所安”的领域"), "{e}");
     // ...with Taizhou's it imports, and the published version keeps all 13 areas.
     let req = ImportRequest {
         file: "taizhou.csv",

@@ -39,6 +39,12 @@ pub async fn record(
     entity_key: &str,
     detail: &serde_json::Value,
 ) -> Result<(), DbError> {
+    // Every action is shown to people by its Chinese name; a write that records an
+    // unnamed one fails its tests here.
+    debug_assert!(
+        gongfu_domain::audit::action_label(action).is_some() || action.starts_with("test."),
+        "audit action {action} has no Chinese name in gongfu_domain::audit"
+    );
     sqlx::query("INSERT INTO audit_log (at, actor, action, entity, entity_key, detail) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(now())
         .bind(actor.to_string())

@@ -261,7 +261,7 @@ async fn documents_are_saved_replaced_listed_and_removed_with_an_audit_entry() {
         ],
         &[],
         "tester",
-        "documents.import",
+        "texts.import",
     )
     .await
     .unwrap();
@@ -276,7 +276,7 @@ async fn documents_are_saved_replaced_listed_and_removed_with_an_audit_entry() {
         &[doc("guide", "N0101", "新指南")],
         &[],
         "tester",
-        "documents.import",
+        "texts.import",
     )
     .await
     .unwrap();
@@ -292,7 +292,7 @@ async fn documents_are_saved_replaced_listed_and_removed_with_an_audit_entry() {
         &[],
         &[("standard".into(), "GB/T 1.1-2020".into())],
         "tester",
-        "documents.remove",
+        "texts.remove",
     )
     .await
     .unwrap();

@@ -129,7 +129,7 @@ pub struct Actor {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Denied {
     /// The role does not allow the action at all.
-    #[error("{actor}（{}）无权{}；请由{}操作", role.label(), action.label(), roles_label(action.roles()))]
+    #[error("{}", crate::msg!("denied-role", actor = actor, role = role.label(), action = action.label(), roles = roles_label(action.roles())))]
     Role {
         /// User name.
         actor: String,
@@ -139,7 +139,7 @@ pub enum Denied {
         action: Action,
     },
     /// The thing as it stands belongs to departments the editor does not work for.
-    #[error("{actor} 只能修改{}负责的内容；{what}由{}负责，请联系该部门或管理员", join(mine), if owners.is_empty() { "未指定部门".to_string() } else { join(owners) })]
+    #[error("{}", crate::msg!("denied-not-theirs", actor = actor, mine = join(mine), what = what, owners = if owners.is_empty() { crate::msg!("denied-no-department") } else { join(owners) }))]
     NotTheirs {
         /// User name.
         actor: String,
@@ -151,7 +151,7 @@ pub enum Denied {
         owners: Vec<String>,
     },
     /// The change would add or remove a department the editor does not work for.
-    #[error("{actor} 不能{}{what}{}其他部门：{}；涉及其他部门的调整请由管理员提出", if *added { "在" } else { "从" }, if *added { "中增加" } else { "中移除" }, join(departments))]
+    #[error("{}", if *added { crate::msg!("denied-department-added", actor = actor, what = what, departments = join(departments)) } else { crate::msg!("denied-department-removed", actor = actor, what = what, departments = join(departments)) })]
     OtherDepartment {
         /// User name.
         actor: String,
@@ -163,7 +163,7 @@ pub enum Denied {
         added: bool,
     },
     /// Only the account that made it (or an administrator) may do this.
-    #[error("{actor} 不是{what}的创建人（{owner}）；只有创建人或管理员可以撤回")]
+    #[error("{}", crate::msg!("denied-not-owner", actor = actor, what = what, owner = owner))]
     NotOwner {
         /// User name.
         actor: String,
@@ -174,8 +174,15 @@ pub enum Denied {
     },
 }
 
+/// Departments as a message lists them, each once, in order.
 fn join(v: &[String]) -> String {
-    v.join("、")
+    let mut once: Vec<&String> = vec![];
+    for d in v {
+        if !once.contains(&d) {
+            once.push(d);
+        }
+    }
+    crate::message::join(&once)
 }
 
 fn roles_label(roles: &[Role]) -> String {
@@ -348,6 +355,19 @@ mod tests {
         assert!(!Role::Reviewer.can_propose());
         assert!(Role::Reviewer.can_review());
         assert!(!Role::Viewer.can_review());
+    }
+
+    #[test]
+    fn a_refusal_names_each_department_once() {
+        let e = Denied::NotTheirs {
+            actor: "editor".into(),
+            mine: vec!["区卫生健康局".into()],
+            what: "这项调整涉及的事项".into(),
+            owners: vec!["区民政局".into(), "区民政局".into(), "区教育局".into()],
+        }
+        .to_string();
+        assert!(e.contains("由区民政局、区教育局负责"), "{e}");
+        assert_eq!(e.matches("区民政局").count(), 1, "{e}");
     }
 
     fn editor(deps: &[&str]) -> Actor {

@@ -43,13 +43,13 @@ pub struct Taxonomy {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TaxonomyError {
     /// Two areas with one number or name.
-    #[error("area {0} appears twice; give each area its own number and name")]
+    #[error("{}", crate::msg!("taxonomy-duplicate-area", area = .0))]
     DuplicateArea(String),
     /// Two categories with one number or name.
-    #[error("category {0} appears twice; categories are numbered across areas, so each number and name is used once")]
+    #[error("{}", crate::msg!("taxonomy-duplicate-category", category = .0))]
     DuplicateCategory(String),
     /// A category names an area that is not there.
-    #[error("category {category} belongs to area number {area_no}, which is not defined; add the area first")]
+    #[error("{}", crate::msg!("taxonomy-unknown-area", category = category, area_no = area_no))]
     UnknownArea {
         /// The category's name.
         category: String,
@@ -57,7 +57,7 @@ pub enum TaxonomyError {
         area_no: u32,
     },
     /// A blank name.
-    #[error("an area or category has an empty name")]
+    #[error("{}", crate::msg!("taxonomy-empty-name"))]
     EmptyName,
 }
 
@@ -158,18 +158,16 @@ impl ItemCode {
     pub fn parse(raw: &str) -> Result<Self, String> {
         let s = crate::text::fold_width(raw).trim().to_string();
         if s.is_empty() {
-            return Err("is empty; every item needs a code such as N2001 or L0101".into());
+            return Err(crate::msg!("item-code-empty"));
         }
         if s.len() > 32 {
-            return Err(format!("'{s}' is longer than 32 characters"));
+            return Err(crate::msg!("item-code-too-long", code = s));
         }
         if let Some(c) = s
             .chars()
             .find(|c| !(c.is_ascii_alphanumeric() || "-_.".contains(*c)))
         {
-            return Err(format!(
-                "'{s}' contains '{c}'; use letters, digits, '-', '_' or '.'"
-            ));
+            return Err(crate::msg!("item-code-bad-char", code = s, char = c));
         }
         Ok(Self(s))
     }
@@ -196,12 +194,10 @@ impl DepartmentName {
     pub fn parse(raw: &str) -> Result<Self, String> {
         let s = clean(raw);
         if s.is_empty() {
-            return Err("department name is empty".into());
+            return Err(crate::msg!("department-empty"));
         }
         if s.chars().count() > 64 {
-            return Err(format!(
-                "department name '{s}' is longer than 64 characters"
-            ));
+            return Err(crate::msg!("department-too-long", name = s));
         }
         Ok(Self(s))
     }
@@ -309,6 +305,10 @@ macro_rules! labelled_enum {
             pub fn parse(raw: &str) -> Option<Self> {
                 let s = $crate::text::clean(&$crate::text::fold_width(raw));
                 match s.as_str() { $($s | $l $(| $alias)* => Some(Self::$v),)+ _ => None }
+            }
+            /// The Chinese labels, for messages to people: 国家、省、市、区.
+            pub fn labels() -> String {
+                [$($l),+].join("、")
             }
             /// The accepted spellings, for error messages.
             pub fn expected() -> String {
@@ -723,7 +723,7 @@ impl ItemDraft {
 
 /// One thing wrong with one field of one item.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize)]
-#[error("{header} ({field}): {message}")]
+#[error("{header}：{message}")]
 pub struct ItemError {
     /// Column key.
     pub field: &'static str,
@@ -762,17 +762,14 @@ impl ServiceItem {
     pub fn parse(d: &ItemDraft, taxonomy: &Taxonomy) -> Result<Self, Vec<ItemError>> {
         let mut errors = Vec::new();
         let code = ItemCode::parse(&d.code)
-            .map_err(|m| errors.push(err("code", format!("item code {m}"))))
+            .map_err(|m| errors.push(err("code", m)))
             .ok();
         let name = clean(&d.name);
         if name.is_empty() {
-            errors.push(err("name", "服务项目 is empty; every item needs a name"));
+            errors.push(err("name", crate::msg!("item-name-empty")));
         }
         let category = if clean(&d.category).is_empty() {
-            errors.push(err(
-                "category",
-                "大类 is empty; name one of the list's categories",
-            ));
+            errors.push(err("category", crate::msg!("item-category-empty")));
             None
         } else {
             match taxonomy.category_by_name(&d.category) {
@@ -785,10 +782,10 @@ impl ServiceItem {
                         .collect();
                     errors.push(err(
                         "category",
-                        format!(
-                            "unknown category '{}'; known categories: {}",
-                            clean(&d.category),
-                            known.join("、")
+                        crate::msg!(
+                            "item-category-unknown",
+                            name = clean(&d.category),
+                            known = known.join("、")
                         ),
                     ));
                     None
@@ -807,10 +804,10 @@ impl ServiceItem {
                     let known: Vec<_> = taxonomy.areas.iter().map(|a| a.name.as_str()).collect();
                     errors.push(err(
                         "area",
-                        format!(
-                            "unknown area '{}'; known areas: {}",
-                            clean(&d.area),
-                            known.join("、")
+                        crate::msg!(
+                            "item-area-unknown",
+                            name = clean(&d.area),
+                            known = known.join("、")
                         ),
                     ));
                     None
@@ -825,9 +822,11 @@ impl ServiceItem {
                     .unwrap_or("?");
                 errors.push(err(
                     "category",
-                    format!(
-                        "category '{}' belongs to area '{}', not '{}'",
-                        c.name, owner, a.name
+                    crate::msg!(
+                        "item-category-wrong-area",
+                        category = c.name,
+                        owner = owner,
+                        area = a.name
                     ),
                 ));
             }
@@ -842,16 +841,18 @@ impl ServiceItem {
         } else {
             seq_digits
                 .parse::<u32>()
-                .map_err(|_| errors.push(err("seq", format!("序号 '{seq_raw}' is not a number"))))
+                .map_err(|_| {
+                    errors.push(err(
+                        "seq",
+                        crate::msg!("item-seq-not-number", seq = seq_raw),
+                    ))
+                })
                 .ok()
         };
         let mut required = |key: &'static str, v: &str, label: &str| {
             let s = clean(v);
             if s.is_empty() {
-                errors.push(err(
-                    key,
-                    format!("{label} is empty; the list states it for every item"),
-                ));
+                errors.push(err(key, crate::msg!("item-required-empty", label = label)));
             }
             s
         };
@@ -863,7 +864,7 @@ impl ServiceItem {
         if expenditure_responsibility.is_none() {
             errors.push(err(
                 "expenditure_responsibility",
-                "支出责任 is empty; write e.g. 地方财政承担支出责任",
+                crate::msg!("item-expenditure-empty"),
             ));
         }
         let mut lead_departments = Vec::new();
@@ -877,7 +878,7 @@ impl ServiceItem {
         if lead_departments.is_empty() {
             errors.push(err(
                 "lead_departments",
-                "牵头负责单位 is empty; name at least one department, several separated by 、",
+                crate::msg!("item-departments-empty"),
             ));
         }
         let origin_level = if clean(&d.origin_level).is_empty() {
@@ -886,10 +887,10 @@ impl ServiceItem {
             OriginLevel::parse(&d.origin_level).or_else(|| {
                 errors.push(err(
                     "origin_level",
-                    format!(
-                        "unknown level '{}'; expected one of {}",
-                        clean(&d.origin_level),
-                        OriginLevel::expected()
+                    crate::msg!(
+                        "value-unknown",
+                        value = clean(&d.origin_level),
+                        expected = OriginLevel::labels()
                     ),
                 ));
                 None
@@ -898,7 +899,7 @@ impl ServiceItem {
         let featured = parse_bool(&d.featured).unwrap_or_else(|| {
             errors.push(err(
                 "featured",
-                format!("'{}' is not yes or no; write 是 or 否", clean(&d.featured)),
+                crate::msg!("item-featured-not-bool", value = clean(&d.featured)),
             ));
             false
         });
@@ -906,7 +907,7 @@ impl ServiceItem {
             None
         } else {
             ItemCode::parse(&d.base_code)
-                .map_err(|m| errors.push(err("base_code", format!("base item code {m}"))))
+                .map_err(|m| errors.push(err("base_code", m)))
                 .ok()
         };
         let base_relation = if clean(&d.base_relation).is_empty() {
@@ -915,20 +916,20 @@ impl ServiceItem {
             BaseRelation::parse(&d.base_relation).or_else(|| {
                 errors.push(err(
                     "base_relation",
-                    format!(
-                        "unknown relation '{}'; expected one of {}",
-                        clean(&d.base_relation),
-                        BaseRelation::expected()
+                    crate::msg!(
+                        "value-unknown",
+                        value = clean(&d.base_relation),
+                        expected = BaseRelation::labels()
                     ),
                 ));
                 None
             })
         };
         if base_relation.is_some() && base_code.is_none() && !clean(&d.base_relation).is_empty() {
-            errors.push(err("base_code", "基准关系 is set but 基准事项编码 is empty; name the national item this one implements or raises"));
+            errors.push(err("base_code", crate::msg!("item-relation-without-base")));
         }
         if origin_level == Some(OriginLevel::National) && base_code.is_some() {
-            errors.push(err("base_code", "a national item has no base; only local items name the national item they implement or raise"));
+            errors.push(err("base_code", crate::msg!("item-national-has-base")));
         }
         let population_scope = if clean(&d.population_scope).is_empty() {
             Some(PopulationKind::Hukou)
@@ -936,9 +937,10 @@ impl ServiceItem {
             PopulationKind::parse(&d.population_scope).or_else(|| {
                 errors.push(err(
                     "population_scope",
-                    format!(
-                        "unknown population scope '{}'; expected 户籍人口, 常住人口 or 服务人口",
-                        clean(&d.population_scope)
+                    crate::msg!(
+                        "value-unknown",
+                        value = clean(&d.population_scope),
+                        expected = "户籍人口、常住人口、服务人口"
                     ),
                 ));
                 None
@@ -950,10 +952,10 @@ impl ServiceItem {
             ItemStatus::parse(&d.status).or_else(|| {
                 errors.push(err(
                     "status",
-                    format!(
-                        "unknown status '{}'; expected one of {}",
-                        clean(&d.status),
-                        ItemStatus::expected()
+                    crate::msg!(
+                        "value-unknown",
+                        value = clean(&d.status),
+                        expected = ItemStatus::labels()
                     ),
                 ));
                 None
@@ -1087,7 +1089,7 @@ impl ServiceItem {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize)]
 pub enum ListError {
     /// Two items with one code.
-    #[error("item code {code} is used by more than one item (rows {first} and {second}); give each item its own code")]
+    #[error("{}", crate::msg!("list-duplicate-code", code = code, first = first + 1, second = second + 1))]
     DuplicateCode {
         /// The code.
         code: String,
@@ -1097,7 +1099,7 @@ pub enum ListError {
         second: usize,
     },
     /// A local item names a base that is not a national item of the same list.
-    #[error("item {code} names national base {base}, which is not a national item of this list; use the code of a national item, or leave 基准事项编码 empty")]
+    #[error("{}", crate::msg!("list-unknown-base", code = code, base = base))]
     UnknownBase {
         /// The item.
         code: String,

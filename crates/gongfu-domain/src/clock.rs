@@ -14,6 +14,27 @@ pub fn in_china(t: OffsetDateTime) -> PrimitiveDateTime {
     PrimitiveDateTime::new(local.date(), local.time())
 }
 
+/// An instant as people read it: Beijing time in Chinese form, `2026年12月3日 14:56`.
+pub fn beijing(t: OffsetDateTime) -> String {
+    let t = in_china(t);
+    format!(
+        "{}年{}月{}日 {:02}:{:02}",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute()
+    )
+}
+
+/// A stored instant (RFC 3339, as the database keeps them) in Beijing time for people; a
+/// text that is not an instant is returned as it is, so a page never loses what it shows.
+pub fn beijing_text(stored: &str) -> String {
+    OffsetDateTime::parse(stored, &time::format_description::well_known::Rfc3339)
+        .map(beijing)
+        .unwrap_or_else(|_| stored.to_string())
+}
+
 /// A source of the current instant.
 pub trait Clock: Send + Sync + std::fmt::Debug {
     /// The instant now.
@@ -51,5 +72,15 @@ mod tests {
         assert_eq!(c.local().hour(), 0);
         let c = FixedClock(time::macros::datetime!(2026-09-30 15:59 UTC));
         assert_eq!(c.today(), time::macros::date!(2026 - 09 - 30));
+    }
+
+    #[test]
+    fn stored_instants_read_in_beijing_time() {
+        assert_eq!(beijing_text("2026-12-03T06:56:09Z"), "2026年12月3日 14:56");
+        assert_eq!(
+            beijing_text("2026-12-31T16:00:00+00:00"),
+            "2027年1月1日 00:00"
+        );
+        assert_eq!(beijing_text("不是时间"), "不是时间");
     }
 }

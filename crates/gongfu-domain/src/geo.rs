@@ -28,7 +28,7 @@ pub struct LatLng {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum CoordError {
     /// Not a finite number, or outside the globe.
-    #[error("latitude {lat} / longitude {lng} is not a position on Earth: latitude must be -90..90 and longitude -180..180")]
+    #[error("{}", crate::msg!("coord-out-of-range", lat = lat, lng = lng))]
     OutOfRange {
         /// As given.
         lat: f64,
@@ -36,7 +36,7 @@ pub enum CoordError {
         lng: f64,
     },
     /// Latitude and longitude look swapped (a common mistake in spreadsheets).
-    #[error("latitude {lat} / longitude {lng} looks swapped: in China latitude is 18-54 and longitude 73-135; put the larger number in the longitude column")]
+    #[error("{}", crate::msg!("coord-swapped", lat = lat, lng = lng))]
     Swapped {
         /// As given.
         lat: f64,
@@ -126,13 +126,16 @@ impl FromStr for CoordSystem {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().replace(['-', '_'], "").as_str() {
+        match s
+            .trim()
+            .to_ascii_lowercase()
+            .replace(['-', '_'], "")
+            .as_str()
+        {
             "wgs84" | "gps" => Ok(CoordSystem::Wgs84),
             "gcj02" | "amap" | "gaode" | "tencent" => Ok(CoordSystem::Gcj02),
             "bd09" | "bd09ll" | "baidu" => Ok(CoordSystem::Bd09),
-            other => Err(format!(
-                "unknown coordinate system '{other}': use wgs84 (GPS), gcj02 (Amap, Tencent) or bd09 (Baidu)"
-            )),
+            other => Err(crate::msg!("coord-system-unknown", value = other)),
         }
     }
 }
@@ -349,7 +352,7 @@ mod tests {
         ));
         let e = LatLng::new_in_china(114.05, 22.52).unwrap_err();
         assert!(matches!(e, CoordError::Swapped { .. }));
-        assert!(e.to_string().contains("swapped"));
+        assert!(e.to_string().contains("填反"));
         assert!(LatLng::new_in_china(22.52, 114.05).is_ok());
         assert_eq!("GCJ-02".parse::<CoordSystem>(), Ok(CoordSystem::Gcj02));
         assert_eq!("baidu".parse::<CoordSystem>(), Ok(CoordSystem::Bd09));

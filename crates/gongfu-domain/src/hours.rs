@@ -59,7 +59,7 @@ pub struct OpeningHours {
 
 /// Opening hours that cannot be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("opening hours '{input}': {message}; write them like 'Mo-Fr 08:30-17:30; Sa 09:00-12:00; PH off' or '周一至周五 8:30-17:30；节假日休息'")]
+#[error("{}", crate::msg!("hours-error", input = input, message = message))]
 pub struct HoursError {
     /// The whole text.
     pub input: String,
@@ -217,19 +217,17 @@ fn spans(s: &str) -> Result<Vec<Span>, String> {
     for part in s.split([',', '、', ' ']).filter(|p| !p.trim().is_empty()) {
         let (a, b) = part
             .split_once(['-', '~', '至', '–', '—'])
-            .ok_or_else(|| format!("'{part}' is not a time range such as 08:30-12:00"))?;
-        let from = minutes(a)
-            .ok_or_else(|| format!("'{a}' is not a time of day (HH:MM, 00:00 to 24:00)"))?;
-        let to = minutes(b)
-            .ok_or_else(|| format!("'{b}' is not a time of day (HH:MM, 00:00 to 24:00)"))?;
+            .ok_or_else(|| crate::msg!("hours-not-range", part = part))?;
+        let from = minutes(a).ok_or_else(|| crate::msg!("hours-not-time", value = a))?;
+        let to = minutes(b).ok_or_else(|| crate::msg!("hours-not-time", value = b))?;
         if to <= from {
-            return Err(format!("'{part}' closes before it opens; a range past midnight is written as two: 22:00-24:00 and 00:00-02:00 on the next day"));
+            return Err(crate::msg!("hours-closes-before-opening", part = part));
         }
         out.push(Span { from, to });
     }
     out.sort();
     if out.windows(2).any(|w| w[1].from < w[0].to) {
-        return Err(format!("the ranges in '{s}' overlap"));
+        return Err(crate::msg!("hours-overlap", value = s));
     }
     Ok(out)
 }
@@ -268,7 +266,7 @@ impl OpeningHours {
         let text = fold_width(raw);
         let text = text.trim();
         if text.is_empty() {
-            return Err(err("empty".into()));
+            return Err(err(crate::msg!("hours-empty")));
         }
         let mut week: [Vec<Span>; 7] = Default::default();
         let mut holiday = None;
@@ -298,11 +296,7 @@ impl OpeningHours {
                     let word = ["休息", "闭馆", "不开放", "关闭", "休馆", "off", "closed"]
                         .into_iter()
                         .find(|w| rule.ends_with(w))
-                        .ok_or_else(|| {
-                            err(format!(
-                                "'{rule}' has no hours: give times like 08:30-17:30, or 'off'"
-                            ))
-                        })?;
+                        .ok_or_else(|| err(crate::msg!("hours-no-times", rule = rule)))?;
                     (rule[..rule.len() - word.len()].trim(), word)
                 }
             };
@@ -311,9 +305,8 @@ impl OpeningHours {
             } else {
                 sel_text
             };
-            let sel = selector(sel_text).ok_or_else(|| {
-                err(format!("'{sel_text}' is not a day: use Mo..Su, 周一..周日, ranges like Mo-Fr or 周一至周五, 工作日, 周末, 每天, or PH / 节假日"))
-            })?;
+            let sel = selector(sel_text)
+                .ok_or_else(|| err(crate::msg!("hours-not-day", value = sel_text)))?;
             let s = spans(times).map_err(err)?;
             match sel {
                 Sel::Holiday => holiday = Some(s),
@@ -459,13 +452,13 @@ mod tests {
     #[test]
     fn malformed_hours_name_the_part() {
         for (raw, part) in [
-            ("", "empty"),
-            ("Xx 09:00-17:00", "'Xx'"),
-            ("Mo-Fr 9:00", "'9:00'"),
-            ("Mo-Fr 25:00-26:00", "'25:00'"),
-            ("Mo-Fr 18:00-09:00", "closes before it opens"),
-            ("Mo-Fr 09:00-12:00,11:00-13:00", "overlap"),
-            ("周一至周五", "no hours"),
+            ("", "为空"),
+            ("Xx 09:00-17:00", "“Xx”不是星期"),
+            ("Mo-Fr 9:00", "“9:00”不是时间段"),
+            ("Mo-Fr 25:00-26:00", "“25:00”不是钟点"),
+            ("Mo-Fr 18:00-09:00", "结束时间早于开始时间"),
+            ("Mo-Fr 09:00-12:00,11:00-13:00", "重叠"),
+            ("周一至周五", "没有写时间"),
         ] {
             let e = OpeningHours::parse(raw).unwrap_err();
             assert!(e.to_string().contains(part), "{raw}: {e}");

@@ -11,11 +11,13 @@
 //! it cheap to fuzz.
 
 pub mod account;
+pub mod audit;
 pub mod catalog;
 pub mod clock;
 pub mod facility;
 pub mod geo;
 pub mod hours;
+pub mod message;
 pub mod place;
 pub mod region;
 pub mod standard;

@@ -97,7 +97,7 @@ impl fmt::Display for Bounds {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "latitude {:.4}..{:.4}, longitude {:.4}..{:.4}",
+            "纬度 {:.4}～{:.4}，经度 {:.4}～{:.4}",
             self.south, self.north, self.west, self.east
         )
     }
@@ -107,7 +107,7 @@ impl fmt::Display for Bounds {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum PolygonError {
     /// A ring has fewer than three distinct vertices.
-    #[error("ring {ring} has {count} distinct vertices; a polygon ring needs at least 3 (and 4 positions with the closing one)")]
+    #[error("{}", crate::msg!("polygon-too-few-vertices", ring = ring_label(*ring), count = count))]
     TooFewVertices {
         /// 0 = outer ring, 1.. = holes.
         ring: usize,
@@ -115,13 +115,13 @@ pub enum PolygonError {
         count: usize,
     },
     /// First and last position differ.
-    #[error("ring {ring} is not closed: its last position must repeat the first (GeoJSON, RFC 7946 §3.1.6)")]
+    #[error("{}", crate::msg!("polygon-not-closed", ring = ring_label(*ring)))]
     NotClosed {
         /// Ring index.
         ring: usize,
     },
     /// A coordinate is not on the globe.
-    #[error("ring {ring}, position {index}: {source}")]
+    #[error("{}", crate::msg!("polygon-coordinate", ring = ring_label(*ring), index = index + 1, reason = source))]
     Coordinate {
         /// Ring index.
         ring: usize,
@@ -131,7 +131,7 @@ pub enum PolygonError {
         source: crate::geo::CoordError,
     },
     /// Two edges cross.
-    #[error("the polygon intersects itself near latitude {lat:.6}, longitude {lng:.6} (ring {ring_a} edge {edge_a} crosses ring {ring_b} edge {edge_b}); fix the boundary in a GIS (QGIS: Vector > Geometry Tools > Check Validity) and import again")]
+    #[error("{}", crate::msg!("polygon-self-intersection", lat = format!("{lat:.6}"), lng = format!("{lng:.6}"), ring_a = ring_label(*ring_a), edge_a = edge_a + 1, ring_b = ring_label(*ring_b), edge_b = edge_b + 1))]
     SelfIntersection {
         /// Ring of the first edge.
         ring_a: usize,
@@ -147,16 +147,16 @@ pub enum PolygonError {
         lng: f64,
     },
     /// A hole is not inside the outer ring.
-    #[error("hole {ring} lies outside the outer ring")]
+    #[error("{}", crate::msg!("polygon-hole-outside", ring = ring_label(*ring)))]
     HoleOutside {
         /// Ring index.
         ring: usize,
     },
     /// The polygon encloses no area.
-    #[error("the polygon encloses no area")]
+    #[error("{}", crate::msg!("polygon-empty"))]
     Empty,
     /// A ring has more positions than [`MAX_RING_VERTICES`].
-    #[error("{}有 {count} 个顶点（含闭合的末位置），超过每个环 {MAX_RING_VERTICES} 个的上限；请先在 GIS 中简化边界（QGIS：矢量 > 几何工具 > 简化，容差 0.00001 度，约 1 米），再重新导入", ring_label(*ring))]
+    #[error("{}", crate::msg!("polygon-ring-too-large", ring = ring_label(*ring), count = count, max = MAX_RING_VERTICES))]
     RingTooLarge {
         /// Ring index.
         ring: usize,
@@ -165,7 +165,7 @@ pub enum PolygonError {
     },
     /// All rings (of a polygon, or of every part of a boundary) have more positions together
     /// than [`MAX_BOUNDARY_VERTICES`].
-    #[error("边界的所有环（多部分边界的所有部分）合计 {count} 个顶点（含各环闭合的末位置），超过每条边界 {MAX_BOUNDARY_VERTICES} 个的上限；请先在 GIS 中简化边界（QGIS：矢量 > 几何工具 > 简化，容差 0.00001 度，约 1 米），或删去不需要的小岛和洞，再重新导入")]
+    #[error("{}", crate::msg!("polygon-too-many-vertices", count = count, max = MAX_BOUNDARY_VERTICES))]
     TooManyVertices {
         /// Positions in all rings as given, closing ones included.
         count: usize,
@@ -175,8 +175,8 @@ pub enum PolygonError {
 /// How a message names a ring: the outer ring, or which hole.
 fn ring_label(ring: usize) -> String {
     match ring {
-        0 => "外环（环 0）".into(),
-        k => format!("第 {k} 个洞（环 {k}）"),
+        0 => crate::msg!("polygon-outer-ring"),
+        k => crate::msg!("polygon-hole", k = k),
     }
 }
 
@@ -791,9 +791,7 @@ impl PointStatus {
                 Ok(PointStatus::Suspended)
             }
             "closed" | "停用" | "关闭" | "撤销" | "已关闭" => Ok(PointStatus::Closed),
-            other => Err(format!(
-                "unknown status '{other}'; use 正常 (open), 暂停 (suspended) or 停用 (closed)"
-            )),
+            other => Err(crate::msg!("point-status-unknown", value = other)),
         }
     }
 }
@@ -961,9 +959,13 @@ fn position(
         bad(
             "纬度",
             if lat_raw.is_empty() {
-                "is empty; give the latitude in decimal degrees, e.g. 22.5431".into()
+                crate::msg!("point-lat-empty")
             } else {
-                format!("'{lat_raw}' is not a number; give decimal degrees, e.g. 22.5431")
+                crate::msg!(
+                    "point-degrees-not-number",
+                    value = lat_raw,
+                    example = "22.5431"
+                )
             },
         );
     }
@@ -971,9 +973,13 @@ fn position(
         bad(
             "经度",
             if lng_raw.is_empty() {
-                "is empty; give the longitude in decimal degrees, e.g. 114.0579".into()
+                crate::msg!("point-lng-empty")
             } else {
-                format!("'{lng_raw}' is not a number; give decimal degrees, e.g. 114.0579")
+                crate::msg!(
+                    "point-degrees-not-number",
+                    value = lng_raw,
+                    example = "114.0579"
+                )
             },
         );
     }
@@ -998,9 +1004,16 @@ fn position(
     let p = system.to_wgs84(given);
     if let Some(b) = ctx.bounds {
         if !b.contains(p) {
-            bad("纬度", format!(
-                "position {lat}, {lng} ({system}) lies outside the district ({b}); check the numbers, that latitude and longitude are in the right columns, and the 坐标系 column"
-            ));
+            bad(
+                "纬度",
+                crate::msg!(
+                    "point-outside-district",
+                    lat = lat,
+                    lng = lng,
+                    system = system,
+                    bounds = b
+                ),
+            );
             return None;
         }
     }
@@ -1021,7 +1034,11 @@ fn community(
             Ok(c) if c.level() != RegionLevel::Community => {
                 errors.push(FieldError {
                     column: "所属社区",
-                    message: format!("{c} is a {} code, not a community's; give the 12-digit code of the 社区 or leave it empty", c.level().label()),
+                    message: crate::msg!(
+                        "point-community-level",
+                        code = c,
+                        level = c.level().label()
+                    ),
                 });
                 None
             }
@@ -1029,7 +1046,7 @@ fn community(
                 Some(known) if !known.contains(&c) => {
                     errors.push(FieldError {
                         column: "所属社区",
-                        message: format!("community {c} is not a current community of the district; import it first (regions) or correct the code"),
+                        message: crate::msg!("point-community-unknown", code = c),
                     });
                     None
                 }
@@ -1049,9 +1066,11 @@ fn community(
         (Some(g), Some(d)) if g != d.region => {
             errors.push(FieldError {
                 column: "所属社区",
-                message: format!(
-                    "says {g} but the position lies in {} {}; correct the coordinates, or leave 所属社区 empty to take it from the boundaries",
-                    d.region, d.name
+                message: crate::msg!(
+                    "point-community-mismatch",
+                    given = g,
+                    code = d.region,
+                    name = d.name
                 ),
             });
             None
@@ -1064,14 +1083,10 @@ fn community(
 fn code(raw: &str, what: &str) -> Result<String, String> {
     let s = clean(raw);
     if s.is_empty() {
-        return Err(format!(
-            "is empty; every {what} needs a code unique in the district, e.g. SP00001"
-        ));
+        return Err(crate::msg!("place-code-empty", what = what));
     }
     if s.chars().count() > 64 || s.chars().any(char::is_control) {
-        return Err(format!(
-            "'{s}' is not a usable code: at most 64 characters, no control characters"
-        ));
+        return Err(crate::msg!("place-code-bad", code = s));
     }
     Ok(s)
 }
@@ -1081,12 +1096,12 @@ fn name(raw: &str, errors: &mut Vec<FieldError>) -> String {
     if s.is_empty() {
         errors.push(FieldError {
             column: "名称",
-            message: "is empty; every place needs a name".into(),
+            message: crate::msg!("place-name-empty"),
         });
     } else if s.chars().count() > 200 {
         errors.push(FieldError {
             column: "名称",
-            message: "is longer than 200 characters".into(),
+            message: crate::msg!("text-too-long", max = 200),
         });
     }
     s
@@ -1110,9 +1125,7 @@ fn optional_number(
         _ => {
             errors.push(FieldError {
                 column,
-                message: format!(
-                    "'{raw}' is not a number from 0 to {max}; leave it empty when unknown"
-                ),
+                message: crate::msg!("place-number-range", value = raw, max = max),
             });
             None
         }
@@ -1135,7 +1148,7 @@ impl PointDraft {
     pub fn parse(&self, ctx: &PlaceContext<'_>) -> Result<ServicePoint, Vec<FieldError>> {
         let c = &self.cells;
         let mut errors = vec![];
-        let code = code(cell(c, "编码"), "service point").unwrap_or_else(|m| {
+        let code = code(cell(c, "编码"), "服务点").unwrap_or_else(|m| {
             errors.push(FieldError {
                 column: "编码",
                 message: m,
@@ -1150,11 +1163,12 @@ impl PointDraft {
                 errors.push(FieldError {
                     column: "设施类型",
                     message: if raw_type.is_empty() {
-                        format!("is empty; give one of {}", ctx.types.expected())
+                        crate::msg!("point-type-empty", expected = ctx.types.expected())
                     } else {
-                        format!(
-                            "unknown facility type '{raw_type}'; use one of {} (or add the type to the facility classification)",
-                            ctx.types.expected()
+                        crate::msg!(
+                            "point-type-unknown",
+                            value = raw_type,
+                            expected = ctx.types.expected()
                         )
                     },
                 });
@@ -1179,7 +1193,7 @@ impl PointDraft {
         if capacity.is_some_and(|v| v.fract() != 0.0) {
             errors.push(FieldError {
                 column: "容量",
-                message: format!("'{}' is not a whole number", cell(c, "容量")),
+                message: crate::msg!("place-not-whole", value = cell(c, "容量")),
             });
         }
         let floor_area_m2 = optional_number(c, "建筑面积", 10_000_000.0, &mut errors);
@@ -1193,14 +1207,14 @@ impl PointDraft {
                 Ok(code) => match ctx.items {
                     Some(known) if !known.contains(&code) => errors.push(FieldError {
                         column: "服务事项",
-                        message: format!("item {code} is not in the newest version of the list; check the code (GET /api/v1/items lists them)"),
+                        message: crate::msg!("point-item-unknown", code = code),
                     }),
                     _ if items.contains(&code) => {}
                     _ => items.push(code),
                 },
                 Err(m) => errors.push(FieldError {
                     column: "服务事项",
-                    message: format!("item code {m}"),
+                    message: m,
                 }),
             }
         }
@@ -1229,7 +1243,7 @@ impl PointDraft {
         if phone.chars().count() > 64 {
             errors.push(FieldError {
                 column: "电话",
-                message: "is longer than 64 characters".into(),
+                message: crate::msg!("text-too-long", max = 64),
             });
         }
         let address = clean(cell(c, "地址"));
@@ -1271,7 +1285,7 @@ impl SiteDraft {
     pub fn parse(&self, ctx: &PlaceContext<'_>) -> Result<ResidentialSite, Vec<FieldError>> {
         let c = &self.cells;
         let mut errors = vec![];
-        let code = code(cell(c, "编码"), "residential site").unwrap_or_else(|m| {
+        let code = code(cell(c, "编码"), "居住小区").unwrap_or_else(|m| {
             errors.push(FieldError {
                 column: "编码",
                 message: m,
@@ -1286,9 +1300,7 @@ impl SiteDraft {
             _ => {
                 errors.push(FieldError {
                     column: "人口",
-                    message: format!(
-                        "'{raw_pop}' is not a whole number of residents from 0 to 1000000"
-                    ),
+                    message: crate::msg!("site-population-bad", value = raw_pop),
                 });
                 None
             }
@@ -1420,7 +1432,7 @@ mod tests {
             .map(|[a, b]| [b, a])
             .collect();
         let e = Polygon::from_rings(&[swapped]).expect_err("swapped");
-        assert!(e.to_string().contains("swapped"), "{e}");
+        assert!(e.to_string().contains("填反"), "{e}");
     }
 
     #[test]
@@ -1525,7 +1537,7 @@ mod tests {
             ["编码", "设施类型", "纬度", "开放时间", "状态"],
             "{errs:?}"
         );
-        assert!(errs[2].message.contains("swapped"));
+        assert!(errs[2].message.contains("填反"));
     }
 
     #[test]
@@ -1540,7 +1552,7 @@ mod tests {
             ("经度", "113.3"),
         ]);
         let e = far.parse(&ctx(&types, &b)).expect_err("outside");
-        assert!(e[0].message.contains("outside the district"), "{e:?}");
+        assert!(e[0].message.contains("在本区范围"), "{e:?}");
         let wrong = PointDraft::from_pairs([
             ("编码", "SP3"),
             ("名称", "错社区"),

@@ -53,14 +53,24 @@ impl RegionLevel {
 #[serde(transparent)]
 pub struct RegionCode(String);
 
+/// The Chinese name of a group of a region code's digits, for messages.
+fn region_part(part: &str) -> &'static str {
+    match part {
+        "city" => "市级",
+        "district" => "县区级",
+        "sub-district" => "乡镇街道级",
+        _ => "村社区级",
+    }
+}
+
 /// Why a region code was rejected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RegionCodeError {
     /// Not 6 or 12 ASCII digits.
-    #[error("region code '{0}' must be 12 digits (or a 6-digit administrative code, which is padded with zeros)")]
+    #[error("{}", crate::msg!("region-code-format", code = .0))]
     Format(String),
     /// A lower group is set while a higher one is zero, e.g. 440000001000.
-    #[error("region code '{0}' has a non-zero {1} part under a zero higher level; each level's digits need every level above it")]
+    #[error("{}", crate::msg!("region-code-gap", code = .0, part = region_part(.1)))]
     Gap(String, &'static str),
 }
 

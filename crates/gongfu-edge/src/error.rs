@@ -73,7 +73,12 @@ catalogue! {
 pub struct ApiError {
     /// The code.
     pub code: ErrorCode,
-    /// What failed, on which input, what to do.
+    /// What failed, on which input, what to do, in Chinese for the person in front of the
+    /// page or the client; `None` falls back to the code's title. Error pages show this,
+    /// never `detail`.
+    pub message: Option<String>,
+    /// What failed, on which input, what to do, for the developer of a client (may be
+    /// English; the same as `message` where the error speaks Chinese).
     pub detail: String,
     /// The field at fault.
     pub field: Option<String>,
@@ -90,12 +95,34 @@ impl ApiError {
     pub fn new(code: ErrorCode, detail: impl Into<String>) -> Self {
         Self {
             code,
+            message: None,
             detail: detail.into(),
             field: None,
             errors: vec![],
             english: false,
             retry_after: None,
         }
+    }
+
+    /// An error whose text is already the Chinese message (a domain error rendered by the
+    /// message catalogue): message and detail alike.
+    pub fn said(code: ErrorCode, text: impl Into<String>) -> Self {
+        let text = text.into();
+        Self {
+            message: Some(text.clone()),
+            ..Self::new(code, text)
+        }
+    }
+
+    /// Adds the Chinese message to an error whose detail is for developers.
+    pub fn message(mut self, text: impl Into<String>) -> Self {
+        self.message = Some(text.into());
+        self
+    }
+
+    /// What a person reads: the Chinese message, or the code's title.
+    pub fn text(&self) -> &str {
+        self.message.as_deref().unwrap_or(self.code.zh())
     }
 
     /// Names the field at fault.
@@ -108,7 +135,7 @@ impl ApiError {
     pub fn body(&self) -> serde_json::Value {
         serde_json::json!({
             "code": self.code.code(),
-            "message": if self.english { self.code.en() } else { self.code.zh() },
+            "message": if self.english { self.code.en() } else { self.text() },
             "field": self.field,
             "detail": self.detail,
             "errors": self.errors,
@@ -125,6 +152,7 @@ impl IntoResponse for ApiError {
             tracing::error!(detail = %self.detail, "internal error");
             self.detail =
                 "the server failed; its log has the cause under this answer's request_id".into();
+            self.message = None;
             self.errors.clear();
         }
         let mut r = (self.code.status(), axum::Json(self.body())).into_response();
@@ -139,16 +167,16 @@ impl IntoResponse for ApiError {
 impl From<gongfu_domain::Denied> for ApiError {
     fn from(e: gongfu_domain::Denied) -> Self {
         // The refusal names who, what and whose: the caller can act on it.
-        ApiError::new(ErrorCode::Forbidden, e.to_string())
+        ApiError::said(ErrorCode::Forbidden, e.to_string())
     }
 }
 
 impl From<CatalogError> for ApiError {
     fn from(e: CatalogError) -> Self {
         match e {
-            CatalogError::NotFound { .. } => ApiError::new(ErrorCode::NotFound, e.to_string()),
+            CatalogError::NotFound { .. } => ApiError::said(ErrorCode::NotFound, e.to_string()),
             CatalogError::Forbidden(d) => d.into(),
-            CatalogError::Conflict(m) => ApiError::new(ErrorCode::Conflict, m),
+            CatalogError::Conflict(m) => ApiError::said(ErrorCode::Conflict, m),
             CatalogError::Invalid(list) => {
                 let field = list
                     .first()
@@ -156,6 +184,7 @@ impl From<CatalogError> for ApiError {
                     .map(str::to_string);
                 ApiError {
                     code: ErrorCode::Unprocessable,
+                    message: Some(list.join("；")),
                     detail: list.join("; "),
                     field,
                     errors: list.into_iter().map(serde_json::Value::String).collect(),
@@ -165,6 +194,7 @@ impl From<CatalogError> for ApiError {
             }
             CatalogError::Import(f) => ApiError {
                 code: ErrorCode::ImportFailed,
+                message: Some(f.to_string()),
                 detail: f.to_string(),
                 field: None,
                 errors: f
@@ -184,11 +214,12 @@ impl From<gongfu_standards::RegistryError> for ApiError {
     fn from(e: gongfu_standards::RegistryError) -> Self {
         use gongfu_standards::RegistryError as R;
         match e {
-            R::NotFound { .. } => ApiError::new(ErrorCode::NotFound, e.to_string()),
+            R::NotFound { .. } => ApiError::said(ErrorCode::NotFound, e.to_string()),
             R::Forbidden(d) => d.into(),
-            R::Invalid(m) => ApiError::new(ErrorCode::Unprocessable, m),
+            R::Invalid(m) => ApiError::said(ErrorCode::Unprocessable, m),
             R::Fields { ref errors } => ApiError {
                 code: ErrorCode::Unprocessable,
+                message: Some(e.to_string()),
                 detail: e.to_string(),
                 field: errors.first().map(|f| f.field.to_string()),
                 errors: errors
@@ -200,7 +231,7 @@ impl From<gongfu_standards::RegistryError> for ApiError {
             },
             R::Import(f) => CatalogError::Import(f).into(),
             R::Number(n) => n.into(),
-            R::Text { .. } => ApiError::new(ErrorCode::InvalidDocument, e.to_string()).field("file"),
+            R::Text { .. } => ApiError::said(ErrorCode::InvalidDocument, e.to_string()).field("file"),
             R::Catalog(c) => c.into(),
             R::Export(x) => ApiError::new(ErrorCode::Internal, x.to_string()),
             R::Stopped(m) => ApiError::new(ErrorCode::Internal, m),
@@ -213,6 +244,7 @@ impl From<gongfu_standards::NumberError> for ApiError {
     fn from(e: gongfu_standards::NumberError) -> Self {
         ApiError {
             code: ErrorCode::InvalidStandardNumber,
+            message: Some(e.to_string()),
             detail: e.to_string(),
             field: Some("number".into()),
             errors: vec![serde_json::json!({"part": e.part(), "message": e.to_string()})],
@@ -232,14 +264,14 @@ impl From<gongfu_accounts::AccountError> for ApiError {
     fn from(e: gongfu_accounts::AccountError) -> Self {
         use gongfu_accounts::AccountError as A;
         match e {
-            A::BadCredentials => ApiError::new(ErrorCode::BadCredentials, e.to_string()),
+            A::BadCredentials => ApiError::said(ErrorCode::BadCredentials, e.to_string()),
             A::Throttled { retry_after } | A::Locked { retry_after } => ApiError {
                 retry_after: Some(retry_after),
-                ..ApiError::new(ErrorCode::TooManyRequests, e.to_string())
+                ..ApiError::said(ErrorCode::TooManyRequests, e.to_string())
             },
-            A::NoSuchUser(_) => ApiError::new(ErrorCode::NotFound, e.to_string()),
+            A::NoSuchUser(_) => ApiError::said(ErrorCode::NotFound, e.to_string()),
             A::Forbidden(d) => d.into(),
-            A::Invalid(m) => ApiError::new(ErrorCode::InvalidInput, m),
+            A::Invalid(m) => ApiError::said(ErrorCode::InvalidInput, m),
             A::Hash(_) | A::Db(_) => ApiError::new(ErrorCode::Internal, e.to_string()),
         }
     }
@@ -249,10 +281,11 @@ impl From<gongfu_eligibility::EligibilityError> for ApiError {
     fn from(e: gongfu_eligibility::EligibilityError) -> Self {
         match e {
             gongfu_eligibility::EligibilityError::NotFound { .. } => {
-                ApiError::new(ErrorCode::NotFound, e.to_string())
+                ApiError::said(ErrorCode::NotFound, e.to_string())
             }
             gongfu_eligibility::EligibilityError::Invalid(list) => ApiError {
                 code: ErrorCode::InvalidInput,
+                message: Some(list.join("；")),
                 detail: list.join("; "),
                 field: None,
                 errors: list.into_iter().map(serde_json::Value::String).collect(),
@@ -273,9 +306,10 @@ impl From<gongfu_affordability::AffordabilityError> for ApiError {
     fn from(e: gongfu_affordability::AffordabilityError) -> Self {
         use gongfu_affordability::AffordabilityError as A;
         match e {
-            A::NotFound { .. } => ApiError::new(ErrorCode::NotFound, e.to_string()),
+            A::NotFound { .. } => ApiError::said(ErrorCode::NotFound, e.to_string()),
             A::Invalid(list) => ApiError {
                 code: ErrorCode::InvalidInput,
+                message: Some(list.join("；")),
                 detail: list.join("; "),
                 field: None,
                 errors: list.into_iter().map(serde_json::Value::String).collect(),
@@ -295,10 +329,10 @@ impl From<gongfu_places::PlacesError> for ApiError {
     fn from(e: gongfu_places::PlacesError) -> Self {
         match e {
             gongfu_places::PlacesError::NotFound { .. } => {
-                ApiError::new(ErrorCode::NotFound, e.to_string())
+                ApiError::said(ErrorCode::NotFound, e.to_string())
             }
             gongfu_places::PlacesError::Invalid { field, message } => {
-                ApiError::new(ErrorCode::InvalidInput, message).field(field)
+                ApiError::said(ErrorCode::InvalidInput, message).field(field)
             }
             gongfu_places::PlacesError::Forbidden(d) => d.into(),
             gongfu_places::PlacesError::Import(f) => gongfu_catalog::CatalogError::Import(f).into(),
@@ -387,10 +421,19 @@ pub fn parse_query<T: serde::de::DeserializeOwned>(uri: &axum::http::Uri) -> Res
                         .and_then(|s| s.split_whitespace().last())
                 })
                 .map(str::to_string);
+            let message = gongfu_domain::msg!(
+                "query-invalid",
+                field = field
+                    .as_deref()
+                    .map(|f| format!("“{f}”"))
+                    .unwrap_or_default(),
+                reason = text
+            );
             let mut err = ApiError::new(
                 ErrorCode::InvalidInput,
                 format!("{text}; see /api/openapi.json for this endpoint's parameters"),
-            );
+            )
+            .message(message);
             err.field = field;
             Err(err)
         }

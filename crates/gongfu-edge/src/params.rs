@@ -14,8 +14,9 @@ use serde::{Deserialize, Deserializer};
 use time::PrimitiveDateTime;
 use utoipa::IntoParams;
 
-fn invalid(field: &str, detail: impl Into<String>) -> ApiError {
-    ApiError::new(ErrorCode::InvalidInput, detail).field(field)
+/// A refused parameter: the Chinese message names the value and what to write instead.
+fn invalid(field: &str, message: impl Into<String>) -> ApiError {
+    ApiError::said(ErrorCode::InvalidInput, message).field(field)
 }
 
 fn present(raw: Option<&str>) -> Option<&str> {
@@ -32,10 +33,9 @@ where
     let raw: Option<String> = Option::deserialize(d)?;
     match present(raw.as_deref()) {
         None => Ok(None),
-        Some(s) => s
-            .parse()
-            .map(Some)
-            .map_err(|e| serde::de::Error::custom(format!("'{s}' is not a number: {e}"))),
+        Some(s) => s.parse().map(Some).map_err(|_| {
+            serde::de::Error::custom(gongfu_domain::msg!("param-not-number", value = s))
+        }),
     }
 }
 
@@ -47,8 +47,9 @@ pub fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
         None => Ok(None),
         Some("1" | "true" | "on" | "yes") => Ok(Some(true)),
         Some("0" | "false" | "off" | "no") => Ok(Some(false)),
-        Some(s) => Err(serde::de::Error::custom(format!(
-            "'{s}' is not a yes/no value; use true or false"
+        Some(s) => Err(serde::de::Error::custom(gongfu_domain::msg!(
+            "param-not-flag",
+            value = s
         ))),
     }
 }
@@ -70,12 +71,12 @@ pub fn page(page: Option<usize>, per_page: Option<usize>) -> Result<(usize, usiz
     let page = page.unwrap_or(1);
     let per_page = per_page.unwrap_or(50);
     if page == 0 {
-        return Err(invalid("page", "page starts at 1"));
+        return Err(invalid("page", gongfu_domain::msg!("param-page")));
     }
     if !(1..=MAX_PER_PAGE).contains(&per_page) {
         return Err(invalid(
             "per_page",
-            format!("per_page={per_page} is out of range; use 1 to {MAX_PER_PAGE}"),
+            gongfu_domain::msg!("param-per-page", value = per_page, max = MAX_PER_PAGE),
         ));
     }
     Ok((page, per_page))
@@ -84,7 +85,7 @@ pub fn page(page: Option<usize>, per_page: Option<usize>) -> Result<(usize, usiz
 /// An optional item code.
 pub fn item(raw: Option<&str>) -> Result<Option<ItemCode>, ApiError> {
     present(raw)
-        .map(|s| ItemCode::parse(s).map_err(|m| invalid("item", format!("item code {m}"))))
+        .map(|s| ItemCode::parse(s).map_err(|m| invalid("item", m)))
         .transpose()
 }
 
@@ -117,12 +118,8 @@ pub fn area(raw: Option<&str>) -> Option<String> {
 /// A local time, `YYYY-MM-DDTHH:MM` (China Standard Time).
 pub fn local_time(raw: &str) -> Result<PrimitiveDateTime, ApiError> {
     let fmt = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
-    PrimitiveDateTime::parse(raw.trim(), &fmt).map_err(|e| {
-        invalid(
-            "at",
-            format!("at='{raw}' is not a local time: {e}; write it as 2026-10-01T10:30"),
-        )
-    })
+    PrimitiveDateTime::parse(raw.trim(), &fmt)
+        .map_err(|_| invalid("at", gongfu_domain::msg!("param-local-time", value = raw)))
 }
 
 /// A service-circle target: `type:community_health`, `area:老有所养`, or a bare type or
@@ -146,7 +143,7 @@ pub fn target(places: &Places, raw: &str) -> Result<Target, ApiError> {
     }
     Err(invalid(
         "target",
-        format!("target '{raw}' is neither a facility type nor an area; use type:CODE (GET /api/v1/facility-types) or area:NAME"),
+        gongfu_domain::msg!("param-target", value = raw),
     ))
 }
 
@@ -154,12 +151,8 @@ pub fn target(places: &Places, raw: &str) -> Result<Target, ApiError> {
 pub fn search_kind(raw: Option<&str>) -> Result<Option<DocKind>, ApiError> {
     present(raw)
         .map(|k| {
-            k.parse::<DocKind>().map_err(|_| {
-                invalid(
-                    "type",
-                    format!("unknown type `{k}`: use type=item, type=standard or type=guide, or leave it out for all"),
-                )
-            })
+            k.parse::<DocKind>()
+                .map_err(|_| invalid("type", gongfu_domain::msg!("param-search-kind", value = k)))
         })
         .transpose()
 }

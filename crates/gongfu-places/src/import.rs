@@ -58,9 +58,10 @@ fn table_rows(
                 errors.push(t.error_at(
                     Some(t.header_row),
                     Some(i),
-                    format!(
-                        "unknown column '{h}'; this file takes the columns {}",
-                        columns.iter().map(|c| c.0).collect::<Vec<_>>().join(", ")
+                    gongfu_domain::msg!(
+                        "places-column-unknown",
+                        header = h,
+                        known = columns.iter().map(|c| c.0).collect::<Vec<_>>().join("、")
                     ),
                 ));
             }
@@ -134,9 +135,11 @@ fn parse_rows<T>(
                         file,
                         Some(row),
                         column_label("编码"),
-                        format!(
-                            "{what} code '{}' is used again (first on row {first}); codes must be unique",
-                            code(&v)
+                        gongfu_domain::msg!(
+                            "places-code-twice",
+                            what = what,
+                            code = code(&v),
+                            first = first
                         ),
                     ));
                 }
@@ -169,7 +172,7 @@ fn features(file: &str, bytes: &[u8]) -> Result<Vec<Value>, ImportFailure> {
                 file,
                 Some(e.line()),
                 None,
-                format!("not valid JSON: {e}; a GeoJSON file is a FeatureCollection"),
+                gongfu_domain::msg!("geojson-bad-json", reason = e),
             )],
         )
     })?;
@@ -182,10 +185,7 @@ fn features(file: &str, bytes: &[u8]) -> Result<Vec<Value>, ImportFailure> {
                 file,
                 None,
                 None,
-                format!(
-                    "GeoJSON type is {}; give a FeatureCollection of Features",
-                    other.map(|o| format!("'{o}'")).unwrap_or("missing".into())
-                ),
+                gongfu_domain::msg!("geojson-bad-type", value = other.unwrap_or("")),
             )],
         )),
     }
@@ -222,9 +222,11 @@ fn geojson_rows(
                         file,
                         Some(n),
                         Some(k.clone()),
-                        format!(
-                            "feature {n}: unknown property '{k}'; points take {}",
-                            columns.iter().map(|c| c.0).collect::<Vec<_>>().join(", ")
+                        gongfu_domain::msg!(
+                            "geojson-property-unknown",
+                            n = n,
+                            property = k,
+                            known = columns.iter().map(|c| c.0).collect::<Vec<_>>().join("、")
                         ),
                     )),
                 }
@@ -240,7 +242,7 @@ fn geojson_rows(
                 file,
                 Some(n),
                 Some("geometry".into()),
-                format!("feature {n}: geometry must be a Point with [longitude, latitude]"),
+                gongfu_domain::msg!("geojson-not-point", n = n),
             )),
         }
         rows.push((n, pairs));
@@ -289,7 +291,7 @@ fn read_rows<T>(
                 file,
                 None,
                 None,
-                format!("the file has no {what}s; add one row per {what} under the header"),
+                gongfu_domain::msg!("places-file-empty", what = what),
             )],
         ));
     }
@@ -308,7 +310,7 @@ pub fn read_points(
         POINT_COLUMNS,
         |pairs| PointDraft::from_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str()))).parse(ctx),
         |p: &ServicePoint| p.code.clone(),
-        "point",
+        "服务点",
     )
 }
 
@@ -324,7 +326,7 @@ pub fn read_sites(
         SITE_COLUMNS,
         |pairs| SiteDraft::from_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str()))).parse(ctx),
         |s: &ResidentialSite| s.code.clone(),
-        "site",
+        "居住小区",
     )
 }
 
@@ -369,26 +371,32 @@ pub fn read_boundaries(
                 file,
                 Some(n),
                 Some(column.into()),
-                format!("feature {n}: {m}"),
+                gongfu_domain::msg!("geojson-feature", n = n, message = m),
             ))
         };
         let code = match RegionCode::parse(&raw) {
             Ok(c) if !regions.contains_key(&c) => {
-                bad("code", format!("region {c} is not a current region of the district; import the regions first or correct the code"));
+                bad(
+                    "code",
+                    gongfu_domain::msg!("boundary-region-unknown", code = c),
+                );
                 None
             }
             Ok(c) if c.level() == RegionLevel::Province || c.level() == RegionLevel::City => {
-                bad("code", format!("{c} is a {} code; boundaries are for the district, its sub-districts and communities", c.level().label()));
+                bad(
+                    "code",
+                    gongfu_domain::msg!(
+                        "boundary-region-level",
+                        code = c,
+                        level = c.level().label()
+                    ),
+                );
                 None
             }
             Ok(c) => Some(c),
             Err(e) if raw.is_empty() => {
                 let _ = e;
-                bad(
-                    "code",
-                    "has no properties.code; give the 12-digit statistical code of the region"
-                        .into(),
-                );
+                bad("code", gongfu_domain::msg!("boundary-no-code"));
                 None
             }
             Err(e) => {
@@ -405,11 +413,7 @@ pub fn read_boundaries(
             _ => None,
         };
         let Some(parts) = parts else {
-            bad(
-                "geometry",
-                "geometry must be a Polygon or MultiPolygon of [longitude, latitude] positions"
-                    .into(),
-            );
+            bad("geometry", gongfu_domain::msg!("boundary-not-polygon"));
             continue;
         };
         // The size of the whole feature first: parts each within the caps can still be too
@@ -419,7 +423,7 @@ pub fn read_boundaries(
                 "geometry",
                 format!(
                     "{}{e}",
-                    code.as_ref().map(|c| format!("{c}: ")).unwrap_or_default()
+                    code.as_ref().map(|c| format!("{c}：")).unwrap_or_default()
                 ),
             );
             continue;
@@ -431,10 +435,10 @@ pub fn read_boundaries(
                 Err(e) => bad(
                     "geometry",
                     format!(
-                        "{}{}: {e}",
+                        "{}{}：{e}",
                         code.as_ref().map(|c| format!("{c} ")).unwrap_or_default(),
                         if parts.len() > 1 {
-                            format!(" part {}", k + 1)
+                            gongfu_domain::msg!("boundary-part", k = k + 1)
                         } else {
                             String::new()
                         }
@@ -444,13 +448,16 @@ pub fn read_boundaries(
         }
         if polygons.is_empty() {
             if parts.is_empty() {
-                bad("geometry", "the geometry has no polygons".into());
+                bad("geometry", gongfu_domain::msg!("boundary-no-polygons"));
             }
             continue;
         }
         let Some(code) = code else { continue };
         if let Some(first) = seen.insert(code.clone(), n) {
-            bad("code", format!("region {code} has a boundary already (feature {first}); give one feature per region, a MultiPolygon for several parts"));
+            bad(
+                "code",
+                gongfu_domain::msg!("boundary-twice", code = code, first = first),
+            );
             continue;
         }
         let given = text(&props["name"]);

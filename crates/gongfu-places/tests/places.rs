@@ -241,17 +241,17 @@ async fn a_bad_file_names_every_row_and_column_and_imports_nothing() {
     assert_eq!(
         at,
         vec![
-            (Some(7), "E (纬度)".to_string()),
-            (Some(8), "E (纬度)".to_string()),
-            (Some(9), "C (设施类型)".to_string()),
-            (Some(10), "I (开放时间)".to_string()),
-            (Some(11), "M (所属社区)".to_string()),
-            (Some(12), "A (编码)".to_string()),
+            (Some(7), "E（纬度）".to_string()),
+            (Some(8), "E（纬度）".to_string()),
+            (Some(9), "C（设施类型）".to_string()),
+            (Some(10), "I（开放时间）".to_string()),
+            (Some(11), "M（所属社区）".to_string()),
+            (Some(12), "A（编码）".to_string()),
         ],
         "{f}"
     );
-    assert!(f.errors[0].message.contains("swapped"), "{f}");
-    assert!(f.errors[1].message.contains("outside the district"), "{f}");
+    assert!(f.errors[0].message.contains("填反"), "{f}");
+    assert!(f.errors[1].message.contains("在本区范围"), "{f}");
     assert!(f.errors[4].message.contains("甲社区"), "{f}");
     assert!(
         places.loaded().await.unwrap().points.is_empty(),
@@ -268,7 +268,7 @@ async fn a_bad_file_names_every_row_and_column_and_imports_nothing() {
         )
         .await
         .expect_err("unknown column");
-    assert!(e.to_string().contains("unknown column '备注'"), "{e}");
+    assert!(e.to_string().contains("无法识别的列“备注”"), "{e}");
 }
 
 #[tokio::test]
@@ -373,11 +373,10 @@ async fn a_viewer_may_not_import_and_boundaries_must_be_valid() {
     };
     assert_eq!(f.errors.len(), 2, "{f}");
     assert!(
-        f.errors[0].message.contains("feature 1")
-            && f.errors[0].message.contains("intersects itself"),
+        f.errors[0].message.contains("第 1 个要素") && f.errors[0].message.contains("自相交"),
         "{f}"
     );
-    assert!(f.errors[1].message.contains("not a current region"), "{f}");
+    assert!(f.errors[1].message.contains("不是本区现有的区划"), "{f}");
     // The stored boundaries are unchanged.
     let l = places.loaded().await.unwrap();
     assert_eq!(l.boundaries.len(), 2);
@@ -409,7 +408,7 @@ fn a_boundary_past_the_vertex_cap_is_refused_whole_before_its_parts_are_read() {
         ("big.geojson", Some(1), Some("geometry"))
     );
     assert!(
-        e.message.contains("feature 1")
+        e.message.contains("第 1 个要素")
             && e.message.contains("210003")
             && e.message.contains(&MAX_BOUNDARY_VERTICES.to_string())
             && e.message.contains("简化"),

@@ -50,9 +50,7 @@ fn unreadable(file: &str, e: impl std::fmt::Display) -> Failed {
         sheet: None,
         row: None,
         column: None,
-        message: format!(
-            "cannot read the workbook: {e}; save it as .xlsx from Excel or WPS and try again"
-        ),
+        message: gongfu_domain::msg!("import-bad-workbook", reason = e),
     })
 }
 
@@ -123,7 +121,7 @@ impl<'a> Book<'a> {
                 sheet: Some(name.to_string()),
                 row: None,
                 column: None,
-                message: format!("cannot read the sheet: {e}"),
+                message: gongfu_domain::msg!("import-bad-sheet", reason = e),
             })
         };
         match &mut self.kind {
@@ -305,7 +303,7 @@ fn check_ods(file: &str, content: impl std::io::BufRead, limits: &Limits) -> Res
                 sheet: None,
                 row: None,
                 column: None,
-                message: format!("cannot read the workbook: content.xml is not valid XML ({e}); save it again from LibreOffice, Excel or WPS and try again"),
+                message: gongfu_domain::msg!("import-bad-ods", reason = e),
             })
         })?;
         match &event {
@@ -489,7 +487,7 @@ pub(crate) mod tests {
             e.message.contains("big.xlsx") && e.message.contains("256 列"),
             "{e}"
         );
-        assert!(!e.message.contains("needs the columns"), "{e}");
+        assert!(!e.message.contains("需要以下列"), "{e}");
     }
 
     #[test]

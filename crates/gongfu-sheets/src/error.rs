@@ -14,31 +14,38 @@ pub struct ImportError {
     pub sheet: Option<String>,
     /// 1-based row (CSV/xlsx) or line (text) number.
     pub row: Option<usize>,
-    /// Column, e.g. "E (服务对象)".
+    /// Column, e.g. "E（服务对象）".
     pub column: Option<String>,
     /// What is wrong and how to fix it.
     pub message: String,
 }
 
-impl fmt::Display for ImportError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file)?;
-        if let Some(s) = &self.sheet {
-            write!(f, ", sheet {s}")?;
+impl ImportError {
+    /// Where, as a clerk finds it in the file: 「items.csv」工作表「清单」第 3 行，列 E（服务对象）.
+    pub fn place(&self) -> String {
+        let mut s = gongfu_domain::msg!("import-at-file", file = self.file);
+        if let Some(sheet) = &self.sheet {
+            s.push_str(&gongfu_domain::msg!("import-at-sheet", sheet = sheet));
         }
         if let Some(r) = self.row {
-            write!(f, ", row {r}")?;
+            s.push_str(&gongfu_domain::msg!("import-at-row", row = r));
         }
         if let Some(c) = &self.column {
-            write!(f, ", column {c}")?;
+            s.push_str(&gongfu_domain::msg!("import-at-column", column = c));
         }
-        write!(f, ": {}", self.message)
+        s
+    }
+}
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}：{}", self.place(), self.message)
     }
 }
 
 /// A failed import: nothing was changed.
 #[derive(Debug, Clone, thiserror::Error, serde::Serialize)]
-#[error("import of {file} failed with {} error(s), nothing was imported:\n{}", errors.len(), errors.iter().map(|e| format!("  {e}")).collect::<Vec<_>>().join("\n"))]
+#[error("{}\n{}", gongfu_domain::msg!("import-failed", file = file, count = errors.len()), errors.iter().map(|e| format!("  {e}")).collect::<Vec<_>>().join("\n"))]
 pub struct ImportFailure {
     /// The file.
     pub file: String,

@@ -51,7 +51,7 @@ impl Table {
             row,
             column: col.map(|c| {
                 format!(
-                    "{} ({})",
+                    "{}（{}）",
                     column_letter(c),
                     self.headers.get(c).map(String::as_str).unwrap_or("")
                 )
@@ -153,7 +153,7 @@ fn finish(
         sheet,
         row: None,
         column: None,
-        message: "no header row found in the first 20 rows; the file needs a row of column names such as 领域, 大类, 服务项目, 服务对象".into(),
+        message: gongfu_domain::msg!("import-no-header"),
     }))
 }
 
@@ -189,7 +189,7 @@ pub(crate) fn read_csv_within(
                 sheet: None,
                 row: e.position().map(|p| p.line() as usize).or(Some(i + 1)),
                 column: None,
-                message: format!("not valid CSV: {e}; check the quoting of this row"),
+                message: gongfu_domain::msg!("import-bad-csv", reason = e),
             })
         })?;
         let line = rec.position().map(|p| p.line() as usize).unwrap_or(i + 1);
@@ -243,7 +243,7 @@ fn no_sheets(file: &str) -> Failed {
         sheet: None,
         row: None,
         column: None,
-        message: "the workbook has no sheets".into(),
+        message: gongfu_domain::msg!("import-no-sheets"),
     })
 }
 
@@ -340,7 +340,10 @@ pub(crate) fn read_sheet_within(
     };
     // The columns a file needs help one that is not the file expected, not one too large.
     t.map_err(|f| {
-        ImportFailure::one(f.with_hint(Some(&format!("this file needs the columns {needs}"))))
+        ImportFailure::one(f.with_hint(Some(&gongfu_domain::msg!(
+            "import-needs-columns",
+            needs = needs
+        ))))
     })
 }
 
@@ -433,6 +436,6 @@ mod tests {
     #[test]
     fn missing_header_is_an_error() {
         let e = read_csv("a.csv", b"x,y\n1,2\n", |_| false).unwrap_err();
-        assert!(e.message.contains("no header row"));
+        assert!(e.message.contains("没有找到表头行"));
     }
 }

@@ -26,7 +26,7 @@ impl Failed {
     pub(crate) fn with_hint(self, hint: Option<&str>) -> ImportError {
         match (self, hint) {
             (Failed::File(mut e), Some(h)) => {
-                e.message = format!("{}; {h}", e.message);
+                e.message = format!("{}；{h}", e.message);
                 e
             }
             (Failed::File(e) | Failed::Limit(e), _) => e,

@@ -38,9 +38,9 @@ fn a_bad_row_imports_nothing_and_names_row_and_column() {
     assert!(!out.status.success());
     let err = text(&out.stderr);
     assert!(
-        err.contains("row 3")
-            && err.contains("E (服务对象)")
-            && err.contains("nothing was imported"),
+        err.contains("第 3 行")
+            && err.contains("列 E（服务对象）")
+            && err.contains("没有导入任何数据"),
         "{err}"
     );
     let out = gongfu(
@@ -204,7 +204,7 @@ fn standards_parse_prints_the_canonical_form_or_names_the_bad_part() {
     let out = gongfu(dir.path(), &["standards", "parse", "GB/T 1.1-20x"]);
     assert!(!out.status.success());
     let e = text(&out.stderr);
-    assert!(e.contains("the year '20x'"), "{e}");
+    assert!(e.contains("年号“20x”"), "{e}");
     let out = gongfu(
         dir.path(),
         &[
@@ -289,7 +289,7 @@ fn standards_import_and_export_from_the_command_line() {
     assert!(!out.status.success());
     let e = text(&out.stderr);
     assert!(
-        e.contains("row 3") && e.contains("A (标准编号)") && e.contains("nothing was imported"),
+        e.contains("第 3 行") && e.contains("列 A（标准编号）") && e.contains("没有导入任何数据"),
         "{e}"
     );
     let out = gongfu(
@@ -476,7 +476,7 @@ fn places_import_and_export_from_the_command_line() {
     let out = gongfu(dir.path(), &["import", "points", &p("bad.csv")]);
     assert!(!out.status.success());
     let err = text(&out.stderr);
-    assert!(err.contains("row 3") && err.contains("swapped"), "{err}");
+    assert!(err.contains("第 3 行") && err.contains("填反"), "{err}");
     // More rows than the configured cap: refused whole, with the count, the cap and what
     // to do, before a row is looked at.
     let out = Command::new(env!("CARGO_BIN_EXE_gongfu"))

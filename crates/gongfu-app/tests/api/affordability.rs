@@ -207,19 +207,17 @@ async fn bad_runs_and_files_are_refused_with_what_is_wrong_and_nothing_kept() {
     assert_eq!(list["runs"].as_array().unwrap().len(), 0, "nothing kept");
     // A population file with a bad row: 422 naming row and column; nothing stored.
     let csv = "birth_date,sex,residency,community\n1950-01-01,female,hukou,440399001001\n1960-01-01,female,hukou,440399999999\n";
-    let r = app
-        .client
-        .post(app.url("/api/v1/imports/population?file=p.csv&year=2024"))
-        .header("x-csrf-token", &csrf)
-        .body(csv)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 422);
-    let v: Value = r.json().await.unwrap();
+    let (s, v) = app
+        .post_body(
+            "/api/v1/imports/population?file=p.csv&year=2024",
+            &csrf,
+            csv,
+        )
+        .await;
+    assert_eq!(s, 422);
     assert_eq!(v["code"], "import_failed");
     assert_eq!(v["errors"][0]["row"], 3);
-    assert_eq!(v["errors"][0]["column"], "D (community)");
+    assert_eq!(v["errors"][0]["column"], "D（community）");
     let (_, pops) = app.get_json("/api/v1/populations").await;
     assert_eq!(pops["populations"].as_array().unwrap().len(), 2);
     // The same file corrected imports, and a run over it works.

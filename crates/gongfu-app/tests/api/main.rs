@@ -12,6 +12,7 @@ mod eligibility;
 mod eligibility_pages;
 mod helpers;
 mod items;
+mod messages;
 mod openapi;
 mod pages;
 mod places;

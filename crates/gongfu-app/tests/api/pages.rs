@@ -205,7 +205,7 @@ async fn the_import_page_reports_rows_and_columns() {
     assert_eq!(r.status(), 422);
     let html = r.text().await.unwrap();
     assert!(
-        html.contains("import-errors") && html.contains("幼有善育x") && html.contains("A (领域)"),
+        html.contains("import-errors") && html.contains("幼有善育x") && html.contains("A（领域）"),
         "{html}"
     );
 }

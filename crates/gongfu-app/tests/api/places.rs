@@ -123,7 +123,7 @@ async fn radius_out_of_range_and_bad_positions_are_400s_with_the_allowed_range()
         .get_json("/api/v1/points/nearby?lat=114.0&lng=22.55")
         .await;
     assert_eq!(s, 400);
-    assert!(v["detail"].as_str().unwrap().contains("swapped"), "{v}");
+    assert!(v["message"].as_str().unwrap().contains("填反"), "{v}");
     let (s, v) = app.get_json("/api/v1/points/nearby?lat=22.55").await;
     assert_eq!((s, v["field"].as_str()), (400, Some("lng")), "{v}");
     let (s, v) = app
@@ -296,21 +296,15 @@ async fn a_bad_import_over_http_is_a_422_naming_row_and_column() {
     let csrf = app.login("admin", "gongfu-demo-admin").await;
     let csv =
         "编码,名称,设施类型,纬度,经度\nNEW1,新点,公园,22.55,114.0\nNEW2,对调,公园,114.0,22.55\n";
-    let r = app
-        .client
-        .post(app.url("/api/v1/imports/points?file=new.csv"))
-        .header("x-csrf-token", &csrf)
-        .body(csv)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 422);
-    let v: Value = r.json().await.unwrap();
+    let (s, v) = app
+        .post_body("/api/v1/imports/points?file=new.csv", &csrf, csv)
+        .await;
+    assert_eq!(s, 422);
     assert_eq!(v["code"], "import_failed");
     let e = &v["errors"][0];
     assert_eq!(
         (e["row"].as_u64(), e["column"].as_str()),
-        (Some(3), Some("D (纬度)")),
+        (Some(3), Some("D（纬度）")),
         "{v}"
     );
     let (_, after) = app.get_json("/api/v1/points?q=%E6%96%B0%E7%82%B9").await;
@@ -421,7 +415,7 @@ async fn staff_upload_points_on_the_admin_page_all_or_nothing() {
     assert_eq!(r.status(), 422);
     let html = r.text().await.unwrap();
     assert!(
-        html.contains("id=\"import-errors\"") && html.contains("E (经度)"),
+        html.contains("id=\"import-errors\"") && html.contains("E（经度）"),
         "{html}"
     );
     let r = post(upload(

@@ -138,20 +138,18 @@ async fn a_csv_with_one_bad_row_imports_nothing_and_names_row_and_column() {
         .trim_end()
         .to_string();
     let body = lines.join("\n");
-    let r = app
-        .client
-        .post(app.url("/api/v1/imports/items?file=list.csv&publish=true"))
-        .header("x-csrf-token", &csrf)
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 422);
-    let v: serde_json::Value = r.json().await.unwrap();
+    let (s, v) = app
+        .post_body(
+            "/api/v1/imports/items?file=list.csv&publish=true",
+            &csrf,
+            body,
+        )
+        .await;
+    assert_eq!(s, 422);
     assert_eq!(v["code"], "import_failed");
     assert_eq!(v["errors"].as_array().unwrap().len(), 1, "{v}");
     assert_eq!(v["errors"][0]["row"], 6);
-    assert_eq!(v["errors"][0]["column"], "E (服务对象)");
+    assert_eq!(v["errors"][0]["column"], "E（服务对象）");
     let (_, vs) = app.get_json("/api/v1/versions").await;
     assert_eq!(
         vs["versions"].as_array().unwrap().len(),

@@ -213,11 +213,11 @@ fn table_drafts(t: &Table) -> Result<(Origin, Vec<Located>), ImportFailure> {
                     errors.push(t.error_at(
                         Some(t.header_row),
                         Some(i),
-                        format!(
-                            "column {} repeats column {} ({}); keep one",
-                            h,
-                            table::column_letter(prev),
-                            c.header
+                        gongfu_domain::msg!(
+                            "import-column-repeated",
+                            header = h,
+                            column = table::column_letter(prev),
+                            canonical = c.header
                         ),
                     ));
                 }
@@ -225,7 +225,15 @@ fn table_drafts(t: &Table) -> Result<(Origin, Vec<Located>), ImportFailure> {
             }
             None => {
                 let known: Vec<&str> = ITEM_COLUMNS.iter().map(|c| c.header).collect();
-                errors.push(t.error_at(Some(t.header_row), Some(i), format!("unknown column '{h}'; rename it to one of {} or delete it (nothing is dropped silently)", known.join("、"))));
+                errors.push(t.error_at(
+                    Some(t.header_row),
+                    Some(i),
+                    gongfu_domain::msg!(
+                        "import-column-unknown",
+                        header = h,
+                        known = known.join("、")
+                    ),
+                ));
                 map.push(None);
             }
         }
@@ -248,7 +256,7 @@ fn table_drafts(t: &Table) -> Result<(Origin, Vec<Located>), ImportFailure> {
                     col.key,
                     (
                         Some(*row_no),
-                        Some(format!("{} ({})", table::column_letter(i), t.headers[i])),
+                        Some(format!("{}（{}）", table::column_letter(i), t.headers[i])),
                     ),
                 );
             }
@@ -325,10 +333,7 @@ pub fn parse_drafts(
             Err(errs) => {
                 for e in errs {
                     let msg = if e.field == "code" && l.draft.seq.trim().is_empty() {
-                        format!(
-                            "{}; or fill 序号 so a code can be derived from 大类 and 序号",
-                            e.message
-                        )
+                        gongfu_domain::msg!("import-code-or-seq", message = e.message)
                     } else {
                         e.message
                     };
@@ -416,7 +421,7 @@ fn taxonomy_table(
     Err(ImportFailure::one(t.error_at(
         None,
         None,
-        "no header row with 领域 and 大类 (and 领域编号, 大类编号)",
+        gongfu_domain::msg!("taxonomy-no-header"),
     )))
 }
 
@@ -431,7 +436,7 @@ pub fn read_taxonomy(file: &str, bytes: &[u8]) -> Result<Taxonomy, ImportFailure
                     sheet: None,
                     row: None,
                     column: None,
-                    message: "the workbook has no sheets".into(),
+                    message: gongfu_domain::msg!("import-no-sheets"),
                 })
             })?;
             taxonomy_table(file, Some(name), rows)?
@@ -450,7 +455,7 @@ fn read_taxonomy_table(t: &Table) -> Result<Taxonomy, ImportFailure> {
             ImportFailure::one(t.error_at(
                 Some(t.header_row),
                 None,
-                format!("missing column {name}; a taxonomy has 领域编号, 领域, 大类编号, 大类"),
+                gongfu_domain::msg!("taxonomy-missing-column", column = name),
             ))
         })
     };
@@ -474,7 +479,7 @@ fn read_taxonomy_table(t: &Table) -> Result<Taxonomy, ImportFailure> {
             errors.push(t.error_at(
                 Some(*row),
                 Some(if num(an).is_none() { an } else { cn }),
-                "not a number; write 1, 2, 3 ... (or 一, 二, 三 for areas)",
+                gongfu_domain::msg!("taxonomy-not-number"),
             ));
             continue;
         };
@@ -483,9 +488,11 @@ fn read_taxonomy_table(t: &Table) -> Result<Taxonomy, ImportFailure> {
             Some(x) if x.name != area_name => errors.push(t.error_at(
                 Some(*row),
                 Some(a),
-                format!(
-                    "area number {area_no} is '{}' in an earlier row but '{area_name}' here",
-                    x.name
+                gongfu_domain::msg!(
+                    "taxonomy-area-renamed",
+                    no = area_no,
+                    earlier = x.name,
+                    here = area_name
                 ),
             )),
             Some(_) => {}
@@ -540,8 +547,12 @@ fn json_drafts(
             message,
         })
     };
-    let v: serde_json::Value = serde_json::from_slice(bytes)
-        .map_err(|e| fail(Some(e.line()), format!("not valid JSON: {e}")))?;
+    let v: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
+        fail(
+            Some(e.line()),
+            gongfu_domain::msg!("import-bad-json", reason = e),
+        )
+    })?;
     let taxonomy = match v.get("taxonomy") {
         Some(t) if !t.is_null() => {
             let t: Taxonomy = serde_json::from_value(t.clone()).map_err(|e| fail(None, format!("taxonomy: {e}; expected {{\"areas\": [{{\"no\", \"name\"}}], \"categories\": [{{\"no\", \"area_no\", \"name\"}}]}}")))?;
@@ -552,12 +563,18 @@ fn json_drafts(
         }
         _ => None,
     };
-    let items = v.get("items").and_then(|i| i.as_array()).ok_or_else(|| fail(None, "no \"items\" array; a list file looks like {\"taxonomy\": {...}, \"items\": [{\"code\": ..., \"name\": ...}]}".into()))?;
+    let items = v
+        .get("items")
+        .and_then(|i| i.as_array())
+        .ok_or_else(|| fail(None, gongfu_domain::msg!("import-json-no-items")))?;
     let mut out = Vec::with_capacity(items.len());
     for (i, it) in items.iter().enumerate() {
-        let obj = it
-            .as_object()
-            .ok_or_else(|| fail(Some(i + 1), format!("items[{i}] is not an object")))?;
+        let obj = it.as_object().ok_or_else(|| {
+            fail(
+                Some(i + 1),
+                gongfu_domain::msg!("import-json-not-object", index = i + 1),
+            )
+        })?;
         let d = draft_from_json(obj);
         out.push(Located {
             draft: d,

@@ -91,7 +91,7 @@ pub fn read_regions(file: &str, bytes: &[u8]) -> Result<Vec<Region>, ImportFailu
             errors.push(t.error_at(
                 Some(*row),
                 Some(code_c),
-                format!("region {code} starting {valid_from} appears twice"),
+                gongfu_domain::msg!("region-twice", code = code, from = valid_from),
             ));
         }
         out.push(Region {
@@ -113,7 +113,16 @@ pub fn read_regions(file: &str, bytes: &[u8]) -> Result<Vec<Region>, ImportFailu
                     .iter()
                     .find(|(_, c)| RegionCode::parse(&c[code_c]).ok().as_ref() == Some(&r.code))
                     .map(|(n, _)| *n);
-                errors.push(t.error_at(row, Some(code_c), format!("region {} ({}) has no parent {p} in the file; add the enclosing region's row", r.code, r.name)));
+                errors.push(t.error_at(
+                    row,
+                    Some(code_c),
+                    gongfu_domain::msg!(
+                        "region-no-parent",
+                        code = r.code,
+                        name = r.name,
+                        parent = p
+                    ),
+                ));
             }
         }
     }
@@ -147,7 +156,7 @@ pub fn read_populations(
                 errors.push(t.error_at(
                     Some(*row),
                     Some(code_c),
-                    format!("unknown region {code}; import the region first"),
+                    gongfu_domain::msg!("region-unknown", code = code),
                 ));
             }
         }
@@ -160,9 +169,10 @@ pub fn read_populations(
             errors.push(t.error_at(
                 Some(*row),
                 Some(kind_c),
-                format!(
-                    "'{}' is not 户籍人口, 常住人口 or 服务人口",
-                    clean(&cells[kind_c])
+                gongfu_domain::msg!(
+                    "value-unknown",
+                    value = clean(&cells[kind_c]),
+                    expected = "户籍人口、常住人口、服务人口"
                 ),
             ));
         }
@@ -175,7 +185,7 @@ pub fn read_populations(
             errors.push(t.error_at(
                 Some(*row),
                 Some(count_c),
-                format!("'{}' is not a head count", clean(&cells[count_c])),
+                gongfu_domain::msg!("population-not-count", value = clean(&cells[count_c])),
             ));
         }
         if let (Some(region_code), Some(year), Some(kind), Some(count)) = (code, y, kind, count) {
@@ -213,14 +223,14 @@ pub fn read_departments(
             errors.push(t.error_at(
                 Some(*row),
                 Some(short_c),
-                "简称 is empty; the list names departments by short name",
+                gongfu_domain::msg!("department-short-empty"),
             ));
         }
         if out.iter().any(|d| d.1 == short && !short.is_empty()) {
             errors.push(t.error_at(
                 Some(*row),
                 Some(short_c),
-                format!("short name {short} appears twice"),
+                gongfu_domain::msg!("department-short-twice", short = short),
             ));
         }
         out.push((

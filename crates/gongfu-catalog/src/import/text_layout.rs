@@ -185,11 +185,12 @@ pub fn read(file: &str, bytes: &[u8]) -> Result<(Taxonomy, Vec<Located>), Import
                     {
                         errors.push(err(
                             n,
-                            format!(
-                                "{} appears twice in item ({}) {} (first at line {prev}); keep one",
-                                col.header,
-                                c.draft.seq,
-                                clean(&c.draft.name)
+                            gongfu_domain::msg!(
+                                "text-layout-field-twice",
+                                field = col.header,
+                                seq = c.draft.seq,
+                                name = clean(&c.draft.name),
+                                prev = prev
                             ),
                         ));
                     }
@@ -233,10 +234,16 @@ pub fn read(file: &str, bytes: &[u8]) -> Result<(Taxonomy, Vec<Located>), Import
             sheet: None,
             row: None,
             column: None,
-            message: "no area heading such as '一、幼有所育' found; the text layout starts each area with a Chinese numeral and 、".into(),
+            message: gongfu_domain::msg!("text-layout-no-area"),
         });
     } else if out.is_empty() {
-        errors.push(ImportError { file: file.into(), sheet: None, row: None, column: None, message: "no item heading such as '(1)农村免费孕前优生健康检查' found under a category heading such as '1.优孕优生服务'".into() });
+        errors.push(ImportError {
+            file: file.into(),
+            sheet: None,
+            row: None,
+            column: None,
+            message: gongfu_domain::msg!("text-layout-no-item"),
+        });
     }
     if !errors.is_empty() {
         return Err(ImportFailure {

@@ -155,10 +155,10 @@ pub struct StandardNumber {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum NumberError {
     /// Nothing was given.
-    #[error("the standard number is empty: write it as CODE NUMBER-YEAR, e.g. GB/T 1.1-2020")]
+    #[error("{}", crate::msg!("number-empty"))]
     Empty,
     /// The code is not one gongfu knows.
-    #[error("unknown code '{code}' in '{input}': expected GB, GB/T, GB/Z, a sector code such as MZ/T or WS/T, DB + a province or city code (DB44/T, DB4403/T), T/ + a group code, Q/ + an enterprise code{internal}{hint}")]
+    #[error("{}", crate::msg!("number-unknown-code", input = input, code = code, internal = internal, hint = hint))]
     UnknownCode {
         /// The whole input.
         input: String,
@@ -170,7 +170,7 @@ pub enum NumberError {
         hint: String,
     },
     /// The suffix after the code is not `/T` or `/Z`.
-    #[error("the code suffix '{suffix}' in '{input}' is not one of /T (推荐性) or /Z (指导性); leave it out for a mandatory standard")]
+    #[error("{}", crate::msg!("number-bad-suffix", input = input, suffix = suffix))]
     BadSuffix {
         /// The whole input.
         input: String,
@@ -178,7 +178,7 @@ pub enum NumberError {
         suffix: String,
     },
     /// `DB` is followed by digits that are no province or city code.
-    #[error("the region code '{digits}' after DB in '{input}' {why}")]
+    #[error("{}", crate::msg!("number-bad-region", input = input, digits = digits, why = why))]
     BadRegion {
         /// The whole input.
         input: String,
@@ -188,7 +188,7 @@ pub enum NumberError {
         why: String,
     },
     /// `T/` or `Q/` without the group's or enterprise's code.
-    #[error("'{prefix}' in '{input}' must be followed by the {what}'s code, e.g. {example}")]
+    #[error("{}", crate::msg!("number-missing-org", input = input, prefix = prefix, what = what, example = example))]
     MissingOrgCode {
         /// The whole input.
         input: String,
@@ -200,7 +200,7 @@ pub enum NumberError {
         example: String,
     },
     /// No serial number after the code.
-    #[error("no serial number after the code '{code}' in '{input}': write it as {code} NUMBER-YEAR, e.g. {code} 1-2020")]
+    #[error("{}", crate::msg!("number-missing-number", input = input, code = code))]
     MissingNumber {
         /// The whole input.
         input: String,
@@ -208,7 +208,7 @@ pub enum NumberError {
         code: String,
     },
     /// The serial number or a part is malformed.
-    #[error("the serial number '{number}' in '{input}' is malformed: write digits, with parts after dots (300.1), and nothing else before the year")]
+    #[error("{}", crate::msg!("number-bad-number", input = input, number = number))]
     BadNumber {
         /// The whole input.
         input: String,
@@ -216,7 +216,7 @@ pub enum NumberError {
         number: String,
     },
     /// The year is malformed or out of range.
-    #[error("the year '{year}' in '{input}' is not a year: write four digits between {MIN_YEAR} and {MAX_YEAR} after the dash, e.g. -2020")]
+    #[error("{}", crate::msg!("number-bad-year", input = input, year = year, min = MIN_YEAR, max = MAX_YEAR))]
     BadYear {
         /// The whole input.
         input: String,
@@ -224,7 +224,7 @@ pub enum NumberError {
         year: String,
     },
     /// Something follows the year.
-    #[error("unexpected '{rest}' after the standard number in '{input}': remove it (the title goes in its own field)")]
+    #[error("{}", crate::msg!("number-trailing", input = input, rest = rest))]
     Trailing {
         /// The whole input.
         input: String,
@@ -406,9 +406,9 @@ impl StandardNumber {
                 c.i += 1;
                 c.skip_spaces();
                 let (what, example) = if letters == "T" {
-                    ("group", "T/CAS 290-2017")
+                    ("团体", "T/CAS 290-2017")
                 } else {
-                    ("enterprise", "Q/GDW 1234-2014")
+                    ("企业", "Q/GDW 1234-2014")
                 };
                 let token = c.take_while(|ch| ch.is_ascii_alphanumeric());
                 // Without a space, "CAS290" is the code "CAS" and the number "290": split at
@@ -446,19 +446,15 @@ impl StandardNumber {
             code if rules.sectors.contains_key(code) => Issuer::Sector(code.to_string()),
             _ => {
                 let hint = match letters.as_str() {
-                    "GBT" => "; did you mean GB/T?".to_string(),
-                    "DB" => "; DB must be followed by a province or city code, e.g. DB44/T".into(),
+                    "GBT" => crate::msg!("number-hint-gbt"),
+                    "DB" => crate::msg!("number-hint-db"),
                     _ => String::new(),
                 };
                 let internal = if rules.internal.is_empty() {
-                    String::new()
+                    crate::msg!("number-internal-none", example = "FTNB {seq}-{year}")
                 } else {
-                    let ps: Vec<String> = rules
-                        .internal
-                        .iter()
-                        .map(|p| format!("'{}'", p.raw))
-                        .collect();
-                    format!(", or an internal norm like {}", ps.join(" or "))
+                    let ps: Vec<&str> = rules.internal.iter().map(|p| p.raw.as_str()).collect();
+                    crate::msg!("number-internal-known", patterns = ps.join("、"))
                 };
                 let code = if letters.is_empty() {
                     c.rest()
@@ -670,26 +666,14 @@ fn local_region(input: &str, digits: &str) -> Result<(), NumberError> {
     };
     match digits.len() {
         2 | 4 => {}
-        6 => {
-            return Err(err(
-                "is a county's code: local standards are issued by provinces (DB44) and cities (DB4403); record a district's own norm as an internal norm",
-            ))
-        }
-        _ => {
-            return Err(err(
-                "must be a 2-digit province code (DB44/T) or a 4-digit city code (DB4403/T), then a space and the serial number",
-            ))
-        }
+        6 => return Err(err(&crate::msg!("number-region-county"))),
+        _ => return Err(err(&crate::msg!("number-region-length"))),
     }
     if province_name(&digits[..2]).is_none() {
-        return Err(err(
-            "does not start with a province code of GB/T 2260 (11 北京 ... 44 广东 ... 65 新疆)",
-        ));
+        return Err(err(&crate::msg!("number-region-province")));
     }
     if digits.len() == 4 && &digits[2..] == "00" {
-        return Err(err(
-            "names no city: the city part is 00; use the province code alone (DB44/T)",
-        ));
+        return Err(err(&crate::msg!("number-region-no-city")));
     }
     Ok(())
 }

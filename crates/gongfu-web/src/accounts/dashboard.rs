@@ -1,6 +1,7 @@
 //! `/admin`: the staff member's start page: who they are, the adjustments, the newest
 //! entries of the audit log.
 
+use crate::kit::filters;
 use crate::kit::{ctx, render, require, NoticeQuery, PageCtx, Query, WebError};
 use askama::Template;
 use axum::extract::State;

@@ -35,23 +35,6 @@ pub(crate) struct DoneQuery {
     done: Option<String>,
 }
 
-/// A stored moment (RFC 3339, UTC) in Beijing time, as people read it.
-fn beijing(at: &str) -> String {
-    time::OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339)
-        .map(|t| {
-            let t = gongfu_domain::clock::in_china(t);
-            format!(
-                "{}年{}月{}日 {:02}:{:02}",
-                t.year(),
-                u8::from(t.month()),
-                t.day(),
-                t.hour(),
-                t.minute()
-            )
-        })
-        .unwrap_or_else(|_| at.to_string())
-}
-
 pub(crate) async fn users(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -73,7 +56,7 @@ pub(crate) async fn users(
             state: match (&u.locked_until, u.disabled) {
                 (_, true) => "已停用".to_string(),
                 (Some(until), false) if until.as_str() > now.as_str() => {
-                    format!("已锁定至 {}", beijing(until))
+                    format!("已锁定至 {}", gongfu_domain::clock::beijing_text(until))
                 }
                 _ => "正常".to_string(),
             },

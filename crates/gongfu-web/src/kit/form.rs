@@ -127,7 +127,12 @@ pub(crate) fn check_csrf(s: &Session, sent: &str, page: &PageCtx) -> Result<(), 
     if gongfu_accounts::csrf_matches(s, sent) {
         Ok(())
     } else {
-        Err(WebError::new(StatusCode::FORBIDDEN, "安全校验失败", "the form's security token does not match your session; reload the page and submit again").with_page(page))
+        Err(WebError::new(
+            StatusCode::FORBIDDEN,
+            "安全校验失败",
+            gongfu_domain::msg!("form-csrf"),
+        )
+        .with_page(page))
     }
 }
 
@@ -136,7 +141,10 @@ async fn body(req: Request, page: &PageCtx) -> Result<Bytes, WebError> {
     RawForm::from_request(req, &())
         .await
         .map(|RawForm(b)| b)
-        .map_err(|e| WebError::new(e.status(), "表单无法读取", e.body_text()).with_page(page))
+        .map_err(|e| {
+            tracing::info!(detail = %e.body_text(), "form body refused");
+            WebError::new(e.status(), "表单无法读取", super::refused(e.status())).with_page(page)
+        })
 }
 
 /// Reads an urlencoded body into `T` with the reader `axum::Form` uses.
@@ -159,7 +167,7 @@ pub(crate) async fn parse<T: DeserializeOwned>(body: Bytes, page: &PageCtx) -> R
             Err(WebError::new(
                 StatusCode::BAD_REQUEST,
                 "表单内容有误",
-                format!("the form could not be read: {why}; correct it and submit it again"),
+                gongfu_domain::msg!("form-unreadable", reason = why),
             )
             .with_page(page))
         }

@@ -144,7 +144,8 @@ impl From<gongfu_places::PlacesError> for WebError {
 
 impl From<gongfu_edge::ApiError> for WebError {
     fn from(api: gongfu_edge::ApiError) -> Self {
-        Self::new(api.code.status(), api.code.zh(), api.detail)
+        // A person reads the Chinese message; the developer detail stays in the API.
+        Self::new(api.code.status(), api.code.zh(), api.text())
     }
 }
 
@@ -190,6 +191,16 @@ impl IntoResponse for WebError {
             }
             WebErrorKind::Redirect(to) => axum::response::Redirect::to(&to).into_response(),
         }
+    }
+}
+
+/// What a person is told when the framework refused a body (too large, wrong type,
+/// unreadable); the framework's own English text goes to the log.
+pub(crate) fn refused(status: StatusCode) -> String {
+    match status {
+        StatusCode::PAYLOAD_TOO_LARGE => gongfu_domain::msg!("body-too-large"),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => gongfu_domain::msg!("body-wrong-type"),
+        _ => gongfu_domain::msg!("body-unreadable"),
     }
 }
 
@@ -311,5 +322,30 @@ mod tests {
         ] {
             assert_eq!(safe_back(bad), "/", "{bad:?}");
         }
+    }
+}
+
+/// The pages' own template filters; a module with templates that use them says
+/// `use crate::kit::filters;` (askama looks filters up by that name).
+pub(crate) mod filters {
+    /// A stored instant (RFC 3339) as people read it: 2026年12月3日 14:56, Beijing time.
+    pub fn beijing<T: std::fmt::Display>(at: T, _: &dyn askama::Values) -> askama::Result<String> {
+        Ok(gongfu_domain::clock::beijing_text(&at.to_string()))
+    }
+
+    /// The kind of record an audit entry concerns, by its Chinese name.
+    pub fn entity<T: std::fmt::Display>(
+        entity: T,
+        _: &dyn askama::Values,
+    ) -> askama::Result<String> {
+        Ok(gongfu_domain::audit::entity_text(&entity.to_string()))
+    }
+
+    /// An audit action by its Chinese name.
+    pub fn action<T: std::fmt::Display>(
+        action: T,
+        _: &dyn askama::Values,
+    ) -> askama::Result<String> {
+        Ok(gongfu_domain::audit::action_text(&action.to_string()))
     }
 }

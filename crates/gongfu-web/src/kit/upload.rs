@@ -45,7 +45,10 @@ impl<T: DeserializeOwned> FromRequest<AppState> for StaffUpload<T> {
         let (session, page) = staff(&mut parts, state).await?;
         let mut mp = Multipart::from_request(Request::from_parts(parts, body), state)
             .await
-            .map_err(|e| WebError::new(e.status(), "上传失败", e.body_text()).with_page(&page))?;
+            .map_err(|e| {
+                tracing::info!(detail = %e.body_text(), "upload refused");
+                WebError::new(e.status(), "上传失败", super::refused(e.status())).with_page(&page)
+            })?;
         let (pairs, file) = read_multipart(&mut mp, &page).await?;
         let csrf = pairs
             .iter()
@@ -75,7 +78,13 @@ pub(crate) async fn read_multipart(
     let mut fields = vec![];
     let mut file = None;
     let bad = |e: MultipartError| {
-        WebError::new(StatusCode::BAD_REQUEST, "上传失败", e.to_string()).with_page(page)
+        tracing::info!(detail = %e, "upload unreadable");
+        WebError::new(
+            StatusCode::BAD_REQUEST,
+            "上传失败",
+            super::refused(e.status()),
+        )
+        .with_page(page)
     };
     while let Some(field) = mp.next_field().await.map_err(bad)? {
         let name = field.name().unwrap_or("").to_string();

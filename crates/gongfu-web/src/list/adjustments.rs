@@ -3,6 +3,7 @@
 //! with its preview and its affordability runs. Every rule is gongfu-catalog's: who may
 //! propose or decide what, what a proposal must hold, what a version must pass.
 
+use crate::kit::filters;
 use crate::kit::form::{Columns, Prefixed, StaffForm};
 use crate::kit::{ctx, render, require, urlencode, NoticeQuery, PageCtx, Query, WebError};
 use askama::Template;
@@ -369,7 +370,7 @@ pub(crate) async fn decide(
         return Err(WebError::new(
             StatusCode::BAD_REQUEST,
             "请求参数有误",
-            "choose 同意 or 不同意",
+            gongfu_domain::msg!("decision-missing"),
         )
         .with_page(&page));
     };

@@ -2,6 +2,7 @@
 //! a community's items, versions and the diff of two. No login, cacheable, readable on a
 //! phone.
 
+use crate::kit::filters;
 use crate::kit::{page, render, PageCtx, Query, WebError};
 use askama::Template;
 use axum::extract::{Path, State};
@@ -174,7 +175,7 @@ fn version_param(v: Option<&str>) -> Result<Option<i64>, WebError> {
             WebError::new(
                 StatusCode::BAD_REQUEST,
                 "请求参数有误",
-                format!("version '{s}' is not a version number"),
+                gongfu_domain::msg!("version-not-number", value = s),
             )
         }),
     }
@@ -281,9 +282,11 @@ pub(crate) async fn item(
         WebError::new(
             StatusCode::NOT_FOUND,
             "未找到该服务项目",
-            format!(
-                "item {code} is not in {}（第{}版）",
-                s.version.label, s.version.number
+            gongfu_domain::msg!(
+                "item-not-in-version",
+                code = code,
+                label = s.version.label,
+                number = s.version.number
             ),
         )
         .with_page(&page)
@@ -546,12 +549,15 @@ pub(crate) async fn diff(
             WebError::new(
                 StatusCode::BAD_REQUEST,
                 "请求参数有误",
-                format!("choose two versions to compare: {which} is missing or not a number"),
+                gongfu_domain::msg!("compare-versions-missing", which = which),
             )
             .with_page(&page)
         })
     };
-    let (a, b) = (num(q.a.as_deref(), "a")?, num(q.b.as_deref(), "b")?);
+    let (a, b) = (
+        num(q.a.as_deref(), "原版本")?,
+        num(q.b.as_deref(), "新版本")?,
+    );
     let d = state
         .catalog
         .diff(a, b)

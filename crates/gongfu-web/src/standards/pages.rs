@@ -196,7 +196,7 @@ pub(crate) async fn list(
                 return Err(WebError::new(
                     StatusCode::NOT_FOUND,
                     "未找到该体系节点",
-                    format!("the standard system has no node '{n}'"),
+                    gongfu_domain::msg!("system-node-missing", node = n),
                 )
                 .with_page(&page))
             }

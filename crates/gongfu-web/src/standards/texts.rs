@@ -166,7 +166,7 @@ pub(crate) async fn guide(
         return Err(WebError::new(
             StatusCode::NOT_FOUND,
             "暂无办事指南",
-            format!("item {code} has no service guide yet; see the item page /items/{code}"),
+            gongfu_domain::msg!("guide-missing", code = code),
         )
         .with_page(&page));
     };

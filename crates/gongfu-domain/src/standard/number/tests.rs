@@ -127,24 +127,24 @@ fn parse_prefix_returns_the_title_after_the_number() {
 #[test]
 fn errors_name_the_part_at_fault() {
     let cases = [
-        ("", "code", "empty"),
-        ("XX 12-2020", "code", "unknown code 'XX'"),
-        ("GBT 1.1-2020", "code", "did you mean GB/T?"),
-        ("GB/X 1.1-2020", "code", "suffix '/X'"),
-        ("DB4403/Z 1-2020", "code", "suffix '/Z'"),
-        ("DB99/T 1-2020", "region", "province code"),
-        ("DB440304/T 1-2020", "region", "county"),
-        ("DB443/T 1-2020", "region", "2-digit province"),
-        ("DB4400/T 1-2020", "region", "names no city"),
-        ("T/ 290-2017", "code", "group's code"),
-        ("Q/123-2017", "code", "enterprise's code"),
-        ("GB/T -2020", "number", "no serial number"),
-        ("GB/T 1..1-2020", "number", "'1..1'"),
-        ("GB/T 1.1a-2020", "number", "'1.1a'"),
-        ("GB/T 1.1-20222", "year", "'20222'"),
-        ("GB/T 1.1-1850", "year", "'1850'"),
-        ("GB/T 1.1-", "year", "''"),
-        ("GB/T 1.1-2020 extra", "rest", "'extra'"),
+        ("", "code", "为空"),
+        ("XX 12-2020", "code", "代号“XX”无法识别"),
+        ("GBT 1.1-2020", "code", "是否应为 GB/T？"),
+        ("GB/X 1.1-2020", "code", "后缀“/X”"),
+        ("DB4403/Z 1-2020", "code", "后缀“/Z”"),
+        ("DB99/T 1-2020", "region", "省级代码"),
+        ("DB440304/T 1-2020", "region", "县区代码"),
+        ("DB443/T 1-2020", "region", "2 位省级代码"),
+        ("DB4400/T 1-2020", "region", "没有指明城市"),
+        ("T/ 290-2017", "code", "团体代号"),
+        ("Q/123-2017", "code", "企业代号"),
+        ("GB/T -2020", "number", "没有顺序号"),
+        ("GB/T 1..1-2020", "number", "“1..1”"),
+        ("GB/T 1.1a-2020", "number", "“1.1a”"),
+        ("GB/T 1.1-20222", "year", "“20222”"),
+        ("GB/T 1.1-1850", "year", "“1850”"),
+        ("GB/T 1.1-", "year", "“”"),
+        ("GB/T 1.1-2020 extra", "rest", "“extra”"),
     ];
     for (raw, part, text) in cases {
         let e = err(raw);
@@ -159,11 +159,15 @@ fn errors_name_the_part_at_fault() {
 #[test]
 fn unknown_code_lists_the_internal_pattern() {
     let e = err("ABC 1-2020").to_string();
-    assert!(e.contains("'FTNB {seq}-{year}'"), "{e}");
+    assert!(e.contains("编号格式：FTNB {seq}-{year}"), "{e}");
+    // With no pattern configured, the message says where to configure one.
     let e = StandardNumber::parse("ABC 1-2020", &NumberRules::default())
         .unwrap_err()
         .to_string();
-    assert!(!e.contains("internal"), "{e}");
+    assert!(
+        !e.contains("编号格式：") && e.contains("--internal-norm-patterns"),
+        "{e}"
+    );
 }
 
 #[test]
