@@ -54,22 +54,22 @@ pub const SESSION_COOKIE: &str = "gongfu_session";
 #[derive(Debug, thiserror::Error)]
 pub enum AccountError {
     /// Wrong user name or password (deliberately not saying which).
-    #[error("wrong user name or password")]
+    #[error("{}", gongfu_domain::msg!("login-bad-credentials"))]
     BadCredentials,
     /// Too many wrong passwords from this client address lately.
-    #[error("登录失败次数过多，请 {} 分钟后再试", retry_after.div_ceil(60))]
+    #[error("{}", gongfu_domain::msg!("login-throttled", minutes = retry_after.div_ceil(60)))]
     Throttled {
         /// Seconds to wait.
         retry_after: u64,
     },
     /// The account is locked after wrong passwords.
-    #[error("该账号因连续输错密码已暂时锁定，请 {} 分钟后再试，或请管理员解除锁定", retry_after.div_ceil(60))]
+    #[error("{}", gongfu_domain::msg!("login-locked", minutes = retry_after.div_ceil(60)))]
     Locked {
         /// Seconds until it unlocks.
         retry_after: u64,
     },
     /// No account has that name.
-    #[error("没有名为 {0} 的账号；`gongfu user list` 列出全部账号")]
+    #[error("{}", gongfu_domain::msg!("account-unknown", name = .0))]
     NoSuchUser(String),
     /// The actor may not do this.
     #[error(transparent)]
@@ -114,9 +114,9 @@ pub fn token_hash(token: &str) -> String {
 /// Hashes a password with argon2id and a random salt.
 pub fn hash_password(password: &str) -> Result<String, AccountError> {
     if password.chars().count() < 8 {
-        return Err(AccountError::Invalid(
-            "password must be at least 8 characters long".into(),
-        ));
+        return Err(AccountError::Invalid(gongfu_domain::msg!(
+            "password-too-short"
+        )));
     }
     let salt_bytes = random_bytes::<16>()?;
     let salt =
@@ -148,7 +148,10 @@ pub async fn save_user(
 ) -> Result<i64, AccountError> {
     let name = Username::parse(username).map_err(AccountError::Invalid)?;
     if role == Role::DepartmentEditor && departments.is_empty() {
-        return Err(AccountError::Invalid(format!("a department editor needs at least one department; pass the short names the list uses, e.g. 区卫生健康局 (user {})", name.as_str())));
+        return Err(AccountError::Invalid(gongfu_domain::msg!(
+            "editor-needs-department",
+            name = name.as_str()
+        )));
     }
     let hash = hash_password_blocking(password.to_string()).await?;
     let display = if display_name.trim().is_empty() {
@@ -340,9 +343,9 @@ impl Accounts {
         // An administrator who disabled their own account would lock the district out of
         // its accounts page (and, the only one, out of administration); another does it.
         if change == Change::Disable && name.as_str() == actor.name {
-            return Err(AccountError::Invalid(
-                "不能停用自己正在使用的账号；如确需停用，请由另一位管理员操作".into(),
-            ));
+            return Err(AccountError::Invalid(gongfu_domain::msg!(
+                "account-self-disable"
+            )));
         }
         let hash;
         let change = match change {
@@ -378,13 +381,13 @@ pub enum Change {
 
 impl Change {
     /// What was done, in Chinese, to follow the account's name: 「账号 editor 已停用…」.
-    pub fn done(&self) -> &'static str {
+    pub fn done(&self) -> String {
         match self {
-            Self::Disable => "已停用，其登录会话已全部结束",
-            Self::Enable => "已启用",
-            Self::ResetPassword(_) => "密码已重置，其登录会话已全部结束",
-            Self::LogoutAll => "的登录会话已全部结束",
-            Self::Unlock => "已解除锁定",
+            Self::Disable => gongfu_domain::msg!("account-done-disable"),
+            Self::Enable => gongfu_domain::msg!("account-done-enable"),
+            Self::ResetPassword(_) => gongfu_domain::msg!("account-done-reset"),
+            Self::LogoutAll => gongfu_domain::msg!("account-done-logout-all"),
+            Self::Unlock => gongfu_domain::msg!("account-done-unlock"),
         }
     }
 }

@@ -250,7 +250,7 @@ async fn editors_need_departments() {
     )
     .await
     .unwrap_err();
-    assert!(e.to_string().contains("department"), "{e}");
+    assert!(e.to_string().contains("至少需要一个部门"), "{e}");
 }
 
 #[tokio::test]

@@ -28,7 +28,7 @@ use gongfu_rules::{Population, Schema};
 #[derive(Debug, thiserror::Error)]
 pub enum AffordabilityError {
     /// A population, run or item does not exist.
-    #[error("{what} {key} does not exist; {hint}")]
+    #[error("{}", gongfu_domain::msg!("not-found", what = gongfu_domain::message::thing(what), key = key))]
     NotFound {
         /// Kind of thing.
         what: &'static str,

@@ -33,7 +33,7 @@ pub use gongfu_domain::{Action, Actor, Denied};
 #[derive(Debug, thiserror::Error)]
 pub enum CatalogError {
     /// A version, item, adjustment or proposal does not exist.
-    #[error("{what} {key} does not exist")]
+    #[error("{}", gongfu_domain::msg!("not-found", what = gongfu_domain::message::thing(what), key = key))]
     NotFound {
         /// Kind of thing.
         what: &'static str,

@@ -322,15 +322,13 @@ impl Username {
     pub fn parse(raw: &str) -> Result<Self, String> {
         let s = raw.trim().to_ascii_lowercase();
         if !(3..=32).contains(&s.len()) {
-            return Err(format!("user name '{s}' must be 3 to 32 characters long"));
+            return Err(crate::msg!("username-length", name = s));
         }
         if let Some(c) = s
             .chars()
             .find(|c| !(c.is_ascii_alphanumeric() || "._-".contains(*c)))
         {
-            return Err(format!(
-                "user name '{s}' contains '{c}'; use letters, digits, '.', '_' or '-'"
-            ));
+            return Err(crate::msg!("username-bad-char", name = s, char = c));
         }
         Ok(Self(s))
     }

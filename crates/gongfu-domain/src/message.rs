@@ -87,6 +87,26 @@ macro_rules! msg {
     };
 }
 
+/// The Chinese name of a kind of record that errors name by an English key (`NotFound`'s
+/// `what`): `list version` → 清单版本. An unknown key is returned as it is.
+pub fn thing(what: &str) -> String {
+    match what {
+        "list version" => crate::msg!("thing-version"),
+        "adjustment" => crate::msg!("thing-adjustment"),
+        "proposal" => crate::msg!("thing-proposal"),
+        "region" => crate::msg!("thing-region"),
+        "item" => crate::msg!("thing-item"),
+        "standard" => crate::msg!("thing-standard"),
+        "text" => crate::msg!("thing-text"),
+        "service point" => crate::msg!("thing-service-point"),
+        "population" => crate::msg!("thing-population"),
+        "affordability run" => crate::msg!("thing-affordability-run"),
+        "life event" => crate::msg!("thing-life-event"),
+        "answers" => crate::msg!("thing-answers"),
+        other => other.to_string(),
+    }
+}
+
 /// Items of a list joined as Chinese lists them: 甲、乙、丙.
 pub fn join<S: AsRef<str>>(items: &[S]) -> String {
     items

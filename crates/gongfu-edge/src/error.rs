@@ -164,6 +164,16 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// A 404 for a missing record: the Chinese message for people, the English hint (which URL
+/// lists what exists) for the client's developer.
+fn not_found(e: &dyn std::fmt::Display, what: &str, key: &str, hint: &str) -> ApiError {
+    ApiError::new(
+        ErrorCode::NotFound,
+        format!("{what} {key} does not exist; {hint}"),
+    )
+    .message(e.to_string())
+}
+
 impl From<gongfu_domain::Denied> for ApiError {
     fn from(e: gongfu_domain::Denied) -> Self {
         // The refusal names who, what and whose: the caller can act on it.
@@ -214,7 +224,11 @@ impl From<gongfu_standards::RegistryError> for ApiError {
     fn from(e: gongfu_standards::RegistryError) -> Self {
         use gongfu_standards::RegistryError as R;
         match e {
-            R::NotFound { .. } => ApiError::said(ErrorCode::NotFound, e.to_string()),
+            R::NotFound {
+                what,
+                ref key,
+                ref hint,
+            } => not_found(&e, what, key, hint),
             R::Forbidden(d) => d.into(),
             R::Invalid(m) => ApiError::said(ErrorCode::Unprocessable, m),
             R::Fields { ref errors } => ApiError {
@@ -280,9 +294,11 @@ impl From<gongfu_accounts::AccountError> for ApiError {
 impl From<gongfu_eligibility::EligibilityError> for ApiError {
     fn from(e: gongfu_eligibility::EligibilityError) -> Self {
         match e {
-            gongfu_eligibility::EligibilityError::NotFound { .. } => {
-                ApiError::said(ErrorCode::NotFound, e.to_string())
-            }
+            gongfu_eligibility::EligibilityError::NotFound {
+                what,
+                ref key,
+                ref hint,
+            } => not_found(&e, what, key, hint),
             gongfu_eligibility::EligibilityError::Invalid(list) => ApiError {
                 code: ErrorCode::InvalidInput,
                 message: Some(list.join("；")),
@@ -306,7 +322,11 @@ impl From<gongfu_affordability::AffordabilityError> for ApiError {
     fn from(e: gongfu_affordability::AffordabilityError) -> Self {
         use gongfu_affordability::AffordabilityError as A;
         match e {
-            A::NotFound { .. } => ApiError::said(ErrorCode::NotFound, e.to_string()),
+            A::NotFound {
+                what,
+                ref key,
+                ref hint,
+            } => not_found(&e, what, key, hint),
             A::Invalid(list) => ApiError {
                 code: ErrorCode::InvalidInput,
                 message: Some(list.join("；")),
@@ -328,9 +348,11 @@ impl From<gongfu_affordability::AffordabilityError> for ApiError {
 impl From<gongfu_places::PlacesError> for ApiError {
     fn from(e: gongfu_places::PlacesError) -> Self {
         match e {
-            gongfu_places::PlacesError::NotFound { .. } => {
-                ApiError::said(ErrorCode::NotFound, e.to_string())
-            }
+            gongfu_places::PlacesError::NotFound {
+                what,
+                ref key,
+                ref hint,
+            } => not_found(&e, what, key, hint),
             gongfu_places::PlacesError::Invalid { field, message } => {
                 ApiError::said(ErrorCode::InvalidInput, message).field(field)
             }

@@ -31,7 +31,7 @@ use gongfu_rules::{Cond, Program, Schema};
 #[derive(Debug, thiserror::Error)]
 pub enum EligibilityError {
     /// An item or a kept link does not exist.
-    #[error("{what} {key} does not exist; {hint}")]
+    #[error("{}", gongfu_domain::msg!("not-found", what = gongfu_domain::message::thing(what), key = key))]
     NotFound {
         /// Kind of thing.
         what: &'static str,

@@ -56,7 +56,7 @@ const STALE_CHECK: Duration = Duration::from_secs(2);
 #[derive(Debug, thiserror::Error)]
 pub enum PlacesError {
     /// A point, boundary or site does not exist.
-    #[error("{what} {key} does not exist; {hint}")]
+    #[error("{}", gongfu_domain::msg!("not-found", what = gongfu_domain::message::thing(what), key = key))]
     NotFound {
         /// Kind of thing.
         what: &'static str,

@@ -43,7 +43,7 @@ pub const REVIEW_WARNING_DAYS: i64 = 180;
 #[derive(Debug, thiserror::Error)]
 pub enum RegistryError {
     /// A standard or node does not exist.
-    #[error("{what} {key} does not exist; {hint}")]
+    #[error("{}", gongfu_domain::msg!("not-found", what = gongfu_domain::message::thing(what), key = key))]
     NotFound {
         /// Kind of thing.
         what: &'static str,

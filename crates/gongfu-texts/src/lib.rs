@@ -179,31 +179,31 @@ impl Format {
 #[derive(Debug, thiserror::Error)]
 pub enum TextError {
     /// Markdown that is not UTF-8.
-    #[error("the file is not UTF-8 text (byte {offset}); save it as UTF-8 or upload the .docx")]
+    #[error("{}", gongfu_domain::msg!("text-not-utf8", offset = offset))]
     NotUtf8 {
         /// First bad byte.
         offset: usize,
     },
     /// Not a zip archive, so not a .docx.
-    #[error("the .docx cannot be read: it is not a zip archive, as every .docx is ({reason}); open it in Word or WPS and save it again as .docx")]
+    #[error("{}", gongfu_domain::msg!("docx-not-zip", reason = reason))]
     NotZip {
         /// What the zip reader said.
         reason: String,
     },
     /// An OLE compound file: an old .doc, or a .docx encrypted with a password.
-    #[error("the file is an old Word .doc or a password-protected .docx, which cannot be read; remove the password, or open it in Word or WPS and save it as .docx")]
+    #[error("{}", gongfu_domain::msg!("docx-legacy"))]
     LegacyOrEncrypted,
     /// A part of the archive is encrypted.
-    #[error("the .docx cannot be read: {part} is encrypted; remove the password in Word or WPS and save it again")]
+    #[error("{}", gongfu_domain::msg!("docx-encrypted", part = part))]
     Encrypted {
         /// The part.
         part: String,
     },
     /// The zip holds no main document part.
-    #[error("the .docx cannot be read: the archive has no word/document.xml, so it is not a Word document; open it in Word or WPS and save it again as .docx")]
+    #[error("{}", gongfu_domain::msg!("docx-no-document"))]
     NoDocument,
     /// A part that decompresses past [`MAX_PART_BYTES`].
-    #[error("the .docx cannot be read: {part} decompresses to more than {limit} bytes (a real standard needs a few MiB); remove embedded content or split the document")]
+    #[error("{}", gongfu_domain::msg!("docx-too-large", part = part, limit = limit))]
     TooLarge {
         /// The part.
         part: String,
@@ -211,7 +211,7 @@ pub enum TextError {
         limit: u64,
     },
     /// A part that is not well-formed XML.
-    #[error("the .docx cannot be read: {part} is not well-formed XML near byte {position} ({reason}); open it in Word or WPS and save it again as .docx")]
+    #[error("{}", gongfu_domain::msg!("docx-bad-xml", part = part, position = position, reason = reason))]
     Xml {
         /// The part.
         part: String,
@@ -221,9 +221,7 @@ pub enum TextError {
         reason: String,
     },
     /// Any other fault in a .docx (a damaged entry, a text encoding that is not Unicode).
-    #[error(
-        "the .docx cannot be read: {reason}; open it in Word or WPS and save it again as .docx"
-    )]
+    #[error("{}", gongfu_domain::msg!("docx-unreadable", reason = reason))]
     Docx {
         /// Why.
         reason: String,
@@ -323,9 +321,26 @@ pub struct Location {
 
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let line = gongfu_domain::msg!("text-at-line", line = self.line);
         match &self.clause {
-            Some(c) => write!(f, "{c}, line {}", self.line),
-            None => write!(f, "line {}", self.line),
+            // A number is a chapter (5) or a clause (5.1) of GB/T 1.1; anything else names
+            // an element (前言, 附录A).
+            Some(c) if c.starts_with(|ch: char| ch.is_ascii_digit()) && !c.contains('.') => {
+                write!(
+                    f,
+                    "{}，{line}",
+                    gongfu_domain::msg!("text-at-chapter", no = c)
+                )
+            }
+            Some(c) if c.starts_with(|ch: char| ch.is_ascii_digit()) => {
+                write!(
+                    f,
+                    "{}，{line}",
+                    gongfu_domain::msg!("text-at-clause", no = c)
+                )
+            }
+            Some(c) => write!(f, "{c}，{line}"),
+            None => f.write_str(&line),
         }
     }
 }

@@ -307,7 +307,7 @@ fn fault<R>(part: &str, reader: &Reader<Decoded<R>>, e: quick_xml::Error) -> Tex
             limit: MAX_PART_BYTES,
         },
         Some(Fault::NotText) => TextError::Docx {
-            reason: format!("{part} is neither UTF-8 nor UTF-16 text"),
+            reason: gongfu_domain::msg!("docx-not-unicode", part = part),
         },
         Some(Fault::Node(found)) => TextError::OverLimit {
             limit: Limit::NodeBytes,
@@ -415,7 +415,7 @@ mod tests {
         ] {
             let e = events(bad).unwrap_err();
             assert!(
-                e.to_string().contains("neither UTF-8 nor UTF-16"),
+                e.to_string().contains("不是 UTF-8 或 UTF-16"),
                 "{bad:?}: {e}"
             );
         }

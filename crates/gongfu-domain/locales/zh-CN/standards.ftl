@@ -17,3 +17,16 @@ number-missing-number = “{ $input }”中代号“{ $code }”后没有顺序�
 number-bad-number = “{ $input }”中的顺序号“{ $number }”格式有误：请只写数字，分部分用点号（如 300.1），年号前不要有其他内容
 number-bad-year = “{ $input }”中的年号“{ $year }”不是年份：请在短横线后写 { $min } 到 { $max } 之间的四位数字，例如 -2020
 number-trailing = 标准编号“{ $input }”后多出“{ $rest }”：请删去（标准名称填在单独的栏目中）
+## Standard texts and guides (.docx, Markdown) and where a finding is.
+text-not-utf8 = 文件不是 UTF-8 编码的文本（第 { $offset } 个字节）；请另存为 UTF-8，或上传 .docx
+docx-not-zip = 无法读取该 .docx：它不是 zip 压缩包（每个 .docx 都是，{ $reason }）；请在 Word 或 WPS 中打开并另存为 .docx
+docx-legacy = 这是旧版 Word .doc 文件或设了密码的 .docx，无法读取；请取消密码，或在 Word 或 WPS 中打开并另存为 .docx
+docx-encrypted = 无法读取该 .docx：{ $part } 已加密；请在 Word 或 WPS 中取消密码后重新保存
+docx-no-document = 无法读取该 .docx：压缩包中没有 word/document.xml，不是 Word 文档；请在 Word 或 WPS 中打开并另存为 .docx
+docx-too-large = 无法读取该 .docx：{ $part } 解压后超过 { $limit } 字节（一份标准通常只需几 MB）；请删除嵌入的内容，或拆分文档
+docx-bad-xml = 无法读取该 .docx：{ $part } 在第 { $position } 个字节附近不是格式正确的 XML（{ $reason }）；请在 Word 或 WPS 中打开并另存为 .docx
+docx-unreadable = 无法读取该 .docx（{ $reason }）；请在 Word 或 WPS 中打开并另存为 .docx
+text-at-line = 第 { $line } 行
+text-at-chapter = 第 { $no } 章
+text-at-clause = 第 { $no } 条
+docx-not-unicode = { $part } 不是 UTF-8 或 UTF-16 编码的文本
