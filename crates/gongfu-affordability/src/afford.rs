@@ -719,6 +719,170 @@ pub struct RunResult {
     pub communities: CommunityTable,
     /// What the reader should know: items without a rule or a unit cost, estimated budgets.
     pub notes: Vec<String>,
+    /// What the run assumed (reference date, birth, death and migration rates, how
+    /// births and pregnancies are carried forward, take-up, unit costs, budgets), in the
+    /// words the report prints.
+    #[serde(default)]
+    pub assumptions: Vec<Assumption>,
+    /// Items in the run with no eligibility rule that can be used: counted as nobody, so
+    /// costed 0. Each is a warning, not a result.
+    #[serde(default)]
+    pub without_rule: Vec<Unruled>,
+}
+
+/// One assumption of a run, as the page and the workbook state it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct Assumption {
+    /// What is assumed (出生率, 死亡率, ...).
+    pub name: String,
+    /// The value used.
+    pub value: String,
+    /// Where it comes from, or how it is applied.
+    pub basis: String,
+}
+
+/// An item of a run that has no usable eligibility rule, so it is costed 0.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct Unruled {
+    /// Item code.
+    pub code: String,
+    /// Item name.
+    pub name: String,
+    /// Why: no rule, or the rule does not read (with the reason).
+    pub reason: String,
+}
+
+/// Per mille with up to two decimals (8.5‰).
+fn permille(rate: f64) -> String {
+    let s = format!("{:.2}", rate * 1000.0);
+    format!("{}‰", s.trim_end_matches('0').trim_end_matches('.'))
+}
+
+/// What a run assumes, in the order the report states it.
+fn assumptions(
+    input: &RunInput<'_>,
+    rates: &Rates,
+    birth: crate::project::BirthRateSource,
+) -> Vec<Assumption> {
+    use crate::project::{BirthRateSource, FATHER_AGES, MOTHER_AGES};
+    let a = |name: &str, value: String, basis: String| Assumption {
+        name: name.into(),
+        value,
+        basis,
+    };
+    let birth_rate = rates
+        .birth_rate
+        .unwrap_or(crate::project::FALLBACK_BIRTH_RATE);
+    let deaths = rates
+        .death_rates
+        .iter()
+        .map(|(lo, hi, r)| {
+            let ages = if lo == hi {
+                format!("{lo}岁")
+            } else {
+                format!("{lo}-{hi}岁")
+            };
+            format!("{ages} {}", permille(*r))
+        })
+        .collect::<Vec<_>>()
+        .join("；");
+    let take_ups: Vec<String> = input
+        .costs
+        .unit_costs
+        .iter()
+        .filter(|c| c.take_up < 1.0)
+        .map(|c| c.item.clone())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    vec![
+        a(
+            "参考日",
+            "每年7月1日".into(),
+            "受益人数按当年7月1日（年中）符合条件的人数计，代表全年平均".into(),
+        ),
+        a(
+            "人口表",
+            format!(
+                "{}年，{}行，每行代表{}人",
+                input.population_year,
+                input.population.len(),
+                input.weight
+            ),
+            "以后各年由该人口表逐年推算：年龄按出生日期自然增长".into(),
+        ),
+        a(
+            "出生率",
+            permille(birth_rate),
+            match birth {
+                BirthRateSource::Given => "测算时给定".into(),
+                BirthRateSource::Population => {
+                    "未给定，取人口表中不满1岁者占总人口的比例，使推算延续人口表本身的出生水平"
+                        .into()
+                }
+                BirthRateSource::Fallback => format!(
+                    "未给定，人口表中没有不满1岁者，取默认值{}（示例）",
+                    permille(crate::project::FALLBACK_BIRTH_RATE)
+                ),
+            },
+        ),
+        a(
+            "死亡率",
+            deaths,
+            if rates.default_deaths() {
+                "按年龄组，默认值为示例（年轻城市量级），应以本区生命表替换".into()
+            } else {
+                "按年龄组，测算时给定".into()
+            },
+        ),
+        a(
+            "净迁移率",
+            permille(rates.net_migration_rate),
+            "正数为迁入多于迁出（按本社区居民复制迁入者），负数为随机迁出".into(),
+        ),
+        a(
+            "新生儿",
+            "计入母亲和父亲的子女".into(),
+            format!(
+                "每名新生儿记为本社区一名{}-{}岁妇女（优先为上年参考日怀孕者）和一名{}-{}岁男性的最小子女，婴幼儿托育、孕产妇等按子女年龄判断的事项因此逐年延续",
+                MOTHER_AGES.start(),
+                MOTHER_AGES.end(),
+                FATHER_AGES.start(),
+                FATHER_AGES.end()
+            ),
+        ),
+        a(
+            "怀孕",
+            format!(
+                "人口 × 出生率 × 280/365（约{}）",
+                permille(birth_rate * crate::project::PREGNANCY_YEARS)
+            ),
+            format!(
+                "上一年的怀孕到下一参考日均已结束；此后280天内将分娩者视为参考日正在怀孕，从{}-{}岁、当年未分娩的妇女中抽取",
+                MOTHER_AGES.start(),
+                MOTHER_AGES.end()
+            ),
+        ),
+        a(
+            "受益比例",
+            if take_ups.is_empty() {
+                "均为100%".into()
+            } else {
+                format!("{}个事项低于100%：{}", take_ups.len(), take_ups.join("、"))
+            },
+            "受益人次 = 符合条件人数 × 受益比例；各事项的比例见事项表，未录入的按100%".into(),
+        ),
+        a(
+            "单位成本",
+            "取当年或之前最近一年录入的单位成本".into(),
+            "没有单位成本的事项、没有资格规则的事项费用按0计，并在说明中列出".into(),
+        ),
+        a(
+            "预算",
+            format!("未录入年度按年增长{:.1}%推算", input.budget_growth * 100.0),
+            "区级支出占区一般公共预算支出的比例与预警线比较".into(),
+        ),
+    ]
 }
 
 /// The reference date of a year: 1 July.
@@ -783,6 +947,13 @@ pub fn run(input: &RunInput<'_>) -> Result<RunResult, Vec<String>> {
     }
     let schema = input.schema;
     let mut notes = Vec::new();
+    // The birth rate, when not given, is the population's own, so the projection
+    // continues the births it shows (project.rs).
+    let (rates, birth_source) = input.rates.resolve(
+        schema,
+        input.population,
+        reference_date(input.population_year),
+    );
 
     // Every item of either list, in order: the version's, then the candidate's own.
     struct Row<'a> {
@@ -801,11 +972,19 @@ pub fn run(input: &RunInput<'_>) -> Result<RunResult, Vec<String>> {
                 Some(conds.len() - 1)
             }
             Ok(None) => {
-                without_rule.push(format!("{} {}", it.code, it.name));
+                without_rule.push(Unruled {
+                    code: it.code.to_string(),
+                    name: it.name.clone(),
+                    reason: "没有资格规则".into(),
+                });
                 None
             }
             Err(e) => {
-                without_rule.push(format!("{} {}（规则无法读取：{e}）", it.code, it.name));
+                without_rule.push(Unruled {
+                    code: it.code.to_string(),
+                    name: it.name.clone(),
+                    reason: format!("资格规则无法读取：{e}"),
+                });
                 None
             }
         }
@@ -846,13 +1025,17 @@ pub fn run(input: &RunInput<'_>) -> Result<RunResult, Vec<String>> {
             });
         }
     }
-    without_rule.sort();
+    without_rule.sort_by(|a, b| (&a.code, &a.reason).cmp(&(&b.code, &b.reason)));
     without_rule.dedup();
     if !without_rule.is_empty() {
         notes.push(format!(
-            "{} 个事项没有可用的资格规则，未计入：{}",
+            "{} 个事项没有可用的资格规则，受益人数和费用按0计：{}",
             without_rule.len(),
-            without_rule.join("、")
+            without_rule
+                .iter()
+                .map(|u| format!("{} {}（{}）", u.code, u.name, u.reason))
+                .collect::<Vec<_>>()
+                .join("、")
         ));
     }
 
@@ -892,7 +1075,7 @@ pub fn run(input: &RunInput<'_>) -> Result<RunResult, Vec<String>> {
                 schema,
                 input.marginals,
                 &pop,
-                input.rates,
+                &rates,
                 pop_date,
                 next,
                 input.seed,
@@ -1102,7 +1285,9 @@ pub fn run(input: &RunInput<'_>) -> Result<RunResult, Vec<String>> {
         version: input.version,
         candidate: input.candidate.map(|c| c.label.clone()),
         bands: input.bands,
-        rates: input.rates.clone(),
+        assumptions: assumptions(input, &rates, birth_source),
+        rates,
+        without_rule,
         years,
         items,
         areas: areas

@@ -76,11 +76,15 @@ fn demo_costs(list: &ParsedList) -> CostBook {
 }
 
 fn population() -> Population {
-    let c = [
+    population_of(&[
         ("440399001001", 1200, 3000, 3400),
         ("440399001002", 800, 2000, 2500),
         ("440399002001", 1500, 2600, 2800),
-    ];
+    ])
+}
+
+/// A population of 2024 drawn for communities given as (code, 户籍, 常住, 服务人口).
+fn population_of(c: &[(&str, u64, u64, u64)]) -> Population {
     let c: Vec<CommunityCount> = c
         .iter()
         .map(|(code, h, p, s)| CommunityCount {
@@ -357,10 +361,13 @@ fn the_projection_ages_cohorts_and_adds_births() {
     let schema = Schema::shared();
     let mut pop = f.pop.clone();
     let mut at = gongfu_affordability::afford::reference_date(2024);
+    // No birth rate given: the run takes the population's own, once, for every year.
+    let (rates, _) = f.rates.resolve(schema, &pop, at);
+    assert_eq!(r.rates, rates);
     for (y, yr) in r.years.iter().enumerate() {
         if y > 0 {
             let next = gongfu_affordability::afford::reference_date(2024 + y as i32);
-            pop = advance(schema, &f.marginals, &pop, &f.rates, at, next, 5);
+            pop = advance(schema, &f.marginals, &pop, &rates, at, next, 5);
             at = next;
         }
         assert_eq!(yr.persons, pop.len() as u64, "{}", yr.year);
@@ -591,4 +598,63 @@ mod props {
             let _ = read_costs("c.csv", &bytes, &HashSet::new());
         }
     }
+}
+
+/// The under-3s' childcare (L0201, 社区嵌入式托育: `youngest_child_age < 3`) and the care
+/// of pregnant women and new mothers (N0102, 孕产妇健康服务: `pregnant ||
+/// youngest_child_age < 1`) ask about a parent, not the child: a projection that adds
+/// newborns without parents, and keeps last year's pregnancies, empties them within a few
+/// years. With births linked to parents and pregnancy carried from the birth rate, each
+/// projected year stays within a fifth of the first.
+#[test]
+fn the_projection_carries_the_under_3s_parents_and_pregnancies_forward() {
+    let mut f = Fixture::new();
+    f.pop = population_of(&[
+        ("440399001001", 12_000, 30_000, 34_000),
+        ("440399002001", 15_000, 26_000, 28_000),
+    ]);
+    let r = f.run(None, 4);
+    for code in ["L0201", "N0102"] {
+        let it = item(&r, code);
+        let counts: Vec<u64> = it.years.iter().map(|y| y.eligible.unwrap()).collect();
+        let first = counts[0] as f64;
+        assert!(first > 500.0, "{code}: {counts:?}");
+        for (y, n) in counts.iter().enumerate().skip(1) {
+            let change = *n as f64 / first - 1.0;
+            assert!(
+                change.abs() <= 0.2,
+                "{code} {}: {counts:?} ({:+.0}% in year {y})",
+                it.name,
+                change * 100.0
+            );
+        }
+    }
+    // The birth rate was not given: the population's own (persons under 1), stated.
+    let birth = r.assumptions.iter().find(|a| a.name == "出生率").unwrap();
+    assert!(birth.basis.contains("不满1岁"), "{birth:?}");
+}
+
+/// An item with no rule cannot be counted, so it costs 0: the run says so in a field of
+/// its own, item by item, and in its notes.
+#[test]
+fn an_item_without_a_rule_is_costed_0_and_warned_of() {
+    let mut f = Fixture::new();
+    let i = f
+        .list
+        .items
+        .iter()
+        .position(|it| it.code.as_str() == "N1005")
+        .unwrap();
+    f.list.items[i].eligibility_rule = String::new();
+    let r = f.run(None, 1);
+    assert_eq!(r.without_rule.len(), 1, "{:?}", r.without_rule);
+    let w = &r.without_rule[0];
+    assert_eq!(
+        (w.code.as_str(), w.reason.as_str()),
+        ("N1005", "没有资格规则")
+    );
+    assert_eq!(item(&r, "N1005").years[0].cost, 0.0);
+    assert!(r.notes.iter().any(|n| n.contains("N1005")), "{:?}", r.notes);
+    // With every rule in place there is nothing to warn of.
+    assert!(Fixture::new().run(None, 1).without_rule.is_empty());
 }

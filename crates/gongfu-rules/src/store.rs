@@ -324,6 +324,17 @@ pub fn default_number(ty: &FieldType, default: Option<&Value>) -> i64 {
 /// move in, or be left out, as for those who die or move away), grouped by community.
 /// Populations must be fully known (what [`encode`] stores).
 pub fn gather(schema: &Schema, parts: &[(&Population, &[u32])]) -> Population {
+    gather_edited(schema, parts, |_, _, _| {})
+}
+
+/// [`gather`], with each row handed to `edit` before it is kept: `edit(part, k, row)`
+/// sees the `k`-th row of `parts[part]` as [`FastRow`] numbers and may change them (a
+/// projection marks a mother's newborn, or a pregnancy, on the person it moves on).
+pub fn gather_edited(
+    schema: &Schema,
+    parts: &[(&Population, &[u32])],
+    mut edit: impl FnMut(usize, usize, &mut FastRow),
+) -> Population {
     let mut b = PopulationBuilder::new(schema);
     b.reserve(parts.iter().map(|(_, r)| r.len()).sum());
     let region_field = schema
@@ -331,9 +342,9 @@ pub fn gather(schema: &Schema, parts: &[(&Population, &[u32])]) -> Population {
         .iter()
         .position(|f| f.ty == FieldType::Region);
     let mut row = FastRow::new(schema);
-    for (pop, rows) in parts {
+    for (part, (pop, rows)) in parts.iter().enumerate() {
         let ids: Vec<u32> = pop.regions().iter().map(|c| b.region(c)).collect();
-        for &i in rows.iter() {
+        for (k, &i) in rows.iter().enumerate() {
             let i = i as usize;
             for f in 0..schema.fields().len() {
                 let (v, c) = match pop.column(f) {
@@ -351,6 +362,7 @@ pub fn gather(schema: &Schema, parts: &[(&Population, &[u32])]) -> Population {
                 row.counts[f] = c;
             }
             debug_assert!(region_field.is_none_or(|f| pop.column(f).is_some()));
+            edit(part, k, &mut row);
             b.push_fast(&row);
         }
     }
