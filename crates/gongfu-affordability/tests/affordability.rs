@@ -658,3 +658,143 @@ fn an_item_without_a_rule_is_costed_0_and_warned_of() {
     // With every rule in place there is nothing to warn of.
     assert!(Fixture::new().run(None, 1).without_rule.is_empty());
 }
+
+/// The demo scenario's run over two years, and its workbook.
+fn workbook() -> (RunResult, Vec<u8>) {
+    let f = Fixture::new();
+    let v: serde_json::Value = serde_json::from_slice(&demo_file("scenario.json")).unwrap();
+    let r = f.run(Some(&Scenario::from_value(v).unwrap()), 2);
+    let bytes = gongfu_affordability::report::xlsx_report("测算（测试）", &r).unwrap();
+    (r, bytes)
+}
+
+/// Every sheet is one table: a header in every column of row 1 up to the last one with a
+/// value, a value under every header in every data row, nothing right of the last header.
+/// (The 事项 sheet once had a 受益比例 header over nothing, every figure one column left
+/// of its header.) Then the figures are where their headers say.
+#[test]
+fn every_header_of_the_workbook_stands_over_its_values() {
+    let (r, bytes) = workbook();
+    let sheets = gongfu_sheets::read_workbook("run.xlsx", &bytes).unwrap();
+    let names: Vec<&str> = sheets.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "汇总",
+            "事项",
+            "领域",
+            "街道",
+            "支付主体",
+            "社区受益人数",
+            "假设与说明"
+        ]
+    );
+    for (name, rows) in &sheets {
+        let (first, header) = &rows[0];
+        assert_eq!(*first, 1, "{name}: the header is row 1");
+        let width = header.iter().rposition(|h| !h.is_empty()).unwrap() + 1;
+        for (c, h) in header[..width].iter().enumerate() {
+            assert!(!h.is_empty(), "{name}: column {} has no header", c + 1);
+        }
+        assert!(rows.len() > 1, "{name}: no data rows");
+        for (n, row) in &rows[1..] {
+            for (c, h) in header[..width].iter().enumerate() {
+                assert!(
+                    row.get(c).is_some_and(|v| !v.is_empty()),
+                    "{name} row {n}: nothing under {h}"
+                );
+            }
+            assert!(
+                row.iter().skip(width).all(String::is_empty),
+                "{name} row {n}: a value right of the last header: {row:?}"
+            );
+        }
+    }
+    // The figures under their headers: N1005's take-up, unit cost and cost in 事项.
+    let items = &sheets[1].1;
+    let header = &items[0].1;
+    let at = |h: &str| {
+        header
+            .iter()
+            .position(|x| x == h)
+            .unwrap_or_else(|| panic!("{h}"))
+    };
+    let row = &items.iter().find(|(_, r)| r[0] == "N1005").unwrap().1;
+    let y = &item(&r, "N1005").years[0];
+    let num = |h: &str| {
+        row[at(h)]
+            .parse::<f64>()
+            .unwrap_or_else(|e| panic!("{h}: {e}"))
+    };
+    close(num("2024受益比例"), y.take_up, "受益比例");
+    close(
+        num("2024单位成本（元/人·年）"),
+        y.unit_cost.unwrap(),
+        "单位成本",
+    );
+    close(num("2024费用（元）"), y.cost, "费用");
+    close(
+        num("2024符合条件人数"),
+        y.eligible.unwrap() as f64,
+        "符合条件人数",
+    );
+    close(
+        num("2024方案单位成本（元/人·年）"),
+        y.candidate_unit_cost.unwrap(),
+        "方案单位成本",
+    );
+    // The assumptions are stated.
+    let stated = &sheets[6].1;
+    for want in ["出生率", "死亡率", "净迁移率", "怀孕", "新生儿", "受益比例"] {
+        assert!(
+            stated.iter().any(|(_, r)| r[0] == "假设" && r[1] == want),
+            "{want} in 假设与说明"
+        );
+    }
+}
+
+/// The same workbook opened by openpyxl, the reader a finance clerk's scripts use
+/// (`tests/xlsx_check.py`). Missing python3 or openpyxl: the check says so and passes,
+/// unless GONGFU_REQUIRE_OPENPYXL=1 (CI), which makes the absence a failure.
+#[test]
+fn openpyxl_finds_every_header_over_its_values() {
+    let python = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|d| d.join("python3"))
+            .find(|p| p.is_file())
+    });
+    let ready = python.as_ref().is_some_and(|p| {
+        std::process::Command::new(p)
+            .args(["-c", "import openpyxl"])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    });
+    let Some(python) = python.filter(|_| ready) else {
+        assert!(
+            std::env::var("GONGFU_REQUIRE_OPENPYXL").as_deref() != Ok("1"),
+            "GONGFU_REQUIRE_OPENPYXL=1 but python3 with openpyxl is not available; \
+             python3 -m pip install openpyxl==3.1.5"
+        );
+        eprintln!(
+            "skipping the openpyxl check: python3 with openpyxl not found \
+             (python3 -m pip install openpyxl==3.1.5)"
+        );
+        return;
+    };
+    let (_, bytes) = workbook();
+    let path = std::env::temp_dir().join(format!("gongfu-run-{}.xlsx", std::process::id()));
+    std::fs::write(&path, bytes).unwrap();
+    let out = std::process::Command::new(python)
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/xlsx_check.py"))
+        .arg(&path)
+        .output()
+        .expect("python3 runs");
+    let _ = std::fs::remove_file(&path);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "openpyxl found misaligned sheets:\n{stdout}\n{stderr}"
+    );
+    eprintln!("{stdout}");
+}

@@ -126,11 +126,9 @@ async fn a_scenario_run_shows_cost_by_area_and_payer_its_delta_and_a_projection(
     assert_eq!(r.status(), 200);
     let bytes = r.bytes().await.unwrap();
     let sheets = gongfu_catalog::import::table::read_workbook("run.xlsx", &bytes).unwrap();
-    let names: Vec<&str> = sheets.iter().map(|(n, _)| n.as_str()).collect();
-    assert_eq!(
-        names,
-        ["汇总", "事项", "领域", "街道", "支付主体", "社区受益人数"]
-    );
+    // Sheet by sheet alignment is gongfu-affordability's test; here, the download.
+    assert_eq!(sheets.len(), 7);
+    assert_eq!(sheets[5].0, "社区受益人数");
     let communities = &sheets[5].1;
     assert_eq!(
         communities.len(),

@@ -103,7 +103,7 @@ pub struct Simulate {
     /// Yearly budget growth assumed past the last budget entered, percent.
     #[arg(long, default_value_t = 0.0)]
     pub budget_growth: f64,
-    /// Write the workbook (汇总, 事项, 领域, 街道, 支付主体, 社区受益人数) here.
+    /// Write the workbook (汇总, 事项, 领域, 街道, 支付主体, 社区受益人数, 假设与说明) here.
     #[arg(long)]
     pub xlsx: Option<PathBuf>,
     /// Print the whole result as JSON instead of the summary.
