@@ -227,7 +227,9 @@ async fn staff_run_an_assessment_from_the_form_and_read_its_report() {
     assert!(page.contains("已生成合成人口"), "{page}");
     let (_, pops) = app.get_json("/api/v1/populations").await;
     let id = pops["populations"][0]["id"].as_i64().unwrap().to_string();
-    let scenario = String::from_utf8(gongfu_app::demo::SCENARIO.to_vec()).unwrap();
+    // The demo scenario, entered in the form's rows (no JSON on the page).
+    assert!(page.contains("name=\"sc_add1_code\""), "{page}");
+    assert!(!page.contains("<textarea name=\"scenario\""));
     let run: Vec<(String, String)> = [
         ("csrf", csrf.as_str()),
         ("population", id.as_str()),
@@ -236,8 +238,18 @@ async fn staff_run_an_assessment_from_the_form_and_read_its_report() {
         ("amber", "7"),
         ("red", "10"),
         ("budget_growth", "3"),
-        ("with_scenario", "1"),
-        ("scenario", scenario.as_str()),
+        ("sc_name", "高龄津贴扩面与提标（示例）"),
+        ("sc_widen1_item", "L1401"),
+        ("sc_widen1_scope", "常住人口"),
+        ("sc_raise1_item", "N1005"),
+        ("sc_raise1_percent", "10"),
+        ("sc_add1_code", "L1399"),
+        ("sc_add1_name", "高龄老人营养餐补贴（示例）"),
+        ("sc_add1_area", "老有所养"),
+        ("sc_add1_category", "养老助老服务"),
+        ("sc_add1_rule", "age >= 80"),
+        ("sc_add1_scope", "常住人口"),
+        ("sc_add1_unit_cost", "1200"),
     ]
     .iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -253,16 +265,32 @@ async fn staff_run_an_assessment_from_the_form_and_read_its_report() {
         "新增",
         "高龄老人营养餐补贴",
         "/export",
+        // The scenario as entered, its unit cost in the item tables, the assumptions.
+        "情景测算：高龄津贴扩面与提标（示例）",
+        "单位成本（元/人·年）",
+        "1200.00",
+        "id=\"assumptions\"",
+        "出生率",
+        "净迁移率",
     ] {
         assert!(report.contains(want), "{want} in the report");
     }
-    // A bad scenario comes back on the form with the reason.
+    // A bad scenario comes back on the form with the reason, and what was typed.
     let mut bad = run.clone();
-    bad.retain(|(k, _)| k != "scenario");
-    bad.push((
-        "scenario".into(),
-        r#"{"name": "x", "changes": [{"kind": "remove_item", "item": "N9999"}]}"#.into(),
-    ));
+    bad.push(("sc_remove1_item".into(), "N9999".into()));
+    bad.push(("sc_raise2_item".into(), "N1005".into()));
+    bad.push(("sc_raise2_percent".into(), "十".into()));
+    let (s, page) = post_form(&app, "/admin/affordability/runs", &bad).await;
+    assert_eq!(s, 422);
+    assert!(
+        page.contains("提高标准第2行：提高百分比“十”不是数字"),
+        "{page}"
+    );
+    assert!(
+        page.contains("value=\"L1399\""),
+        "the rows keep what was typed"
+    );
+    bad.retain(|(k, _)| !k.starts_with("sc_raise2"));
     let (s, page) = post_form(&app, "/admin/affordability/runs", &bad).await;
     assert_eq!(s, 422);
     assert!(page.contains("item N9999 is not in the list"), "{page}");

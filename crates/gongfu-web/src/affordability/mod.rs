@@ -2,13 +2,15 @@
 //! (`runs`: `/admin/affordability`, the form that starts a run, which the adjustment page
 //! also uses to assess its proposals, and the form that synthesizes a population), and a
 //! run's report with charts drawn as SVG on the server (`report`:
-//! `/admin/affordability/runs/{id}`, through `kit::chart`).
+//! `/admin/affordability/runs/{id}`, through `kit::chart`); a run's scenario is entered as
+//! rows of that form (`scenario`).
 //!
 //! It must never compute a cost or a share: runs are gongfu-affordability's, kept with
 //! their inputs; these pages start them and render what was kept.
 
 mod report;
 mod runs;
+mod scenario;
 
 use crate::kit::{PageCtx, WebError};
 use axum::routing::{get, post};

@@ -42,16 +42,22 @@ pub(crate) struct GroupRow {
     pub delta: String,
 }
 
+#[derive(Clone)]
 pub(crate) struct ItemRow {
     pub code: String,
     pub name: String,
     pub change: &'static str,
     pub take_up: String,
     pub eligible: String,
+    /// Yuan per beneficiary per year, two decimals; "—" when none is entered.
+    pub unit_cost: String,
     pub cost: String,
     pub cand_eligible: String,
+    pub cand_unit_cost: String,
     pub cand_cost: String,
     pub delta: String,
+    /// Why the item is costed 0 for want of a rule; empty when it has one.
+    pub unruled: String,
 }
 
 #[derive(Template)]
@@ -72,6 +78,8 @@ struct ReportPage {
     changed: Vec<ItemRow>,
     items: Vec<ItemRow>,
     notes: Vec<String>,
+    assumptions: Vec<gongfu_affordability::afford::Assumption>,
+    without_rule: Vec<gongfu_affordability::afford::Unruled>,
     ratio_chart: String,
     area_chart: String,
     payer_chart: String,
@@ -197,6 +205,7 @@ pub(crate) async fn report(
         })
         .collect();
     let opt = |v: Option<u64>| v.map(|n| n.to_string()).unwrap_or_else(|| "—".into());
+    let yuan = |v: Option<f64>| v.map_or_else(|| "—".into(), |x| format!("{x:.2}"));
     let items: Vec<ItemRow> = r
         .items
         .iter()
@@ -213,10 +222,18 @@ pub(crate) async fn report(
                 },
                 take_up: format!("{:.1}%", y.take_up * 100.0),
                 eligible: opt(y.eligible),
+                unit_cost: yuan(y.unit_cost),
                 cost: wan(y.cost),
                 cand_eligible: opt(y.candidate_eligible),
+                cand_unit_cost: yuan(y.candidate_unit_cost),
                 cand_cost: wan(y.candidate_cost),
                 delta: wan(y.candidate_cost - y.cost),
+                unruled: r
+                    .without_rule
+                    .iter()
+                    .find(|u| u.code == it.code)
+                    .map(|u| format!("{}，按0计", u.reason))
+                    .unwrap_or_default(),
             }
         })
         .collect();
@@ -225,17 +242,7 @@ pub(crate) async fn report(
             .iter()
             .zip(&items)
             .filter(|(it, _)| it.change != "unchanged")
-            .map(|(_, row)| ItemRow {
-                code: row.code.clone(),
-                name: row.name.clone(),
-                change: row.change,
-                take_up: row.take_up.clone(),
-                eligible: row.eligible.clone(),
-                cost: row.cost.clone(),
-                cand_eligible: row.cand_eligible.clone(),
-                cand_cost: row.cand_cost.clone(),
-                delta: row.delta.clone(),
-            })
+            .map(|(_, row)| row.clone())
             .collect()
     } else {
         vec![]
@@ -279,6 +286,8 @@ pub(crate) async fn report(
         changed,
         items,
         notes: r.notes.clone(),
+        assumptions: r.assumptions.clone(),
+        without_rule: r.without_rule.clone(),
         ratio_chart: ratio_chart(r),
         area_chart: bar_chart("area-chart", "各领域费用", &area_rows),
         payer_chart: bar_chart("payer-chart", "各级财政承担", &payer_rows),

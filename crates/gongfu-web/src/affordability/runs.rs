@@ -1,15 +1,16 @@
 //! `/admin/affordability`: the populations and kept runs, the form that starts a run (also
 //! posted from an adjustment's page) and the form that synthesizes a population.
 
+use super::scenario::{self, Row, ScenarioFields};
 use super::{web, RunRow};
-use crate::kit::form::{checkbox, number, StaffForm};
+use crate::kit::form::{number, StaffForm};
 use crate::kit::{ctx, render, require, urlencode, NoticeQuery, PageCtx, Query, WebError};
 use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use gongfu_accounts::Session;
-use gongfu_affordability::afford::{Bands, Scenario};
+use gongfu_affordability::afford::Bands;
 use gongfu_affordability::service::{PopulationInfo, RunRequest, SynthRequest};
 use gongfu_affordability::AffordabilityError;
 use gongfu_edge::auth::actor;
@@ -26,7 +27,16 @@ struct ListPage {
     adjustments: Vec<(i64, String)>,
     can_run: bool,
     can_admin: bool,
-    scenario: String,
+    /// The scenario's name and description as typed.
+    scenario_name: String,
+    scenario_description: String,
+    /// The scenario's rows by kind, with what was typed.
+    add_rows: Vec<Row>,
+    raise_rows: Vec<Row>,
+    widen_rows: Vec<Row>,
+    remove_rows: Vec<Row>,
+    /// The newest version's items (code, name), offered as the rows' item codes.
+    items: Vec<(String, String)>,
     error: String,
     notice: String,
 }
@@ -40,7 +50,7 @@ async fn list_page(
     page: PageCtx,
     error: String,
     notice: String,
-    scenario: Option<String>,
+    scenario: ScenarioFields,
 ) -> Result<Response, WebError> {
     let e = &state.affordability;
     let populations = e.populations().await.map_err(|x| web(x, &page))?;
@@ -62,6 +72,15 @@ async fn list_page(
         .into_iter()
         .map(|a| (a.id, a.title))
         .collect();
+    // No version yet is no list to pick items from, not an error of this page.
+    let items = match state.catalog.require(None).await {
+        Ok(snap) => snap
+            .items
+            .iter()
+            .map(|it| (it.code.to_string(), it.name.clone()))
+            .collect(),
+        Err(_) => Vec::new(),
+    };
     let role = s.user.role;
     let status = if error.is_empty() {
         StatusCode::OK
@@ -78,18 +97,18 @@ async fn list_page(
             adjustments,
             can_run: role.can_propose() || role.can_review(),
             can_admin: role.can_administer(),
-            scenario: scenario
-                .unwrap_or_else(|| String::from_utf8_lossy(example_scenario()).into_owned()),
+            scenario_name: scenario.0.get("name").cloned().unwrap_or_default(),
+            scenario_description: scenario.0.get("description").cloned().unwrap_or_default(),
+            add_rows: scenario::rows(&scenario, "add"),
+            raise_rows: scenario::rows(&scenario, "raise"),
+            widen_rows: scenario::rows(&scenario, "widen"),
+            remove_rows: scenario::rows(&scenario, "remove"),
+            items,
             error,
             notice,
         }),
     )
         .into_response())
-}
-
-/// The example scenario shown in the form: the demo's (it is data, not code).
-fn example_scenario() -> &'static [u8] {
-    include_bytes!("../../../../data/demo/scenario.json")
 }
 
 pub(crate) async fn list(
@@ -106,7 +125,7 @@ pub(crate) async fn list(
         page,
         String::new(),
         q.notice.unwrap_or_default(),
-        None,
+        ScenarioFields::default(),
     )
     .await
 }
@@ -137,12 +156,9 @@ pub(crate) struct RunForm {
     /// Yearly budget growth past the last budget entered, percent.
     #[serde(default, deserialize_with = "number")]
     budget_growth: Option<f64>,
-    /// Compare the scenario below.
-    #[serde(default, deserialize_with = "checkbox")]
-    with_scenario: bool,
-    /// The scenario, JSON (docs/affordability.md).
-    #[serde(default)]
-    scenario: String,
+    /// The scenario's rows (`sc_…`); none filled is no scenario.
+    #[serde(flatten)]
+    scenario: ScenarioFields,
 }
 
 /// Starts a run from the form (also posted by the adjustment page) and shows its report.
@@ -155,19 +171,12 @@ pub(crate) async fn create_run(
     }: StaffForm<RunForm>,
 ) -> Result<Response, WebError> {
     let page = page.at(LIST);
-    let scenario_text = f.scenario.trim().to_string();
-    let scenario = if f.with_scenario && !scenario_text.is_empty() {
-        let parsed = serde_json::from_str::<serde_json::Value>(&scenario_text)
-            .map_err(|e| format!("情景不是有效的 JSON：{e}"))
-            .and_then(Scenario::from_value);
-        match parsed {
-            Ok(sc) => Some(sc),
-            Err(e) => {
-                return list_page(&state, &s, page, e, String::new(), Some(scenario_text)).await
-            }
+    let scenario = match scenario::parse(&f.scenario) {
+        Ok(sc) => sc,
+        Err(e) => {
+            let msg = format!("情景填写有误：{}", e.join("；"));
+            return list_page(&state, &s, page, msg, String::new(), f.scenario).await;
         }
-    } else {
-        None
     };
     let bands = match (f.amber, f.red) {
         (Some(a), Some(r)) => Some(Bands {
@@ -195,7 +204,7 @@ pub(crate) async fn create_run(
         Err(e @ AffordabilityError::Forbidden(_)) => Err(web(e, &page)),
         Err(e) => {
             let msg = e.to_string();
-            list_page(&state, &s, page, msg, String::new(), Some(scenario_text)).await
+            list_page(&state, &s, page, msg, String::new(), f.scenario).await
         }
     }
 }
@@ -240,6 +249,17 @@ pub(crate) async fn synthesize(
         ))
         .into_response()),
         Err(e @ AffordabilityError::Forbidden(_)) => Err(web(e, &page)),
-        Err(e) => list_page(&state, &s, page, e.to_string(), String::new(), None).await,
+        Err(e) => {
+            let msg = e.to_string();
+            list_page(
+                &state,
+                &s,
+                page,
+                msg,
+                String::new(),
+                ScenarioFields::default(),
+            )
+            .await
+        }
     }
 }
