@@ -88,6 +88,20 @@ async fn a_scenario_run_shows_cost_by_area_and_payer_its_delta_and_a_projection(
         assert!(cand["beneficiaries"].as_u64() > base["beneficiaries"].as_u64());
         assert!(["green", "amber", "red"].contains(&base["band"].as_str().unwrap()));
     }
+    // Every demo item has a rule: nothing is costed 0 for want of one. The assumptions
+    // are stated, the birth rate the population's own.
+    assert_eq!(r["without_rule"], json!([]));
+    let birth = r["assumptions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["name"] == "出生率")
+        .unwrap();
+    assert!(
+        birth["basis"].as_str().unwrap().contains("不满1岁"),
+        "{birth}"
+    );
+    assert!(r["rates"]["birth_rate"].as_f64().unwrap() > 0.0);
     // The demo budget stops in 2026; 2024-2026 are entered, none estimated.
     assert!(years.iter().all(|y| y["budget_estimated"] == false));
     // Nine areas with their names; ten named sub-districts.

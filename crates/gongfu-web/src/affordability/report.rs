@@ -10,6 +10,7 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use gongfu_affordability::afford::{Band, RunResult, PAYERS};
+use gongfu_affordability::service::Run;
 use gongfu_edge::{ApiError, AppState, CurrentUser};
 
 fn band_class(b: Band) -> &'static str {
@@ -165,6 +166,11 @@ pub(crate) async fn report(
         ))
         .with_page(&page));
     };
+    Ok(render(&report_page(page, &run, r)))
+}
+
+/// The report of a kept run and its result.
+fn report_page(page: PageCtx, run: &Run, r: &RunResult) -> ReportPage {
     let has_cand = r.candidate.is_some();
     let years = r
         .years
@@ -270,9 +276,9 @@ pub(crate) async fn report(
             )
         })
         .collect();
-    Ok(render(&ReportPage {
+    ReportPage {
         page,
-        run: RunRow::from(&run),
+        run: RunRow::from(run),
         version: r.version,
         candidate: r.candidate.clone().unwrap_or_default(),
         has_cand,
@@ -291,5 +297,72 @@ pub(crate) async fn report(
         ratio_chart: ratio_chart(r),
         area_chart: bar_chart("area-chart", "各领域费用", &area_rows),
         payer_chart: bar_chart("payer-chart", "各级财政承担", &payer_rows),
-    }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A kept run of one year with one item that has no rule, as the service keeps it.
+    fn run() -> Run {
+        let result = serde_json::json!({
+            "version": 1, "candidate": null, "bands": {"amber": 0.07, "red": 0.1},
+            "rates": {"birth_rate": 0.012, "net_migration_rate": 0.0, "death_rates": [[0, 120, 0.001]]},
+            "years": [{"year": 2024, "date": "2024-07-01", "persons": 100, "budget": null,
+                       "budget_estimated": false,
+                       "base": {"cost": 1000.0, "by_payer": [0.0, 0.0, 0.0, 1000.0],
+                                "beneficiaries": 10, "ratio": null, "band": "unknown"},
+                       "candidate": null}],
+            "items": [
+                {"code": "N1005", "name": "老年人健康管理", "area_no": 10, "change": "unchanged",
+                 "shares": [0.0, 0.0, 0.0, 1.0],
+                 "years": [{"eligible": 10, "take_up": 1.0, "unit_cost": 100.0, "cost": 1000.0,
+                            "candidate_eligible": null, "candidate_unit_cost": null, "candidate_cost": 0.0}]},
+                {"code": "L9901", "name": "示例无规则事项", "area_no": 10, "change": "unchanged",
+                 "shares": [0.0, 0.0, 0.0, 1.0],
+                 "years": [{"eligible": null, "take_up": 1.0, "unit_cost": 50.0, "cost": 0.0,
+                            "candidate_eligible": null, "candidate_unit_cost": null, "candidate_cost": 0.0}]}
+            ],
+            "areas": [], "subdistricts": [],
+            "communities": {"communities": [], "names": [], "persons": [], "items": [], "eligible": []},
+            "notes": [],
+            "assumptions": [{"name": "出生率", "value": "12‰", "basis": "人口表中不满1岁者"}],
+            "without_rule": [{"code": "L9901", "name": "示例无规则事项", "reason": "没有资格规则"}]
+        });
+        Run {
+            id: 7,
+            title: "测算".into(),
+            adjustment_id: None,
+            created_at: "2026-12-03T08:00:00Z".into(),
+            created_by: "admin".into(),
+            request: serde_json::json!({}),
+            population: "合成人口".into(),
+            result: Some(serde_json::from_value(result).unwrap_or_else(|e| panic!("{e}"))),
+        }
+    }
+
+    #[test]
+    fn the_report_warns_of_items_without_a_rule_and_shows_unit_costs_and_assumptions() {
+        let run = run();
+        let r = run.result.as_ref().unwrap_or_else(|| panic!("a result"));
+        let html = report_page(PageCtx::default(), &run, r)
+            .render()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let warning = html
+            .split("id=\"without-rule\"")
+            .nth(1)
+            .unwrap_or_else(|| panic!("a warning in {html}"));
+        assert!(warning.contains("L9901 示例无规则事项"), "{warning}");
+        assert!(
+            html.contains("没有资格规则，按0计"),
+            "the item's row says it too"
+        );
+        assert!(
+            html.contains("<td class=\"n\">100.00</td>"),
+            "N1005's unit cost"
+        );
+        assert!(html.contains("id=\"assumptions\""));
+        assert!(html.contains("人口表中不满1岁者"));
+    }
 }

@@ -228,6 +228,15 @@ fn print_run(run: &gongfu_affordability::service::Run) {
         }
         println!();
     }
+    for u in &r.without_rule {
+        println!(
+            "警告：事项 {} {} {}，受益人数无法计算，费用按0计；请补充其资格规则后重新测算",
+            u.code, u.name, u.reason
+        );
+    }
+    for a in &r.assumptions {
+        println!("假设：{} {}（{}）", a.name, a.value, a.basis);
+    }
     for n in &r.notes {
         println!("note: {n}");
     }
