@@ -84,6 +84,7 @@ pub fn services_with_clock(
     let search = Arc::new(SiteSearch::with_synonyms(
         catalog.clone(),
         standards.clone(),
+        places.clone(),
         synonyms,
     ));
     Ok(Services {

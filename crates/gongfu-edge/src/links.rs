@@ -4,12 +4,19 @@ use gongfu_search::{DocKind, Hit};
 
 /// The page a search hit links to.
 pub fn hit_url(h: &Hit) -> String {
-    match h.kind {
-        DocKind::Item => format!("/items/{}", h.key),
+    doc_url(h.kind, &h.key)
+}
+
+/// The page of the document of `kind` keyed `key` (an item code, a standard number, a
+/// guide key or a point id): a hit's, and each of the documents listed under an item.
+pub fn doc_url(kind: DocKind, key: &str) -> String {
+    match kind {
+        DocKind::Item => format!("/items/{key}"),
         DocKind::Standard => format!(
             "/standards/view/{}",
-            h.key.replace('/', "%2F").replace(' ', "%20")
+            key.replace('/', "%2F").replace(' ', "%20")
         ),
-        DocKind::Guide => format!("/guides/{}", h.key),
+        DocKind::Guide => format!("/guides/{key}"),
+        DocKind::Point => format!("/points/{key}"),
     }
 }

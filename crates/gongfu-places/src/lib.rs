@@ -544,7 +544,9 @@ impl Places {
     }
 
     async fn context_parts(&self) -> Result<ContextParts, PlacesError> {
-        let l = self.loaded().await?;
+        // An import is checked against the state as of now, not as of up to two seconds
+        // ago: regions imported just before (by the list) must count.
+        let l = self.reload().await?;
         let items = self
             .catalog
             .snapshot(None)
@@ -635,7 +637,8 @@ impl Places {
         demo: bool,
     ) -> Result<SaveCounts, PlacesError> {
         actor.may(Action::Administer)?;
-        let l = self.loaded().await?;
+        // Checked against the regions as of now (see `context_parts`).
+        let l = self.reload().await?;
         let fresh = import::read_boundaries(file, bytes, &l.regions, demo)?;
         // Boundaries after the import: the stored ones not replaced, plus the new ones.
         let mut all: BTreeMap<RegionCode, Boundary> = l

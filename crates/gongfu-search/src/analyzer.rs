@@ -20,6 +20,7 @@ use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 use crate::normalize::Normalized;
 use crate::synonyms::Synonyms;
+use crate::PlaceWords;
 
 /// The longest term the index keeps, in characters. Jieba's dictionary has no longer
 /// words; a run of letters or digits longer than this is clipped (see [`clip`]).
@@ -171,6 +172,7 @@ pub(crate) struct QueryWord {
 pub(crate) struct Analyzer {
     jieba: Jieba,
     pub synonyms: Synonyms,
+    place_words: PlaceWords,
 }
 
 /// Jieba's default dictionary, loaded once per process (it takes a noticeable fraction of
@@ -185,12 +187,13 @@ impl Analyzer {
     /// first and split where it is not Chinese (a user word such as 辖区65岁及以上老年人
     /// becomes 辖区 and 岁及以上老年人), because only runs of Chinese characters are cut by
     /// jieba.
-    pub fn new(user_words: &[String], synonyms: Synonyms) -> Self {
+    pub fn new(user_words: &[String], synonyms: Synonyms, place_words: PlaceWords) -> Self {
         let mut jieba = base_jieba().clone();
         let words = user_words
             .iter()
             .map(String::as_str)
             .chain(synonyms.words())
+            .chain(place_words.words().iter().map(String::as_str))
             .map(|w| Normalized::new(w).text)
             .collect::<Vec<_>>();
         for word in &words {
@@ -208,7 +211,11 @@ impl Analyzer {
                 }
             }
         }
-        Analyzer { jieba, synonyms }
+        Analyzer {
+            jieba,
+            synonyms,
+            place_words,
+        }
     }
 
     /// The terms of a normalized text, sorted by position then length, without duplicates.
@@ -255,7 +262,7 @@ impl Analyzer {
                     out.push(QueryWord {
                         text: t.word.to_string(),
                         pos: run.char + t.start,
-                        stop: STOP_WORDS.contains(&t.word),
+                        stop: STOP_WORDS.contains(&t.word) || self.place_words.contains(t.word),
                     });
                 }
             } else {
@@ -473,6 +480,7 @@ mod tests {
         Analyzer::new(
             &words.iter().map(|w| w.to_string()).collect::<Vec<_>>(),
             Synonyms::none(),
+            PlaceWords::default(),
         )
     }
 

@@ -5,7 +5,7 @@
 //! Searches take a snapshot (`Searcher`) and never touch the writer's lock, so a rebuild
 //! of the whole index does not slow them down beyond sharing the CPU.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use tantivy::collector::{Count, TopDocs};
@@ -26,8 +26,8 @@ use tantivy::{
 use crate::analyzer::{Analyzer, HighlightTokenizer, IndexTokenizer, QueryWord};
 use crate::normalize::Normalized;
 use crate::{
-    DocKind, Hit, SearchConfig, SearchDoc, SearchError, SearchPage, SearchQuery, MAX_LIMIT,
-    MAX_OFFSET, MAX_QUERY_CHARS,
+    DocKind, Hit, Related, SearchConfig, SearchDoc, SearchError, SearchPage, SearchQuery,
+    MAX_LIMIT, MAX_OFFSET, MAX_QUERY_CHARS,
 };
 
 /// The name the text fields' tokenizer is registered under.
@@ -43,6 +43,10 @@ const KEY_BOOST: f32 = 3.0;
 /// A synonym counts a little less than the word the resident typed.
 const SYNONYM_WEIGHT: f32 = 0.9;
 
+/// A word found one way from a life event (孕产妇 for 生孩子) counts less again: it is
+/// what the resident may mean, not what they said.
+const RELATED_WEIGHT: f32 = 0.9;
+
 /// Documents that have every part of a compound word but not the word itself (老年人 …
 /// 健康 … 管理 for 老年人健康管理) are related, but less surely than those with the whole.
 const PARTS_WEIGHT: f32 = 0.5;
@@ -54,6 +58,9 @@ const PHRASE_SLOP: u32 = 2;
 
 /// Extra weight of the documents that have every word of the query (or its synonyms).
 const ALL_WORDS_WEIGHT: f32 = 1.0;
+
+/// At most this many related documents (guides, standards) are listed under an item.
+const MAX_RELATED: usize = 20;
 
 /// At most this many distinct words of a query are searched for.
 const MAX_QUERY_WORDS: usize = 16;
@@ -78,6 +85,9 @@ struct Fields {
     body: Field,
     area: Field,
     boost: Field,
+    group: Field,
+    parents: Field,
+    parent: Field,
 }
 
 /// A full-text index of service items, standards and guide texts. `Send + Sync`: share it
@@ -116,6 +126,9 @@ fn schema() -> (Schema, Fields) {
         body: b.add_text_field("body", text(true)),
         area: b.add_text_field("area", STRING),
         boost: b.add_f64_field("boost", FAST),
+        group: b.add_u64_field("group", FAST),
+        parents: b.add_u64_field("parents", FAST),
+        parent: b.add_text_field("parent", STRING),
     };
     (b.build(), fields)
 }
@@ -171,7 +184,11 @@ impl SearchIndex {
     /// and adds the configured words to a copy of it.
     pub fn build(config: SearchConfig, docs: Vec<SearchDoc>) -> Result<Self, SearchError> {
         let docs = validate(docs)?;
-        let analyzer = Arc::new(Analyzer::new(&config.user_words, config.synonyms));
+        let analyzer = Arc::new(Analyzer::new(
+            &config.user_words,
+            config.synonyms,
+            config.place_words,
+        ));
         let (schema, fields) = schema();
         let index = Index::create_in_ram(schema);
         index
@@ -285,6 +302,11 @@ impl SearchIndex {
     /// Searches. Free text: nothing in it is query syntax. Errors only with
     /// [`SearchError::EmptyQuery`] when the text has no word, letter or digit (or if the
     /// engine itself fails).
+    ///
+    /// A document with [`SearchDoc::parents`] is one result with its item: when one of its
+    /// items matches too, it is not ranked apart but the item takes the better of the two
+    /// places, and every item result lists the documents that name it as
+    /// [`Hit::related`]. Totals and pages count results after this grouping.
     pub fn search(&self, q: &SearchQuery) -> Result<SearchPage, SearchError> {
         let searcher = self.reader.searcher();
         let plan = self.plan(&searcher, &q.text)?;
@@ -299,54 +321,152 @@ impl SearchIndex {
         let query = BooleanQuery::new(clauses);
         let limit = q.limit.min(MAX_LIMIT);
         let offset = q.offset.min(MAX_OFFSET);
-        if limit == 0 {
+        let (page, total): (Vec<(f32, DocAddress)>, usize) = if self.has_parents(&searcher) {
+            let grouped = self.grouped(&searcher, &query)?;
+            let total = grouped.len();
+            let page = grouped.into_iter().skip(offset).take(limit).collect();
+            (page, total)
+        } else if limit == 0 {
             let total = searcher
                 .search(&query, &Count)
                 .map_err(tantivy_err("counting results"))?;
-            return Ok(SearchPage {
-                total,
-                results: Vec::new(),
-            });
-        }
-        let top =
-            TopDocs::with_limit(limit)
-                .and_offset(offset)
-                .tweak_score(|segment: &SegmentReader| {
-                    let boost = segment
-                        .fast_fields()
-                        .f64("boost")
-                        .ok()
-                        .map(|c| c.first_or_default_col(1.0));
-                    move |doc, score: f32| match &boost {
-                        Some(b) => score * b.get_val(doc) as f32,
-                        None => score,
-                    }
-                });
-        let (top, total): (Vec<(f32, DocAddress)>, usize) = searcher
-            .search(&query, &(top, Count))
-            .map_err(tantivy_err("collecting results"))?;
+            (Vec::new(), total)
+        } else {
+            searcher
+                .search(&query, &(ranked(limit, offset), Count))
+                .map_err(tantivy_err("collecting results"))?
+        };
         let highlighter = Highlighter::new(&plan.highlights, &plan.highlight_scores, f);
-        let mut results = Vec::with_capacity(top.len());
-        for (score, address) in top {
-            let doc: TantivyDocument = searcher
-                .doc(address)
-                .map_err(tantivy_err("reading a stored document"))?;
-            let text = |field: Field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("");
-            let Ok(kind) = text(f.kind).parse::<DocKind>() else {
+        let mut results = Vec::with_capacity(page.len());
+        for (score, address) in page {
+            let Some((kind, doc)) = stored(&searcher, f, address)? else {
                 continue;
             };
+            let text = |field: Field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("");
             let title = text(f.title);
             let body = text(f.body);
+            let key = text(f.key).to_string();
+            let related = if kind == DocKind::Item {
+                self.related(&searcher, &key)?
+            } else {
+                Vec::new()
+            };
             results.push(Hit {
                 kind,
-                key: text(f.key).to_string(),
+                key,
                 title: title.to_string(),
                 title_html: highlighter.title(title),
                 snippet: highlighter.snippet(body),
                 score,
+                related,
             });
         }
         Ok(SearchPage { total, results })
+    }
+
+    /// True if some document names an item it belongs to.
+    fn has_parents(&self, searcher: &Searcher) -> bool {
+        searcher.segment_readers().iter().any(|s| {
+            s.inverted_index(self.fields.parent)
+                .is_ok_and(|ii| ii.terms().num_terms() > 0)
+        })
+    }
+
+    /// Every match, best first, with each document that has a matching item folded into
+    /// that item's place (the better of the two). The installation's index holds a few
+    /// thousand documents, so ranking all matches costs little; an index without parents
+    /// never comes here.
+    fn grouped(
+        &self,
+        searcher: &Searcher,
+        query: &dyn Query,
+    ) -> Result<Vec<(f32, DocAddress)>, SearchError> {
+        let n = (searcher.num_docs() as usize).max(1);
+        let all = searcher
+            .search(query, &ranked(n, 0))
+            .map_err(tantivy_err("ranking results"))?;
+        let columns = searcher
+            .segment_readers()
+            .iter()
+            .map(|s| {
+                let ff = s.fast_fields();
+                Ok((ff.u64("group")?, ff.u64("parents")?))
+            })
+            .collect::<tantivy::Result<Vec<_>>>()
+            .map_err(tantivy_err("reading the groups"))?;
+        let group = |a: DocAddress| {
+            columns[a.segment_ord as usize]
+                .0
+                .first(a.doc_id)
+                .unwrap_or(0)
+        };
+        // Each matching item's group, with its rank and address.
+        let mut items: HashMap<u64, (usize, DocAddress)> = HashMap::new();
+        for (rank, &(_, a)) in all.iter().enumerate() {
+            let g = group(a);
+            if g != 0 {
+                items.entry(g).or_insert((rank, a));
+            }
+        }
+        let mut placed: HashSet<u64> = HashSet::new();
+        let mut out = Vec::with_capacity(all.len());
+        for &(score, a) in &all {
+            let g = group(a);
+            if g != 0 {
+                if placed.insert(g) {
+                    out.push((score, a));
+                }
+                continue;
+            }
+            let best_parent = columns[a.segment_ord as usize]
+                .1
+                .values_for_doc(a.doc_id)
+                .filter_map(|p| items.get(&p).map(|&(rank, item)| (rank, p, item)))
+                .min_by_key(|&(rank, _, _)| rank);
+            match best_parent {
+                Some((_, p, item)) => {
+                    if placed.insert(p) {
+                        out.push((score, item));
+                    }
+                }
+                None => out.push((score, a)),
+            }
+        }
+        Ok(out)
+    }
+
+    /// The documents that belong to item `code`: guides first, then standards, then
+    /// anything else, each by title.
+    fn related(&self, searcher: &Searcher, code: &str) -> Result<Vec<Related>, SearchError> {
+        let f = self.fields;
+        let query = TermQuery::new(
+            Term::from_field_text(f.parent, code),
+            IndexRecordOption::Basic,
+        );
+        let found = searcher
+            .search(&query, &TopDocs::with_limit(MAX_RELATED).order_by_score())
+            .map_err(tantivy_err("finding related documents"))?;
+        let mut out = Vec::with_capacity(found.len());
+        for (_, address) in found {
+            let Some((kind, doc)) = stored(searcher, f, address)? else {
+                continue;
+            };
+            let text = |field: Field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("");
+            out.push(Related {
+                kind,
+                key: text(f.key).to_string(),
+                title: text(f.title).to_string(),
+            });
+        }
+        let order = |k: DocKind| match k {
+            DocKind::Guide => 0,
+            DocKind::Standard => 1,
+            _ => 2,
+        };
+        out.sort_by(|a, b| {
+            (order(a.kind), &a.title, &a.key).cmp(&(order(b.kind), &b.title, &b.key))
+        });
+        Ok(out)
     }
 
     /// Turns free text into the scoring query: for each word, the best of the word itself,
@@ -460,16 +580,24 @@ impl SearchIndex {
         marks: &mut Vec<(String, f32)>,
     ) -> Vec<Box<dyn Query>> {
         let synonyms = self.analyzer.synonyms.alternatives(word);
+        let related = self.analyzer.synonyms.related(word);
         // Each synonym is scaled to score like the typed word would (its idf), so a rare
         // synonym does not outrank the word the resident chose.
-        let target = stats.target(word, &synonyms);
+        let all: Vec<&str> = synonyms.iter().chain(&related).copied().collect();
+        let target = stats.target(word, &all);
         let mut out = Vec::new();
         if let Some(q) = self.term_clause(stats, word, 1.0, &target) {
             out.push(q);
             marks.push((word.to_string(), mark_weight));
         }
         for alt in synonyms {
-            if let Some(q) = self.alternative_clause(stats, alt, &target) {
+            if let Some(q) = self.alternative_clause(stats, alt, SYNONYM_WEIGHT, &target) {
+                out.push(q);
+                marks.push((alt.to_string(), mark_weight));
+            }
+        }
+        for alt in related {
+            if let Some(q) = self.alternative_clause(stats, alt, RELATED_WEIGHT, &target) {
                 out.push(q);
                 marks.push((alt.to_string(), mark_weight));
             }
@@ -477,18 +605,19 @@ impl SearchIndex {
         out
     }
 
-    /// A synonym as a query: one term when it is one word (the usual case, since synonyms
-    /// are dictionary words), else its words as a phrase.
+    /// A synonym as a query weighted `weight`: one term when it is one word (the usual
+    /// case, since synonyms are dictionary words), else its words as a phrase.
     fn alternative_clause(
         &self,
         stats: &Stats<'_>,
         alt: &str,
+        weight: f32,
         target: &Target,
     ) -> Option<Box<dyn Query>> {
         let words = self.analyzer.query_words(alt);
         match words.as_slice() {
             [] => None,
-            [one] => self.term_clause(stats, &one.text, SYNONYM_WEIGHT, target),
+            [one] => self.term_clause(stats, &one.text, weight, target),
             many => {
                 if !many.iter().all(|w| stats.present(&w.text)) {
                     return None;
@@ -503,7 +632,7 @@ impl SearchIndex {
                             .collect();
                         let q: Box<dyn Query> = Box::new(BoostQuery::new(
                             Box::new(PhraseQuery::new_with_offset(terms)),
-                            boost * SYNONYM_WEIGHT,
+                            boost * weight,
                         ));
                         (Occur::Should, q)
                     })
@@ -568,8 +697,64 @@ fn filter(field: Field, value: &str) -> Box<dyn Query> {
     ))
 }
 
+/// A stored document with its kind, or None if its kind is unknown (never, for documents
+/// this crate wrote).
+fn stored(
+    searcher: &Searcher,
+    f: Fields,
+    address: DocAddress,
+) -> Result<Option<(DocKind, TantivyDocument)>, SearchError> {
+    let doc: TantivyDocument = searcher
+        .doc(address)
+        .map_err(tantivy_err("reading a stored document"))?;
+    let kind = doc
+        .get_first(f.kind)
+        .and_then(|v| v.as_str())
+        .and_then(|k| k.parse::<DocKind>().ok());
+    Ok(kind.map(|k| (k, doc)))
+}
+
+/// The top `limit` documents after `offset`, each score times the document's boost.
+fn ranked(
+    limit: usize,
+    offset: usize,
+) -> impl tantivy::collector::Collector<Fruit = Vec<(f32, DocAddress)>> {
+    TopDocs::with_limit(limit)
+        .and_offset(offset)
+        .tweak_score(|segment: &SegmentReader| {
+            let boost = segment
+                .fast_fields()
+                .f64("boost")
+                .ok()
+                .map(|c| c.first_or_default_col(1.0));
+            move |doc, score: f32| match &boost {
+                Some(b) => score * b.get_val(doc) as f32,
+                None => score,
+            }
+        })
+}
+
+/// A document's group number: a 64-bit FNV-1a hash of an item code, never 0 (0 is "no
+/// group"). Stored as a fast field so grouping reads no stored document.
+fn group_of(code: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in code.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h.max(1)
+}
+
 fn to_tantivy(f: &Fields, d: SearchDoc) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
+    doc.add_u64(
+        f.group,
+        if d.kind == DocKind::Item {
+            group_of(&d.key)
+        } else {
+            0
+        },
+    );
     doc.add_text(f.id, doc_id(d.kind, &d.key));
     doc.add_text(f.kind, d.kind.as_str());
     doc.add_text(f.key_text, &d.key);
@@ -580,6 +765,10 @@ fn to_tantivy(f: &Fields, d: SearchDoc) -> TantivyDocument {
         doc.add_text(f.area, a.trim());
     }
     doc.add_f64(f.boost, f64::from(d.boost));
+    for p in d.parents {
+        doc.add_u64(f.parents, group_of(&p));
+        doc.add_text(f.parent, p);
+    }
     doc
 }
 
@@ -775,6 +964,7 @@ mod tests {
             SearchConfig {
                 user_words: vec!["老年人健康管理".into()],
                 synonyms: Synonyms::parse("同义词组\n老人|老年人|长者\n").expect("synonyms"),
+                ..SearchConfig::default()
             },
             vec![
                 doc(
@@ -967,6 +1157,7 @@ mod tests {
             SearchConfig {
                 user_words: vec!["老年人健康管理".into()],
                 synonyms: Synonyms::parse("同义词组\n老人|老年人|长者\n").expect("synonyms"),
+                ..SearchConfig::default()
             },
             vec![
                 doc(DocKind::Guide, "whole", "老年人健康管理", "说明。", "4"),
@@ -983,6 +1174,90 @@ mod tests {
             page.results[1].title_html,
             "<mark>长者</mark>的<mark>健康</mark>与<mark>管理</mark>"
         );
+    }
+
+    #[test]
+    fn guides_and_standards_are_listed_under_their_item_not_ranked_apart() {
+        let child = |kind, key: &str, title: &str, parents: &[&str]| {
+            let mut d = doc(kind, key, title, "说明。", "4");
+            d.parents = parents.iter().map(|p| p.to_string()).collect();
+            d
+        };
+        let ix = SearchIndex::build(
+            SearchConfig::default(),
+            vec![
+                doc(DocKind::Item, "N1005", "老年人健康管理", "每年体检。", "4"),
+                doc(DocKind::Item, "N1704", "临时救助", "救助。", "7"),
+                child(
+                    DocKind::Guide,
+                    "N1005",
+                    "老年人健康管理办事指南",
+                    &["N1005"],
+                ),
+                child(
+                    DocKind::Standard,
+                    "DB4403/T 1-2020",
+                    "老年人健康管理服务规范",
+                    &["N1005", "N9999"],
+                ),
+                // Its item does not match 老年人: it stays a result of its own.
+                child(DocKind::Guide, "N1704", "老年人临时救助指南", &["N1704"]),
+            ],
+        )
+        .expect("build");
+        let page = ix.search(&SearchQuery::new("老年人")).expect("search");
+        let found: Vec<(DocKind, &str)> = page
+            .results
+            .iter()
+            .map(|h| (h.kind, h.key.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            vec![(DocKind::Item, "N1005"), (DocKind::Guide, "N1704")],
+            "one result for the item, its guide and its standard"
+        );
+        assert_eq!(page.total, 2);
+        let related: Vec<(DocKind, &str)> = page.results[0]
+            .related
+            .iter()
+            .map(|r| (r.kind, r.key.as_str()))
+            .collect();
+        assert_eq!(
+            related,
+            vec![
+                (DocKind::Guide, "N1005"),
+                (DocKind::Standard, "DB4403/T 1-2020")
+            ]
+        );
+        assert_eq!(page.results[0].related[0].title, "老年人健康管理办事指南");
+        // A kind filter shows the documents themselves.
+        let mut q = SearchQuery::new("老年人");
+        q.kind = Some(DocKind::Standard);
+        assert_eq!(keys(&ix, &q), vec!["DB4403/T 1-2020"]);
+        // Counting and paging see the grouped list.
+        let mut q = SearchQuery::new("老年人");
+        q.limit = 0;
+        assert_eq!(ix.search(&q).expect("count").total, 2);
+        q.limit = 1;
+        q.offset = 1;
+        assert_eq!(keys(&ix, &q), vec!["N1704"]);
+    }
+
+    #[test]
+    fn an_item_takes_the_place_of_its_better_ranked_guide() {
+        let mut guide = doc(DocKind::Guide, "N1701", "低保办事指南", "低保。", "7");
+        guide.parents = vec!["N1701".into()];
+        guide.boost = 20.0;
+        let ix = SearchIndex::build(
+            SearchConfig::default(),
+            vec![
+                doc(DocKind::Item, "N1704", "低保边缘救助", "低保。", "7"),
+                doc(DocKind::Item, "N1701", "最低生活保障", "说明低保。", "7"),
+                guide,
+            ],
+        )
+        .expect("build");
+        assert_eq!(search(&ix, "低保"), vec!["N1701", "N1704"]);
     }
 
     #[test]

@@ -16,6 +16,7 @@
 mod analyzer;
 mod index;
 mod normalize;
+mod points;
 mod site;
 mod synonyms;
 
@@ -26,7 +27,8 @@ use serde::{Deserialize, Serialize};
 
 pub use index::SearchIndex;
 pub use normalize::to_simplified;
-pub use site::{SiteSearch, SiteSearchError};
+pub use points::{point_doc, PlaceWords, PLACE_WORDS_HEADER};
+pub use site::{NearPoint, SiteSearch, SiteSearchError};
 pub use synonyms::{Synonyms, SYNONYMS_HEADER};
 
 /// The most results one page returns; a larger `limit` is lowered to this.
@@ -50,18 +52,26 @@ pub enum DocKind {
     Standard,
     /// A guide text (办事指南 and other texts), keyed by its id.
     Guide,
+    /// A service point (服务点), keyed by its id: where an item is delivered.
+    Point,
 }
 
 impl DocKind {
     /// Every kind, in display order.
-    pub const ALL: [DocKind; 3] = [DocKind::Item, DocKind::Standard, DocKind::Guide];
+    pub const ALL: [DocKind; 4] = [
+        DocKind::Item,
+        DocKind::Standard,
+        DocKind::Guide,
+        DocKind::Point,
+    ];
 
-    /// The lowercase name used in URLs and JSON: `item`, `standard`, `guide`.
+    /// The lowercase name used in URLs and JSON: `item`, `standard`, `guide`, `point`.
     pub fn as_str(self) -> &'static str {
         match self {
             DocKind::Item => "item",
             DocKind::Standard => "standard",
             DocKind::Guide => "guide",
+            DocKind::Point => "point",
         }
     }
 }
@@ -100,6 +110,10 @@ pub struct SearchDoc {
     pub areas: Vec<String>,
     /// Multiplies the document's score; 1.0 is neutral. Must be finite and positive.
     pub boost: f32,
+    /// The item codes it belongs to (a guide's item, a standard's items): when one of them
+    /// matches a query too, the document is listed under that item's result
+    /// ([`Hit::related`]) instead of being ranked apart.
+    pub parents: Vec<String>,
 }
 
 impl SearchDoc {
@@ -117,6 +131,7 @@ impl SearchDoc {
             body: body.into(),
             areas: Vec::new(),
             boost: 1.0,
+            parents: Vec::new(),
         }
     }
 }
@@ -130,6 +145,9 @@ pub struct SearchConfig {
     pub user_words: Vec<String>,
     /// Synonym groups, expanded at query time.
     pub synonyms: Synonyms,
+    /// The words that ask where to go (去哪里, 附近): kept whole by the segmenter and not
+    /// searched for.
+    pub place_words: PlaceWords,
 }
 
 /// A search as a resident asks it.
@@ -186,7 +204,22 @@ pub struct Hit {
     /// no match.
     pub snippet: String,
     /// The ranking score (BM25 times the document's boost); only its order means anything.
+    /// An item's result that took the place of its guide or standard has that one's score.
     pub score: f32,
+    /// For an item: the guides and standards that belong to it (guides first), shown as
+    /// links under it rather than as results of their own. Empty for other kinds.
+    pub related: Vec<Related>,
+}
+
+/// A document listed under an item's result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Related {
+    /// What it is.
+    pub kind: DocKind,
+    /// Its key (standard number or guide id).
+    pub key: String,
+    /// Its title.
+    pub title: String,
 }
 
 /// What can go wrong.
@@ -195,12 +228,20 @@ pub enum SearchError {
     /// The query has no word, letter or digit.
     #[error("empty search query: type at least one word, letter or digit")]
     EmptyQuery,
-    /// A document kind that is not item, standard or guide.
-    #[error("unknown document kind `{0}`: expected item, standard or guide")]
+    /// A document kind that is not item, standard, guide or point.
+    #[error("unknown document kind `{0}`: expected item, standard, guide or point")]
     UnknownKind(String),
     /// A synonyms file that cannot be read.
     #[error("synonyms line {line}: {message}")]
     Synonyms {
+        /// The 1-based line.
+        line: usize,
+        /// What is wrong and how to fix it.
+        message: String,
+    },
+    /// A place-words file that cannot be read.
+    #[error("place words line {line}: {message}")]
+    PlaceWords {
         /// The 1-based line.
         line: usize,
         /// What is wrong and how to fix it.
@@ -244,7 +285,7 @@ mod tests {
         let err = "items".parse::<DocKind>().expect_err("not a kind");
         assert_eq!(
             err.to_string(),
-            "unknown document kind `items`: expected item, standard or guide"
+            "unknown document kind `items`: expected item, standard, guide or point"
         );
     }
 }

@@ -1,5 +1,6 @@
-//! The installation's search: the index fed from the newest list version, the registry and
-//! the stored texts, kept current by comparing the audit log's newest id.
+//! The installation's search: the index fed from the newest list version, the registry,
+//! the stored texts and the service points, kept current by comparing the audit log's
+//! newest id.
 //!
 //! This is the one part of the crate that reads data (through `Catalog`, `Registry` and
 //! gongfu-db's documents queries, never SQL of its own). Every change to the list, the
@@ -13,11 +14,16 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use gongfu_catalog::{Catalog, CatalogError};
+use gongfu_db::places::StoredPoint;
 use gongfu_db::{audit, documents, Db, DbError};
+use gongfu_domain::geo::LatLng;
+use gongfu_domain::place::PointStatus;
+use gongfu_places::{Places, PlacesError};
 use gongfu_standards::{Registry, RegistryError};
 
 use crate::{
-    DocKind, SearchConfig, SearchDoc, SearchError, SearchIndex, SearchPage, SearchQuery, Synonyms,
+    point_doc, DocKind, PlaceWords, SearchConfig, SearchDoc, SearchError, SearchIndex, SearchPage,
+    SearchQuery, Synonyms,
 };
 
 /// Why a site search failed.
@@ -60,6 +66,15 @@ impl From<CatalogError> for SiteSearchError {
     }
 }
 
+impl From<PlacesError> for SiteSearchError {
+    fn from(e: PlacesError) -> Self {
+        SiteSearchError::Load {
+            what: "service points",
+            message: e.to_string(),
+        }
+    }
+}
+
 impl From<RegistryError> for SiteSearchError {
     fn from(e: RegistryError) -> Self {
         SiteSearchError::Load {
@@ -76,32 +91,50 @@ const GUIDE_BOOST: f32 = 1.2;
 const STANDARD_BOOST: f32 = 1.0;
 const GONE_STANDARD_BOOST: f32 = 0.4;
 
-/// Search over the installation's items, standards and guides.
+/// How many of a where-question's items the nearest points are looked up for: the best
+/// few, so 老人去哪里体检 offers places for 老年人健康管理, not for every item that says 老人.
+const WHERE_ITEMS: usize = 3;
+
+/// A service point offered for a where-question, with its distance.
+#[derive(Debug, Clone)]
+pub struct NearPoint {
+    /// The point.
+    pub point: StoredPoint,
+    /// Metres from where the resident is.
+    pub distance_m: f64,
+}
+
+/// Search over the installation's items, standards, guides and service points.
 pub struct SiteSearch {
     catalog: Arc<Catalog>,
     registry: Arc<Registry>,
+    places: Arc<Places>,
     synonyms: Synonyms,
+    place_words: PlaceWords,
     /// Compared on every search: a search must find what was just written, by this
     /// process or another, and the comparison is one indexed query.
     index: audit::Cached<SearchIndex>,
 }
 
 impl SiteSearch {
-    /// A search over `catalog` and `registry` with the shipped synonyms.
-    pub fn new(catalog: Arc<Catalog>, registry: Arc<Registry>) -> Self {
-        Self::with_synonyms(catalog, registry, Synonyms::shipped())
+    /// A search over `catalog`, `registry` and `places` with the shipped synonyms.
+    pub fn new(catalog: Arc<Catalog>, registry: Arc<Registry>, places: Arc<Places>) -> Self {
+        Self::with_synonyms(catalog, registry, places, Synonyms::shipped())
     }
 
     /// A search with the given synonym groups.
     pub fn with_synonyms(
         catalog: Arc<Catalog>,
         registry: Arc<Registry>,
+        places: Arc<Places>,
         synonyms: Synonyms,
     ) -> Self {
         SiteSearch {
             catalog,
             registry,
+            places,
             synonyms,
+            place_words: PlaceWords::shipped(),
             index: audit::Cached::new(std::time::Duration::ZERO),
         }
     }
@@ -120,6 +153,70 @@ impl SiteSearch {
             SearchError::EmptyQuery | SearchError::UnknownKind(_) => SiteSearchError::Query(e),
             other => SiteSearchError::Index(other),
         })
+    }
+
+    /// True if `text` asks where to go (去哪里, 附近, 在哪; `data/search/place-words.csv`):
+    /// the front doors then offer [`SiteSearch::nearest`] or the matching points.
+    pub fn asks_where(&self, text: &str) -> bool {
+        self.place_words.asks_where(text)
+    }
+
+    /// The `limit` points nearest to `at` that deliver what `text` finds: the points of
+    /// its best few items, or, when it finds no item, the points it finds by name, type or
+    /// address. Closed points are never offered.
+    pub async fn nearest(
+        &self,
+        text: &str,
+        at: LatLng,
+        limit: usize,
+    ) -> Result<Vec<NearPoint>, SiteSearchError> {
+        let mut q = SearchQuery::new(text);
+        q.kind = Some(DocKind::Item);
+        q.limit = WHERE_ITEMS;
+        let items: Vec<String> = self
+            .search(q)
+            .await?
+            .results
+            .into_iter()
+            .map(|h| h.key)
+            .collect();
+        let loaded = self.places.loaded().await?;
+        let mut near: Vec<NearPoint> = if items.is_empty() {
+            let mut q = SearchQuery::new(text);
+            q.kind = Some(DocKind::Point);
+            q.limit = crate::MAX_LIMIT;
+            self.search(q)
+                .await?
+                .results
+                .iter()
+                .filter_map(|h| h.key.parse::<i64>().ok())
+                .filter_map(|id| loaded.point(id))
+                .filter(|p| p.point.status != PointStatus::Closed)
+                .map(|p| NearPoint {
+                    point: p.clone(),
+                    distance_m: at.distance_m(p.point.position),
+                })
+                .collect()
+        } else {
+            loaded
+                .points
+                .iter()
+                .filter(|p| {
+                    p.point.status != PointStatus::Closed
+                        && p.point
+                            .items
+                            .iter()
+                            .any(|c| items.iter().any(|i| i == c.as_str()))
+                })
+                .map(|p| NearPoint {
+                    point: p.clone(),
+                    distance_m: at.distance_m(p.point.position),
+                })
+                .collect()
+        };
+        near.sort_by(|a, b| a.distance_m.total_cmp(&b.distance_m));
+        near.truncate(limit);
+        Ok(near)
     }
 
     /// Builds the index if the data changed since it was built, and says how many documents
@@ -247,6 +344,12 @@ impl SiteSearch {
             }
             let mut d = SearchDoc::new(DocKind::Standard, key, &s.title, body);
             d.areas = areas.into_iter().collect();
+            d.parents = s
+                .items
+                .iter()
+                .filter(|c| items.contains_key(c.as_str()))
+                .map(|c| c.to_string())
+                .collect();
             d.boost = if s.stage.is_gone() || !s.in_force(day) {
                 GONE_STANDARD_BOOST
             } else {
@@ -258,13 +361,36 @@ impl SiteSearch {
             let mut d = SearchDoc::new(DocKind::Guide, &t.key, &t.title, &t.plain_text);
             if let Some((area, _)) = items.get(&t.key) {
                 d.areas = vec![area.to_string()];
+                d.parents = vec![t.key.clone()];
             }
             d.boost = GUIDE_BOOST;
+            docs.push(d);
+        }
+        // Read again if the audit log moved: the index is being rebuilt because it did.
+        let loaded = self.places.reload().await?;
+        let taxonomy = self.catalog.current_taxonomy().await?;
+        for (p, served) in loaded.points.iter().zip(&loaded.areas) {
+            if p.point.status == PointStatus::Closed {
+                continue;
+            }
+            let names: Vec<&str> = p
+                .point
+                .items
+                .iter()
+                .filter_map(|c| items.get(c.as_str()).map(|(_, n)| n.as_str()))
+                .collect();
+            let facility = self.places.types().find(&p.point.facility_type);
+            let mut d = point_doc(p.id.to_string(), &p.point, facility, &names);
+            d.areas = served
+                .iter()
+                .filter_map(|a| taxonomy.area_by_name(a).map(|a| a.no.to_string()))
+                .collect();
             docs.push(d);
         }
         let config = SearchConfig {
             user_words: words.into_iter().filter(|w| !w.trim().is_empty()).collect(),
             synonyms: self.synonyms.clone(),
+            place_words: self.place_words.clone(),
         };
         Ok((config, docs))
     }

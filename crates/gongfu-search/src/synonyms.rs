@@ -1,7 +1,10 @@
 //! Synonym groups as data: words residents use for the same thing (老人, 老年人, 长者).
 //!
-//! A query word that belongs to a group also matches every other word of the group. The
-//! expansion happens at query time, so changing the groups needs no reindexing of the
+//! A query word that belongs to a group also matches every other word of the group. A line
+//! with `>` is one-way, for life events a resident names by what happens to them (生孩子 >
+//! 生育|孕产妇|新生儿): the words on the left also match the words on the right, a little
+//! less strongly than synonyms, and not the other way round (孕产妇 does not find every
+//! 生孩子). The expansion happens at query time, so changing the groups needs no reindexing of the
 //! documents, only a new [`crate::SearchIndex`] (the words also join the segmentation
 //! dictionary, so that 社康 is one word and not 社 + 康).
 
@@ -22,6 +25,8 @@ const MAX_WORD_CHARS: usize = 32;
 pub struct Synonyms {
     groups: Vec<Vec<String>>,
     by_word: HashMap<String, Vec<usize>>,
+    /// One-way expansions: a word, and the words it also finds.
+    related: Vec<(String, Vec<String>)>,
 }
 
 impl Synonyms {
@@ -39,8 +44,9 @@ impl Synonyms {
     }
 
     /// Reads a synonyms file: the header line `同义词组`, then one group per line, its
-    /// words separated by `|`, `,`, `，` or `、`. Blank lines and lines starting with `#` are
-    /// skipped. Errors name the line and say what to fix.
+    /// words separated by `|`, `,`, `，` or `、`; or a one-way line `words > related words`
+    /// (`>` or `＞`), each side written like a group. Blank lines and lines starting with
+    /// `#` are skipped. Errors name the line and say what to fix.
     pub fn parse(text: &str) -> Result<Self, SearchError> {
         let err = |line: usize, message: String| SearchError::Synonyms { line, message };
         let mut lines = text.lines().enumerate().map(|(i, l)| (i + 1, l));
@@ -68,44 +74,21 @@ impl Synonyms {
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
-            let mut group: Vec<String> = Vec::new();
-            for raw in line.split(['|', '｜', ',', '，', '、']) {
-                let raw = raw.trim();
-                if raw.is_empty() {
+            if let Some((from, to)) = line.split_once(['>', '＞']) {
+                let from = words(n, from.trim(), 1)?;
+                let to = words(n, to.trim(), 1)?;
+                if let Some(w) = to.iter().find(|w| from.contains(w)) {
                     return Err(err(
                         n,
-                        format!(
-                            "an empty word in `{line}`; remove the doubled or trailing separator"
-                        ),
+                        format!("`{w}` is on both sides of `>`; a word need not find itself"),
                     ));
                 }
-                let word = Normalized::new(raw).text;
-                if !word.chars().any(char::is_alphanumeric) {
-                    return Err(err(
-                        n,
-                        format!("`{raw}` has no letter, digit or Chinese character"),
-                    ));
+                for w in from {
+                    out.related.push((w, to.clone()));
                 }
-                if word.chars().count() > MAX_WORD_CHARS {
-                    return Err(err(
-                        n,
-                        format!("`{raw}` is longer than {MAX_WORD_CHARS} characters; synonyms are words, not sentences"),
-                    ));
-                }
-                if group.contains(&word) {
-                    return Err(err(
-                        n,
-                        format!("`{raw}` appears twice in the group (after simplifying and lowercasing)"),
-                    ));
-                }
-                group.push(word);
+                continue;
             }
-            if group.len() < 2 {
-                return Err(err(
-                    n,
-                    format!("`{line}` is a group of one word; a group needs at least two"),
-                ));
-            }
+            let group = words(n, line, 2)?;
             let id = out.groups.len();
             for word in &group {
                 out.by_word.entry(word.clone()).or_default().push(id);
@@ -120,9 +103,30 @@ impl Synonyms {
         &self.groups
     }
 
-    /// Every word of every group, normalized.
+    /// Every word of every group and of every one-way line, normalized.
     pub fn words(&self) -> impl Iterator<Item = &str> {
-        self.groups.iter().flatten().map(String::as_str)
+        self.groups.iter().flatten().map(String::as_str).chain(
+            self.related
+                .iter()
+                .flat_map(|(w, to)| std::iter::once(w).chain(to))
+                .map(String::as_str),
+        )
+    }
+
+    /// The words `word` (normalized) or one of its synonyms also finds one way (生孩子 →
+    /// 生育, 孕产妇, 新生儿), in file order, without its synonyms.
+    pub fn related(&self, word: &str) -> Vec<&str> {
+        let synonyms = self.alternatives(word);
+        let mut out: Vec<&str> = Vec::new();
+        let from = |w: &str| w == word || synonyms.contains(&w);
+        for (_, to) in self.related.iter().filter(|(w, _)| from(w)) {
+            for w in to {
+                if w != word && !synonyms.contains(&w.as_str()) && !out.contains(&w.as_str()) {
+                    out.push(w);
+                }
+            }
+        }
+        out
     }
 
     /// The other words of every group that `word` (normalized) belongs to, in file order.
@@ -137,6 +141,42 @@ impl Synonyms {
         }
         out
     }
+}
+
+/// The words of one side of a line (a group, or a side of a one-way line), normalized and
+/// checked; at least `min` of them.
+fn words(n: usize, line: &str, min: usize) -> Result<Vec<String>, SearchError> {
+    let err = |message: String| SearchError::Synonyms { line: n, message };
+    let mut group: Vec<String> = Vec::new();
+    for raw in line.split(['|', '｜', ',', '，', '、']) {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return Err(err(format!(
+                "an empty word in `{line}`; remove the doubled or trailing separator"
+            )));
+        }
+        let word = Normalized::new(raw).text;
+        if !word.chars().any(char::is_alphanumeric) {
+            return Err(err(format!(
+                "`{raw}` has no letter, digit or Chinese character"
+            )));
+        }
+        if word.chars().count() > MAX_WORD_CHARS {
+            return Err(err(format!("`{raw}` is longer than {MAX_WORD_CHARS} characters; synonyms are words, not sentences")));
+        }
+        if group.contains(&word) {
+            return Err(err(format!(
+                "`{raw}` appears twice in the group (after simplifying and lowercasing)"
+            )));
+        }
+        group.push(word);
+    }
+    if group.len() < min {
+        return Err(err(format!(
+            "`{line}` is a group of one word; a group needs at least two"
+        )));
+    }
+    Ok(group)
 }
 
 #[cfg(test)]
@@ -165,6 +205,31 @@ mod tests {
     fn a_word_in_two_groups_gets_both() {
         let s = Synonyms::parse("同义词组\n幼儿园|学前教育\n托幼|幼儿园\n").expect("valid");
         assert_eq!(s.alternatives("幼儿园"), vec!["学前教育", "托幼"]);
+    }
+
+    #[test]
+    fn one_way_lines_expand_only_from_the_left() {
+        let s = Synonyms::parse("同义词组\n生孩子|生育\n生孩子|坐月子 > 孕产妇|新生儿|生育\n")
+            .expect("valid");
+        assert_eq!(
+            s.related("生孩子"),
+            vec!["孕产妇", "新生儿"],
+            "synonyms are not repeated"
+        );
+        assert_eq!(s.related("坐月子"), vec!["孕产妇", "新生儿", "生育"]);
+        assert!(s.related("孕产妇").is_empty());
+        assert_eq!(
+            s.related("生育"),
+            vec!["孕产妇", "新生儿"],
+            "through its synonym 生孩子"
+        );
+        assert!(s.alternatives("孕产妇").is_empty());
+        assert!(s.words().any(|w| w == "新生儿"), "joins the dictionary");
+        assert_eq!(
+            line_of(Synonyms::parse("同义词组\n生孩子 > 生孩子|生育\n")),
+            2
+        );
+        assert_eq!(line_of(Synonyms::parse("同义词组\n\n生孩子 >\n")), 3);
     }
 
     #[test]

@@ -252,3 +252,96 @@ async fn the_search_page_shows_marked_results_and_every_page_has_the_box() {
         assert!(!title.contains('<') && title.len() < 300, "{path}: {title}");
     }
 }
+
+#[tokio::test]
+async fn an_item_carries_its_guide_and_standards_and_points_are_results_of_their_own() {
+    let app = spawn_demo().await;
+    let (status, v) = app
+        .get_json(&format!(
+            "/api/v1/search?q={}&limit=20",
+            q("老年人健康管理")
+        ))
+        .await;
+    assert_eq!(status, 200, "{v}");
+    let results = v["results"].as_array().unwrap();
+    let item = results
+        .iter()
+        .find(|r| r["key"] == "N1005")
+        .unwrap_or_else(|| panic!("N1005 among {v}"));
+    let related = item["related"].as_array().unwrap();
+    assert_eq!(related[0]["type"], "guide", "guides first: {item}");
+    assert_eq!(related[0]["key"], "N1005", "{item}");
+    assert!(
+        related
+            .iter()
+            .any(|d| d["type"] == "standard" && d["key"] == "SLQ/NB 044-2020"),
+        "{item}"
+    );
+    // None of them is also ranked as a result of its own.
+    for r in results {
+        assert!(
+            !related
+                .iter()
+                .any(|d| d["type"] == r["type"] && d["key"] == r["key"]),
+            "{r} is listed under N1005 and ranked apart"
+        );
+    }
+    for d in related.iter().take(2) {
+        let (status, _) = app.get_html(d["url"].as_str().unwrap()).await;
+        assert_eq!(status, 200, "{d}");
+    }
+    // A service point is a result of its own, found by community and a word for its type.
+    let (status, v) = app
+        .get_json(&format!(
+            "/api/v1/search?q={}&type=point",
+            q("丹溪社区的社康")
+        ))
+        .await;
+    assert_eq!(status, 200, "{v}");
+    let first = &v["results"][0];
+    assert_eq!(first["type"], "point", "{v}");
+    assert_eq!(first["title"], "丹溪社区健康服务中心", "{v}");
+    let (status, html) = app.get_html(first["url"].as_str().unwrap()).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("丹溪社区健康服务中心"));
+}
+
+#[tokio::test]
+async fn a_where_question_offers_the_nearest_points_on_the_search_page() {
+    let app = spawn_demo().await;
+    let question = q("老人去哪里体检");
+    // Without a place: the community choice, and points the words find.
+    let (status, html) = app.get_html(&format!("/search?q={question}")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains(r#"id="search-places""#), "{html}");
+    assert!(html.contains(r#"id="nearby-form""#) && html.contains("440399001005"));
+    // From 丹溪社区's centre: the nearest points that deliver 老年人健康管理.
+    let (status, html) = app
+        .get_html(&format!("/search?q={question}&community=440399001005"))
+        .await;
+    assert_eq!(status, 200);
+    let places = html
+        .split(r#"id="search-places""#)
+        .nth(1)
+        .and_then(|s| s.split("</section>").next())
+        .unwrap_or_else(|| panic!("a places section: {html}"));
+    assert!(places.contains("离丹溪社区中心最近的服务点"), "{places}");
+    assert!(places.contains("丹溪社区健康服务中心"), "{places}");
+    assert!(places.contains(r#"class="distance""#), "{places}");
+    // The service itself is still the first result.
+    let results = html.split(r#"id="search-results""#).nth(1).unwrap();
+    let first = results.split("</li>").next().unwrap();
+    assert!(
+        first.contains(r#"data-key="N1005""#) || first.contains(r#"data-key="R1003""#),
+        "{first}"
+    );
+    // A position that is no position is refused beside the form, not with an error page.
+    let (status, html) = app
+        .get_html(&format!("/search?q={question}&lat=95&lng=114"))
+        .await;
+    assert_eq!(status, 200);
+    assert!(html.contains(r#"id="places-error""#), "{html}");
+    // A question that does not ask where has no such section.
+    let (_, html) = app.get_html(&format!("/search?q={}", q("老人体检"))).await;
+    assert!(!html.contains(r#"id="search-places""#));
+}

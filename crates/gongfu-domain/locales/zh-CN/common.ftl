@@ -12,7 +12,7 @@ param-page = 页码从 1 开始
 param-per-page = 每页条数 { $value } 超出范围；请填写 1 到 { $max }
 param-local-time = “{ $value }”不是时间；请写成 2026-10-01T10:30 的形式
 param-target = “{ $value }”既不是设施类型也不是领域；请用 type:设施类型代码 或 area:领域名称
-param-search-kind = 没有“{ $value }”这种结果类型；请用 item（事项）、standard（标准）或 guide（办事指南），不填表示全部
+param-search-kind = 没有“{ $value }”这种结果类型；请用 item（事项）、standard（标准）、guide（办事指南）或 point（服务点），不填表示全部
 query-invalid = 请求参数{ $field }有误：{ $reason }
 ## Forms and uploads on the pages.
 form-csrf = 表单的安全校验码与当前登录不符；请刷新页面后重新提交

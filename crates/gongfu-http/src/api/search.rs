@@ -1,9 +1,9 @@
-//! `/api/v1/search`: full-text search over items, standards and guides.
+//! `/api/v1/search`: full-text search over items, standards, guides and service points.
 
 use super::ErrorBody;
 use axum::extract::State;
 use axum::Json;
-use gongfu_edge::links::hit_url;
+use gongfu_edge::links::{doc_url, hit_url};
 use gongfu_edge::{params, Query};
 use gongfu_edge::{ApiError, AppState, ErrorCode};
 use gongfu_search::{DocKind, SearchQuery, SiteSearchError};
@@ -22,7 +22,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
 struct SearchParams {
     /// What to look for, free text (Chinese, traditional or simplified; not query syntax).
     q: Option<String>,
-    /// Only `item`, `standard` or `guide`.
+    /// Only `item`, `standard`, `guide` or `point`.
     #[serde(rename = "type")]
     kind: Option<String>,
     /// Only this area: its number (1-9) or name (幼有所育).
@@ -47,10 +47,10 @@ pub struct SearchResults {
 /// One search result.
 #[derive(Serialize, ToSchema)]
 pub struct SearchHit {
-    /// `item`, `standard` or `guide`.
+    /// `item`, `standard`, `guide` or `point`.
     #[serde(rename = "type")]
     kind: &'static str,
-    /// The item code, standard number or guide key.
+    /// The item code, standard number, guide key or service point id.
     key: String,
     /// The item code (items and guides).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -68,11 +68,30 @@ pub struct SearchHit {
     url: String,
     /// Ranking score; only its order means anything.
     score: f64,
+    /// For an item: its guides and standards (guides first), listed here instead of as
+    /// results of their own. Empty for other types.
+    related: Vec<RelatedDoc>,
 }
 
-/// Searches items, standards and guides: `{"results": [{"type", "key", "code" or
-/// "number", "title", "title_html", "snippet", "url", "score"}], "total": N, "query": q}`,
-/// best first. Snippets and `title_html` are escaped HTML with matches in `<mark>`.
+/// A guide or standard listed under its item's result.
+#[derive(Serialize, ToSchema)]
+pub struct RelatedDoc {
+    /// `guide` or `standard`.
+    #[serde(rename = "type")]
+    kind: &'static str,
+    /// The guide key or standard number.
+    key: String,
+    /// Its title.
+    title: String,
+    /// Its page.
+    url: String,
+}
+
+/// Searches items, standards, guides and service points: `{"results": [{"type", "key",
+/// "code" or "number", "title", "title_html", "snippet", "url", "score", "related"}],
+/// "total": N, "query": q}`, best first. An item's guides and standards are listed in its
+/// `related` rather than as results of their own. Snippets and `title_html` are escaped
+/// HTML with matches in `<mark>`.
 #[utoipa::path(get, path = "/api/v1/search", params(SearchParams),
     responses((status = 200, description = "results", body = SearchResults), (status = 400, body = ErrorBody)))]
 async fn search(
@@ -126,16 +145,27 @@ async fn search(
         .iter()
         .map(|h| {
             let standard = h.kind == DocKind::Standard;
+            let coded = matches!(h.kind, DocKind::Item | DocKind::Guide);
             SearchHit {
                 kind: h.kind.as_str(),
                 key: h.key.clone(),
-                code: (!standard).then(|| h.key.clone()),
+                code: coded.then(|| h.key.clone()),
                 number: standard.then(|| h.key.clone()),
                 title: h.title.clone(),
                 title_html: h.title_html.clone(),
                 snippet: h.snippet.clone(),
                 url: hit_url(h),
                 score: f64::from(h.score),
+                related: h
+                    .related
+                    .iter()
+                    .map(|r| RelatedDoc {
+                        kind: r.kind.as_str(),
+                        key: r.key.clone(),
+                        title: r.title.clone(),
+                        url: doc_url(r.kind, &r.key),
+                    })
+                    .collect(),
             }
         })
         .collect();

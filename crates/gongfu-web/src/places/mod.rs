@@ -13,6 +13,8 @@ mod circles;
 mod nearby;
 mod point;
 
+pub(crate) use nearby::communities;
+
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
@@ -45,15 +47,15 @@ pub(crate) struct Shape {
 
 /// One point in a list.
 pub(crate) struct PointRow {
-    id: i64,
-    name: String,
-    type_name: String,
-    address: String,
-    distance: String,
-    hours: String,
-    open: &'static str,
-    status: &'static str,
-    demo: bool,
+    pub(crate) id: i64,
+    pub(crate) name: String,
+    pub(crate) type_name: String,
+    pub(crate) address: String,
+    pub(crate) distance: String,
+    pub(crate) hours: String,
+    pub(crate) open: &'static str,
+    pub(crate) status: &'static str,
+    pub(crate) demo: bool,
 }
 
 /// A point as lists show it: its distance from where the search started and whether it

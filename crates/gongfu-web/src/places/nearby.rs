@@ -58,7 +58,8 @@ struct NearbyPage {
     total: usize,
 }
 
-fn communities(l: &Loaded) -> Vec<(String, String)> {
+/// Every current community as (code, "街道 · 社区"), for the pages' 所在社区 choice.
+pub(crate) fn communities(l: &Loaded) -> Vec<(String, String)> {
     l.regions
         .iter()
         .filter(|(c, _)| c.level() == RegionLevel::Community)

@@ -1,17 +1,23 @@
-//! The search page (`/search`), behind the search box on every public page: items,
-//! standards and guides in one ranked list, narrowed by type and area.
+//! The search page (`/search`), behind the search box on every public page: items (each
+//! with its guides and standards), standards, guides and service points in one ranked
+//! list, narrowed by type and area. A question about where to go (老人去哪里体检) also
+//! offers service points: the nearest ones when the resident gives a community or their
+//! position (the `/nearby` page's form and parameters), else those the words find.
 //!
 //! It must never rank or index anything itself: the index and its ranking are
-//! gongfu-search's, a hit's URL the edge's (`gongfu_edge::links::hit_url`, the API's too).
+//! gongfu-search's, distances gongfu-places', a hit's URL the edge's
+//! (`gongfu_edge::links`, the API's too).
 
 use crate::kit::{page, render, urlencode, PageCtx, Query, WebError};
+use crate::places::{communities, row, PointRow};
 use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use gongfu_edge::links::hit_url;
+use gongfu_edge::links::{doc_url, hit_url};
+use gongfu_edge::params::{NearbyParams, Origin};
 use gongfu_edge::{AppState, CurrentUser};
 use gongfu_search::{DocKind, SearchQuery, SiteSearchError};
 use serde::Deserialize;
@@ -23,6 +29,9 @@ pub(crate) fn routes() -> Router<AppState> {
 
 /// Results per page.
 const PER_PAGE: usize = 10;
+
+/// Service points offered for a question about where to go.
+const PLACES: usize = 5;
 
 /// Everyday questions shown on an empty search page.
 const EXAMPLES: &[&str] = &[
@@ -41,6 +50,12 @@ pub(crate) struct SearchParams {
     kind: Option<String>,
     area: Option<String>,
     page: Option<usize>,
+    /// Where the resident is, for a question about where to go: as on `/nearby`.
+    #[serde(default, deserialize_with = "gongfu_edge::params::empty_as_none")]
+    lat: Option<f64>,
+    #[serde(default, deserialize_with = "gongfu_edge::params::empty_as_none")]
+    lng: Option<f64>,
+    community: Option<String>,
 }
 
 struct ResultView {
@@ -50,6 +65,21 @@ struct ResultView {
     url: String,
     title_html: String,
     snippet: String,
+    /// (label, url, title) of the guides and standards listed under an item.
+    related: Vec<(&'static str, String, String)>,
+}
+
+/// The service points offered for a question about where to go.
+struct PlacesView {
+    /// Where distances are measured from (e.g. 丹溪社区中心), empty when not given.
+    from: String,
+    communities: Vec<(String, String)>,
+    community: String,
+    lat: String,
+    lng: String,
+    rows: Vec<PointRow>,
+    /// Why the given place could not be used, beside the form.
+    error: String,
 }
 
 #[derive(Template)]
@@ -68,6 +98,7 @@ struct SearchPage {
     pages: usize,
     prev_url: String,
     next_url: String,
+    places: Option<PlacesView>,
 }
 
 fn label(kind: DocKind) -> &'static str {
@@ -75,7 +106,75 @@ fn label(kind: DocKind) -> &'static str {
         DocKind::Item => "服务项目",
         DocKind::Standard => "标准",
         DocKind::Guide => "办事指南",
+        DocKind::Point => "服务点",
     }
+}
+
+/// The points for a question about where to go: the nearest that deliver what it finds
+/// when a community or position is given, else the points its words find.
+async fn places_for(
+    state: &AppState,
+    q: &str,
+    p: &SearchParams,
+) -> Result<PlacesView, gongfu_edge::ApiError> {
+    let places = &state.places;
+    let loaded = places.loaded().await?;
+    let mut view = PlacesView {
+        from: String::new(),
+        communities: communities(&loaded),
+        community: p.community.clone().unwrap_or_default(),
+        lat: p.lat.map(|v| format!("{v:.6}")).unwrap_or_default(),
+        lng: p.lng.map(|v| format!("{v:.6}")).unwrap_or_default(),
+        rows: Vec::new(),
+        error: String::new(),
+    };
+    let origin = NearbyParams {
+        lat: p.lat,
+        lng: p.lng,
+        community: p.community.clone(),
+        ..NearbyParams::default()
+    };
+    if origin.has_origin() {
+        match origin.parse(places, &loaded, state.clock.local()) {
+            Ok(n) => {
+                view.from = match n.origin {
+                    Origin::Position => "您的位置".into(),
+                    Origin::Community(name) => format!("{name}中心"),
+                };
+                let near = state
+                    .search
+                    .nearest(q, n.query.at, PLACES)
+                    .await
+                    .map_err(search_error)?;
+                view.rows = near
+                    .iter()
+                    .map(|n| row(&n.point, places, Some(n.distance_m), None))
+                    .collect();
+                return Ok(view);
+            }
+            Err(e) if e.field.as_deref() == Some("community") => {
+                view.error = "该社区暂无边界数据，请改用“使用我的位置”。".into();
+            }
+            Err(e) if matches!(e.field.as_deref(), Some("lat" | "lng")) => view.error = e.detail,
+            Err(e) => return Err(e),
+        }
+    }
+    let mut query = SearchQuery::new(q);
+    query.kind = Some(DocKind::Point);
+    query.limit = PLACES;
+    let found = state.search.search(query).await.map_err(search_error)?;
+    view.rows = found
+        .results
+        .iter()
+        .filter_map(|h| h.key.parse::<i64>().ok())
+        .filter_map(|id| loaded.point(id))
+        .map(|p| row(p, places, None, None))
+        .collect();
+    Ok(view)
+}
+
+fn search_error(e: SiteSearchError) -> gongfu_edge::ApiError {
+    gongfu_edge::ApiError::new(gongfu_edge::ErrorCode::Internal, e.to_string())
 }
 
 fn link(q: &str, kind: &str, area: &str, page: usize) -> String {
@@ -99,11 +198,11 @@ pub(crate) async fn search(
     Query(p): Query<SearchParams>,
 ) -> Result<Response, WebError> {
     let mut page = page(&headers, "/search", &user);
-    let q = p.q.unwrap_or_default();
+    let q = p.q.clone().unwrap_or_default();
     page.q = q.clone();
     let kind = gongfu_edge::params::search_kind(p.kind.as_deref())
         .map_err(|e| WebError::from(e).with_page(&page))?;
-    let area = p.area.unwrap_or_default();
+    let area = p.area.clone().unwrap_or_default();
     let page_no = p.page.unwrap_or(1).max(1);
     let taxonomy = state
         .catalog
@@ -130,10 +229,18 @@ pub(crate) async fn search(
         pages: 0,
         prev_url: String::new(),
         next_url: String::new(),
+        places: None,
         page,
     };
     if q.trim().is_empty() {
         return Ok(render(&view));
+    }
+    if page_no == 1 && state.search.asks_where(&q) {
+        view.places = Some(
+            places_for(&state, &q, &p)
+                .await
+                .map_err(|e| WebError::from(e).with_page(&view.page))?,
+        );
     }
     let offset = (page_no - 1) * PER_PAGE;
     let query = SearchQuery {
@@ -167,6 +274,11 @@ pub(crate) async fn search(
                     url: hit_url(h),
                     title_html: h.title_html.clone(),
                     snippet: h.snippet.clone(),
+                    related: h
+                        .related
+                        .iter()
+                        .map(|r| (label(r.kind), doc_url(r.kind, &r.key), r.title.clone()))
+                        .collect(),
                 })
                 .collect();
             Ok(render(&view))
