@@ -564,3 +564,31 @@ async fn optional_numbers_empty_in_the_first_row_and_given_later_are_stored() {
     assert_eq!(by("P2"), Some((Some(120), Some(850.5))));
     assert_eq!(by("P3"), Some((None, None)));
 }
+
+#[tokio::test]
+async fn an_import_sees_regions_written_just_before_it() {
+    // Something read the state first (the search index warming up at start), then the
+    // regions were written: boundaries imported at once must be checked against them, not
+    // against the state read before, which is kept for up to two seconds.
+    let t = testing::fresh().await;
+    let places = Places::new(t.db.clone(), Arc::new(Catalog::new(t.db.clone(), clock())));
+    assert!(places.loaded().await.unwrap().regions.is_empty());
+    upsert(
+        &t.db,
+        &[
+            region("440399000000", "示例区"),
+            region("440399001000", "甲街道"),
+            region("440399001001", "甲社区"),
+            region("440399001002", "乙社区"),
+        ],
+        &[],
+        "test",
+    )
+    .await
+    .unwrap();
+    places
+        .import_boundaries(&admin(), "b.geojson", BOUNDARIES.as_bytes(), false)
+        .await
+        .unwrap();
+    assert_eq!(places.loaded().await.unwrap().boundaries.len(), 2);
+}
