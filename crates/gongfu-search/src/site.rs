@@ -100,8 +100,8 @@ const WHERE_ITEMS: usize = 3;
 pub struct NearPoint {
     /// The point.
     pub point: StoredPoint,
-    /// Metres from where the resident is.
-    pub distance_m: f64,
+    /// Metres from where the resident is, when they said.
+    pub distance_m: Option<f64>,
 }
 
 /// Search over the installation's items, standards, guides and service points.
@@ -156,35 +156,48 @@ impl SiteSearch {
     }
 
     /// True if `text` asks where to go (去哪里, 附近, 在哪; `data/search/place-words.csv`):
-    /// the front doors then offer [`SiteSearch::nearest`] or the matching points.
+    /// the front doors then offer [`SiteSearch::where_to_go`].
     pub fn asks_where(&self, text: &str) -> bool {
         self.place_words.asks_where(text)
     }
 
-    /// The `limit` points nearest to `at` that deliver what `text` finds: the points of
-    /// its best few items, or, when it finds no item, the points it finds by name, type or
-    /// address. Closed points are never offered.
-    pub async fn nearest(
+    /// The service points to offer for `text`, at most `limit`, never a closed one. With
+    /// `at`: the nearest points that deliver its best few items, or, when it finds no
+    /// item, the nearest of the points it finds by name, type or address. Without: the
+    /// points it finds, best first.
+    pub async fn where_to_go(
         &self,
         text: &str,
-        at: LatLng,
+        at: Option<LatLng>,
         limit: usize,
     ) -> Result<Vec<NearPoint>, SiteSearchError> {
-        let mut q = SearchQuery::new(text);
-        q.kind = Some(DocKind::Item);
-        q.limit = WHERE_ITEMS;
-        let items: Vec<String> = self
-            .search(q)
-            .await?
-            .results
-            .into_iter()
-            .map(|h| h.key)
-            .collect();
         let loaded = self.places.loaded().await?;
-        let mut near: Vec<NearPoint> = if items.is_empty() {
+        let near = |p: &StoredPoint| NearPoint {
+            point: p.clone(),
+            distance_m: at.map(|at| at.distance_m(p.point.position)),
+        };
+        let items: Vec<String> = match at {
+            Some(_) => {
+                let mut q = SearchQuery::new(text);
+                q.kind = Some(DocKind::Item);
+                q.limit = WHERE_ITEMS;
+                self.search(q)
+                    .await?
+                    .results
+                    .into_iter()
+                    .map(|h| h.key)
+                    .collect()
+            }
+            None => Vec::new(),
+        };
+        let mut out: Vec<NearPoint> = if items.is_empty() {
             let mut q = SearchQuery::new(text);
             q.kind = Some(DocKind::Point);
-            q.limit = crate::MAX_LIMIT;
+            q.limit = if at.is_some() {
+                crate::MAX_LIMIT
+            } else {
+                limit
+            };
             self.search(q)
                 .await?
                 .results
@@ -192,10 +205,7 @@ impl SiteSearch {
                 .filter_map(|h| h.key.parse::<i64>().ok())
                 .filter_map(|id| loaded.point(id))
                 .filter(|p| p.point.status != PointStatus::Closed)
-                .map(|p| NearPoint {
-                    point: p.clone(),
-                    distance_m: at.distance_m(p.point.position),
-                })
+                .map(near)
                 .collect()
         } else {
             loaded
@@ -208,15 +218,18 @@ impl SiteSearch {
                             .iter()
                             .any(|c| items.iter().any(|i| i == c.as_str()))
                 })
-                .map(|p| NearPoint {
-                    point: p.clone(),
-                    distance_m: at.distance_m(p.point.position),
-                })
+                .map(near)
                 .collect()
         };
-        near.sort_by(|a, b| a.distance_m.total_cmp(&b.distance_m));
-        near.truncate(limit);
-        Ok(near)
+        if at.is_some() {
+            out.sort_by(|a, b| {
+                a.distance_m
+                    .unwrap_or(0.0)
+                    .total_cmp(&b.distance_m.unwrap_or(0.0))
+            });
+        }
+        out.truncate(limit);
+        Ok(out)
     }
 
     /// Builds the index if the data changed since it was built, and says how many documents

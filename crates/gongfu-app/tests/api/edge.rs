@@ -72,6 +72,25 @@ async fn search_and_circles_refuse_the_same_parameters_on_both_doors() {
         ("/api/v1/search", "/search", "q=老年人&type=item", true),
         ("/api/v1/search", "/search", "q=老年人&type=guide", true),
         ("/api/v1/search", "/search", "q=老年人&type=nosuch", false),
+        ("/api/v1/search", "/search", "q=附近的社康&type=point", true),
+        (
+            "/api/v1/search",
+            "/search",
+            "q=老人去哪里体检&community=440399001005",
+            true,
+        ),
+        (
+            "/api/v1/search",
+            "/search",
+            "q=老人去哪里体检&lat=95&lng=114",
+            false,
+        ),
+        (
+            "/api/v1/search",
+            "/search",
+            "q=老人去哪里体检&lat=22.5",
+            false,
+        ),
         (
             "/api/v1/circles",
             "/circles",

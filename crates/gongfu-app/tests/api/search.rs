@@ -335,13 +335,44 @@ async fn a_where_question_offers_the_nearest_points_on_the_search_page() {
         first.contains(r#"data-key="N1005""#) || first.contains(r#"data-key="R1003""#),
         "{first}"
     );
-    // A position that is no position is refused beside the form, not with an error page.
+    // A position that is no position is refused beside the form (400, as on /nearby), with
+    // the results still shown.
     let (status, html) = app
         .get_html(&format!("/search?q={question}&lat=95&lng=114"))
         .await;
-    assert_eq!(status, 200);
+    assert_eq!(status, 400);
+    assert!(html.contains(r#"id="search-results""#), "{html}");
     assert!(html.contains(r#"id="places-error""#), "{html}");
     // A question that does not ask where has no such section.
     let (_, html) = app.get_html(&format!("/search?q={}", q("老人体检"))).await;
     assert!(!html.contains(r#"id="search-places""#));
+    // The API answers the same: the nearest points, nearest first, with their distance.
+    let (status, v) = app
+        .get_json(&format!(
+            "/api/v1/search?q={question}&community=440399001005"
+        ))
+        .await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["asks_where"], true);
+    let near = v["places"].as_array().unwrap();
+    assert_eq!(near.len(), 5, "{v}");
+    let d: Vec<f64> = near
+        .iter()
+        .map(|p| p["distance_m"].as_f64().unwrap())
+        .collect();
+    assert!(d.windows(2).all(|w| w[0] <= w[1]), "{d:?}");
+    assert!(
+        near.iter().any(|p| p["name"] == "丹溪社区健康服务中心"),
+        "{v}"
+    );
+    let (_, v) = app
+        .get_json(&format!("/api/v1/search?q={}", q("老人体检")))
+        .await;
+    assert_eq!(v["asks_where"], false);
+    assert!(v["places"].as_array().unwrap().is_empty());
+    let (status, v) = app
+        .get_json(&format!("/api/v1/search?q={question}&lat=95&lng=114"))
+        .await;
+    assert_eq!(status, 400, "{v}");
+    assert_eq!(v["field"], "lat", "{v}");
 }

@@ -31,7 +31,18 @@ struct SearchParams {
     limit: Option<usize>,
     /// Results to skip (default 0, at most 1000).
     offset: Option<usize>,
+    /// For a question about where to go: latitude of the resident's position (WGS84).
+    #[serde(default, deserialize_with = "params::empty_as_none")]
+    lat: Option<f64>,
+    /// Longitude, with `lat`.
+    #[serde(default, deserialize_with = "params::empty_as_none")]
+    lng: Option<f64>,
+    /// Instead of a position: the centre of this community (12-digit code).
+    community: Option<String>,
 }
+
+/// How many service points a question about where to go is offered.
+const PLACES: usize = 5;
 
 /// A page of search results.
 #[derive(Serialize, ToSchema)]
@@ -42,6 +53,32 @@ pub struct SearchResults {
     total: usize,
     /// This page, best first.
     results: Vec<SearchHit>,
+    /// True when the query asks where to go (去哪里, 附近, 在哪 ...).
+    asks_where: bool,
+    /// For such a query, up to 5 service points: with `lat`/`lng` or `community`, the
+    /// nearest that deliver what it finds, with their distance; else those its words find,
+    /// best first. Empty for other queries.
+    places: Vec<SearchPlace>,
+}
+
+/// A service point offered for a question about where to go.
+#[derive(Serialize, ToSchema)]
+pub struct SearchPlace {
+    /// The point's id.
+    id: i64,
+    /// The district's code for it.
+    code: String,
+    /// Name.
+    name: String,
+    /// Facility type code (`community_health`).
+    facility_type: String,
+    /// Street address.
+    address: String,
+    /// Metres from the position or community centre given; absent without one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    distance_m: Option<f64>,
+    /// Its page.
+    url: String,
 }
 
 /// One search result.
@@ -122,6 +159,20 @@ async fn search(
         )
         .field("offset"));
     }
+    let asks_where = state.search.asks_where(&q);
+    let origin = params::NearbyParams {
+        lat: p.lat,
+        lng: p.lng,
+        community: p.community.clone(),
+        ..params::NearbyParams::default()
+    };
+    let at = if asks_where && origin.has_origin() {
+        let places = &state.places;
+        let loaded = places.loaded().await?;
+        Some(origin.parse(places, &loaded, state.clock.local())?.query.at)
+    } else {
+        None
+    };
     let query = SearchQuery {
         text: q.clone(),
         kind,
@@ -129,6 +180,7 @@ async fn search(
         limit,
         offset,
     };
+    let internal = |e: SiteSearchError| ApiError::new(ErrorCode::Internal, e.to_string());
     let page = state.search.search(query).await.map_err(|e| match e {
         SiteSearchError::Query(_) => ApiError::new(
             ErrorCode::InvalidInput,
@@ -138,8 +190,28 @@ async fn search(
         SiteSearchError::UnknownArea(_) => {
             ApiError::new(ErrorCode::InvalidInput, e.to_string()).field("area")
         }
-        other => ApiError::new(ErrorCode::Internal, other.to_string()),
+        other => internal(other),
     })?;
+    let places = if asks_where {
+        state
+            .search
+            .where_to_go(&q, at, PLACES)
+            .await
+            .map_err(internal)?
+            .into_iter()
+            .map(|n| SearchPlace {
+                id: n.point.id,
+                url: doc_url(DocKind::Point, &n.point.id.to_string()),
+                code: n.point.point.code,
+                name: n.point.point.name,
+                facility_type: n.point.point.facility_type,
+                address: n.point.point.address,
+                distance_m: n.distance_m.map(|d| d.round()),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let results = page
         .results
         .iter()
@@ -173,5 +245,7 @@ async fn search(
         query: q,
         total: page.total,
         results,
+        asks_where,
+        places,
     }))
 }

@@ -134,6 +134,7 @@ async fn places_for(
         community: p.community.clone(),
         ..NearbyParams::default()
     };
+    let mut at = None;
     if origin.has_origin() {
         match origin.parse(places, &loaded, state.clock.local()) {
             Ok(n) => {
@@ -141,16 +142,7 @@ async fn places_for(
                     Origin::Position => "您的位置".into(),
                     Origin::Community(name) => format!("{name}中心"),
                 };
-                let near = state
-                    .search
-                    .nearest(q, n.query.at, PLACES)
-                    .await
-                    .map_err(search_error)?;
-                view.rows = near
-                    .iter()
-                    .map(|n| row(&n.point, places, Some(n.distance_m), None))
-                    .collect();
-                return Ok(view);
+                at = Some(n.query.at);
             }
             Err(e) if e.field.as_deref() == Some("community") => {
                 view.error = "该社区暂无边界数据，请改用“使用我的位置”。".into();
@@ -159,16 +151,14 @@ async fn places_for(
             Err(e) => return Err(e),
         }
     }
-    let mut query = SearchQuery::new(q);
-    query.kind = Some(DocKind::Point);
-    query.limit = PLACES;
-    let found = state.search.search(query).await.map_err(search_error)?;
+    let found = state
+        .search
+        .where_to_go(q, at, PLACES)
+        .await
+        .map_err(search_error)?;
     view.rows = found
-        .results
         .iter()
-        .filter_map(|h| h.key.parse::<i64>().ok())
-        .filter_map(|id| loaded.point(id))
-        .map(|p| row(p, places, None, None))
+        .map(|n| row(&n.point, places, n.distance_m, None))
         .collect();
     Ok(view)
 }
@@ -281,6 +271,12 @@ pub(crate) async fn search(
                         .collect(),
                 })
                 .collect();
+            // A refused position answers 400 with the page and the reason beside the form,
+            // as `/nearby` does.
+            let refused = view.places.as_ref().is_some_and(|p| !p.error.is_empty());
+            if refused {
+                return Ok((StatusCode::BAD_REQUEST, render(&view)).into_response());
+            }
             Ok(render(&view))
         }
         Err(SiteSearchError::Query(_)) => {
