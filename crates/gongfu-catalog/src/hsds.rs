@@ -79,7 +79,7 @@ fn tables(s: &Snapshot) -> Tables {
     ];
     let mut terms = Vec::new();
     for a in &s.taxonomy.areas {
-        terms.push(json!({"id": uuid_for(&format!("area:{}", a.no)), "code": format!("A{}", a.no), "name": a.name, "description": "领域", "taxonomy_id": tax_id, "parent_id": null}));
+        terms.push(json!({"id": uuid_for(&format!("area:{}", a.no)), "code": format!("A{}", a.no), "name": a.name, "description": "领域", "taxonomy_id": tax_id}));
     }
     for c in &s.taxonomy.categories {
         terms.push(json!({"id": uuid_for(&format!("category:{}", c.no)), "code": format!("C{}", c.no), "name": c.name, "description": "大类", "taxonomy_id": tax_id, "parent_id": uuid_for(&format!("area:{}", c.area_no))}));
@@ -92,13 +92,12 @@ fn tables(s: &Snapshot) -> Tables {
         let sid = uuid_for(&format!("service:{}", it.code));
         let mut svc = Map::new();
         svc.insert("id".into(), sid.clone().into());
-        svc.insert(
-            "organization_id".into(),
-            it.lead_departments
-                .first()
-                .map(|x| uuid_for(&format!("organization:{}", x.as_str())))
-                .into(),
-        );
+        if let Some(first) = it.lead_departments.first() {
+            svc.insert(
+                "organization_id".into(),
+                uuid_for(&format!("organization:{}", first.as_str())).into(),
+            );
+        }
         for (key, field) in MAPPED {
             svc.insert((*field).into(), d.get(key).into());
         }
@@ -110,8 +109,12 @@ fn tables(s: &Snapshot) -> Tables {
             svc.insert(format!("gongfu_{}", c.key), d.get(c.key).into());
         }
         services.push(Value::Object(svc));
-        fundings.push(json!({"id": uuid_for(&format!("funding:{}", it.code)), "service_id": sid, "organization_id": null, "source": it.expenditure_responsibility.text()}));
-        attributes.push(json!({"id": uuid_for(&format!("attribute:{}", it.code)), "link_id": sid, "link_type": "service", "link_entity": "service", "taxonomy_term_id": uuid_for(&format!("category:{}", it.category_no)), "value": null, "label": "大类"}));
+        // The funder is 支出责任 (中央财政, 地方财政), not an organization of the list: no
+        // organization_id. The attribute says which category term the service carries and
+        // has no value of its own. HSDS types these as strings, so an absent value is left
+        // out, never null (the official schemas refuse null; tests/api/hsds.rs).
+        fundings.push(json!({"id": uuid_for(&format!("funding:{}", it.code)), "service_id": sid, "source": it.expenditure_responsibility.text()}));
+        attributes.push(json!({"id": uuid_for(&format!("attribute:{}", it.code)), "link_id": sid, "link_type": "service", "link_entity": "service", "taxonomy_term_id": uuid_for(&format!("category:{}", it.category_no))}));
     }
     Tables {
         organizations,
@@ -179,11 +182,19 @@ fn csv_of(rows: &[Value], fields: &[String]) -> Vec<u8> {
     w.into_inner().unwrap_or_default()
 }
 
+/// The columns of a table: every field any row has, in the order first met (a field left
+/// out of one row, like an area's `parent_id`, is still a column), or `fallback` for no rows.
 fn fields_of(rows: &[Value], fallback: &[&str]) -> Vec<String> {
-    match rows.first().and_then(Value::as_object) {
-        Some(o) => o.keys().cloned().collect(),
-        None => fallback.iter().map(|s| s.to_string()).collect(),
+    let mut fields: Vec<String> = Vec::new();
+    for key in rows.iter().filter_map(Value::as_object).flat_map(Map::keys) {
+        if !fields.contains(key) {
+            fields.push(key.clone());
+        }
     }
+    if rows.is_empty() {
+        fields = fallback.iter().map(|s| s.to_string()).collect();
+    }
+    fields
 }
 
 /// The version as HSDS 3.0 CSV files with a Frictionless `datapackage.json`, zipped.

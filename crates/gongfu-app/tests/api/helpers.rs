@@ -151,3 +151,60 @@ impl TestApp {
         (status, r.json().await.unwrap_or(Value::Null))
     }
 }
+
+/// python3 from PATH if it imports `modules` (`"jsonschema, referencing"`), or None after
+/// a notice that `check` is skipped: missing validators pass a developer's run, but fail
+/// when the environment variable `require` is `1` (CI sets it). `packages` is what to
+/// `pip install`.
+pub fn python_with(
+    modules: &str,
+    require: &str,
+    check: &str,
+    packages: &str,
+) -> Option<std::path::PathBuf> {
+    let python = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|d| d.join("python3"))
+            .find(|p| p.is_file())
+    });
+    let ready = python.as_ref().is_some_and(|p| {
+        std::process::Command::new(p)
+            .args(["-c", &format!("import {modules}")])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    });
+    if ready {
+        return python;
+    }
+    assert!(
+        std::env::var(require).as_deref() != Ok("1"),
+        "{require}=1 but python3 with {packages} is not available; \
+         python3 -m pip install {packages}"
+    );
+    eprintln!(
+        "skipping {check}: python3 with {packages} not found (python3 -m pip install {packages})"
+    );
+    None
+}
+
+/// Runs a check script of `tests/` with `python` and its arguments; fails the test with the
+/// script's output (`failed`: what did not hold) unless it exits 0, and shows its summary.
+pub fn run_python_check(
+    python: &std::path::Path,
+    script: &str,
+    args: &[&std::path::Path],
+    failed: &str,
+) {
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join(script);
+    let out = std::process::Command::new(python)
+        .arg(script)
+        .args(args)
+        .output()
+        .expect("python3 runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{failed}:\n{stdout}\n{stderr}");
+    eprintln!("{stdout}");
+}

@@ -11,6 +11,7 @@ mod edge;
 mod eligibility;
 mod eligibility_pages;
 mod helpers;
+mod hsds;
 mod items;
 mod messages;
 mod openapi;

@@ -7,7 +7,7 @@
 //! Missing python3 or those packages: the check says so and passes, unless
 //! GONGFU_REQUIRE_OPENAPI=1 (CI), which makes the absence a failure.
 
-use crate::helpers::{spawn_app, spawn_demo, TestApp};
+use crate::helpers::{run_python_check, spawn_app, spawn_demo, TestApp};
 use crate::texts::clean_markdown;
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -76,58 +76,27 @@ async fn the_document_is_valid_and_real_answers_match_their_schemas() {
     let dir = tempfile::tempdir().expect("temp dir");
     write_json(&dir.path().join("openapi.json"), &doc);
     write_json(&dir.path().join("samples.json"), &Value::Array(c.samples));
-    let out = std::process::Command::new(&python)
-        .arg(script())
-        .arg(dir.path())
-        .output()
-        .expect("python3 runs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success(),
-        "the OpenAPI check failed:\n{stdout}\n{stderr}"
+    run_python_check(
+        &python,
+        "openapi_check.py",
+        &[dir.path()],
+        "the OpenAPI check failed",
     );
-    eprintln!("{stdout}");
 }
 
 fn write_json(path: &Path, v: &Value) {
     std::fs::write(path, serde_json::to_vec_pretty(v).expect("json")).expect("write");
 }
 
-fn script() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/openapi_check.py")
-}
-
 /// python3 with `openapi_spec_validator` and `jsonschema` importable, or None after a skip
 /// notice (a failure under GONGFU_REQUIRE_OPENAPI=1).
 fn checker() -> Option<std::path::PathBuf> {
-    let python = std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|d| d.join("python3"))
-            .find(|p| p.is_file())
-    });
-    let ready = python.as_ref().is_some_and(|p| {
-        std::process::Command::new(p)
-            .args([
-                "-c",
-                "import openapi_spec_validator, jsonschema, referencing",
-            ])
-            .output()
-            .is_ok_and(|o| o.status.success())
-    });
-    if ready {
-        return python;
-    }
-    assert!(
-        std::env::var("GONGFU_REQUIRE_OPENAPI").as_deref() != Ok("1"),
-        "GONGFU_REQUIRE_OPENAPI=1 but python3 with openapi-spec-validator and jsonschema is \
-         not available; python3 -m pip install openapi-spec-validator jsonschema"
-    );
-    eprintln!(
-        "skipping the OpenAPI check: python3 with openapi-spec-validator and jsonschema not \
-         found (python3 -m pip install openapi-spec-validator jsonschema)"
-    );
-    None
+    crate::helpers::python_with(
+        "openapi_spec_validator, jsonschema, referencing",
+        "GONGFU_REQUIRE_OPENAPI",
+        "the OpenAPI check",
+        "openapi-spec-validator jsonschema",
+    )
 }
 
 /// Percent-encodes a path segment or query value.
