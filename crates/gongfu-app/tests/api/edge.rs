@@ -199,6 +199,72 @@ async fn every_operation_in_the_openapi_document_is_routed() {
     assert!(checked >= 60, "{checked} operations");
 }
 
+/// A query parameter an operation does not take is refused on every GET of the document,
+/// not ignored (`/api/v1/items?origin_level=national` used to answer the whole list as if
+/// it were filtered): 400 `invalid_input` naming it, in the Chinese message and the detail,
+/// with the parameters the operation takes; and the document lists that 400.
+#[tokio::test]
+async fn every_get_refuses_a_query_parameter_it_does_not_take() {
+    let app = spawn_app().await;
+    let (_, doc) = app.get_json("/api/openapi.json").await;
+    let mut checked = 0;
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        let Some(op) = ops.get("get") else { continue };
+        assert!(
+            op["responses"]["400"]["content"]["application/json"].is_object(),
+            "GET {path} does not document the 400 it answers"
+        );
+        let takes: Vec<&str> = op["parameters"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|p| p["in"] == "query")
+            .map(|p| p["name"].as_str().unwrap())
+            .collect();
+        // Beside a parameter it takes, when it takes any: the known one does not hide it.
+        let known = takes.first().map(|t| format!("{t}=&")).unwrap_or_default();
+        let url = format!("{}?{known}origin_level=national", concrete(path));
+        let (s, v) = app.get_json(&url).await;
+        assert_eq!(
+            (s, v["code"].as_str(), v["field"].as_str()),
+            (400, Some("invalid_input"), Some("origin_level")),
+            "GET {url}: {v}"
+        );
+        let (message, detail) = (
+            v["message"].as_str().unwrap(),
+            v["detail"].as_str().unwrap(),
+        );
+        assert!(
+            message.contains("不支持查询参数「origin_level」"),
+            "{message}"
+        );
+        assert!(detail.contains("`origin_level`"), "{detail}");
+        for t in &takes {
+            assert!(
+                message.contains(t) && detail.contains(t),
+                "GET {path} takes {t}: {v}"
+            );
+        }
+        assert_eq!(v["errors"][0]["accepted"], serde_json::json!(takes), "{v}");
+        checked += 1;
+    }
+    assert!(checked >= 40, "{checked} GET operations");
+    // Parameters the operation takes pass as before, and so does a bare URL.
+    let (s, v) = app
+        .get_json("/api/v1/standards/parse?number=GB%2FT%201.1-2020")
+        .await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(app.get("/healthz").await.status(), 200);
+    let (_, v) = app.get_json("/healthz?verbose=1").await;
+    assert!(
+        v["message"]
+            .as_str()
+            .unwrap()
+            .contains("不接受任何查询参数"),
+        "{v}"
+    );
+}
+
 #[tokio::test]
 async fn every_route_of_the_api_is_in_the_document() {
     // A handler is routed only through `routes!`, which registers its operation too; a

@@ -228,7 +228,7 @@ async fn the_search_page_shows_marked_results_and_every_page_has_the_box() {
     assert_eq!(status, 200);
     assert!(html.contains("老年人体检"), "examples on the empty page");
     // Every page's <title> is text, never markup (a template block left open shows here).
-    let (_, list) = app.get_json("/api/v1/standards?per_page=1").await;
+    let (_, list) = app.get_json("/api/v1/standards").await;
     let first = list["standards"][0]["number"]
         .as_str()
         .unwrap()

@@ -14,6 +14,7 @@ mod adjustments;
 mod affordability;
 mod eligibility;
 mod list;
+mod parameters;
 mod places;
 mod search;
 mod standards;
@@ -58,8 +59,13 @@ fn documented() -> OpenApiRouter<AppState> {
 
 /// Every URL of the API: the documented routes plus the document itself.
 pub fn routes() -> Router<AppState> {
-    let (router, _) = documented().split_for_parts();
+    let (router, api) = documented().split_for_parts();
+    // What each GET takes is what the document says: an unknown parameter is a 400.
+    let accepted = std::sync::Arc::new(parameters::Accepted::of(&document(api)));
     router
+        .layer(axum::middleware::from_fn(move |req, next| {
+            parameters::refuse_unknown(accepted.clone(), req, next)
+        }))
         .route("/api/openapi.json", axum::routing::get(openapi))
         .layer(axum::middleware::from_fn(etag))
 }
@@ -74,7 +80,25 @@ pub(super) fn limited(
 
 /// The OpenAPI 3.1 document, as JSON.
 pub fn openapi_json() -> Value {
-    let mut doc = serde_json::to_value(documented().into_openapi()).unwrap_or_default();
+    document(documented().into_openapi())
+}
+
+/// The document as served: the operations, each GET with its 400, and the error catalogue.
+fn document(api: utoipa::openapi::OpenApi) -> Value {
+    let mut doc = serde_json::to_value(api).unwrap_or_default();
+    // Every GET refuses a query parameter it does not take (`parameters.rs`), with a 400
+    // the operation may not list itself.
+    for (_, item) in doc["paths"].as_object_mut().into_iter().flatten() {
+        let get = item.get_mut("get").and_then(|op| op.get_mut("responses"));
+        if let Some(responses) = get.and_then(Value::as_object_mut) {
+            responses.entry("400").or_insert_with(|| {
+                json!({
+                    "description": "a query parameter is malformed, or one this operation does not take (invalid_input)",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}},
+                })
+            });
+        }
+    }
     // The error catalogue, so clients can see every code in one place.
     doc["x-error-codes"] = ErrorCode::ALL
         .iter()
