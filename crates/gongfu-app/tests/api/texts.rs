@@ -387,9 +387,28 @@ async fn the_checker_reads_markdown_and_docx_bodies_and_consults_the_registry() 
     )
     .await;
     assert_eq!(status, 422, "{v}");
-    // A demo norm that still cites MZ/T 039-2013: its page says so, with the replacement.
+    // The public page shows the text, not the staff's working material: no self-check, no
+    // source file, no JSON link.
     let (status, html) = app.get_html("/standards/view/SLQ%2FNB%20061-2019").await;
     assert_eq!(status, 200);
+    assert!(html.contains(r#"id="document""#), "{html}");
+    for staff_only in [
+        r#"id="text-check""#,
+        r#"id="findings""#,
+        "来源文件",
+        r#"href="/api/v1/texts/standard/SLQ%2FNB%20061-2019""#,
+    ] {
+        assert!(
+            !html.contains(staff_only),
+            "{staff_only} shown to the public"
+        );
+    }
+    // A demo norm that still cites MZ/T 039-2013: its page says so to staff, with the
+    // replacement.
+    app.login("viewer", "gongfu-demo-viewer").await;
+    let (status, html) = app.get_html("/standards/view/SLQ%2FNB%20061-2019").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("来源文件") && html.contains(r#"id="text-json""#));
     assert!(
         html.contains(r#"id="findings""#) && html.contains("已被GB/T 42195-2022代替"),
         "{html}"

@@ -231,6 +231,8 @@ struct StandardPage {
     text: Option<gongfu_standards::texts::Text>,
     doc: Option<DocView>,
     findings: Vec<FindingView>,
+    /// A signed-in account: the text's source file, its JSON and the self-check show.
+    staff: bool,
 }
 
 pub(crate) async fn one(
@@ -255,15 +257,16 @@ pub(crate) async fn one(
         .text(gongfu_standards::texts::TextKind::Standard, &number)
         .await
         .map_err(fail(&page))?;
+    let staff = user.0.is_some();
     let findings = match &text {
-        Some(t) => finding_views(
+        Some(t) if staff => finding_views(
             &state
                 .standards
                 .check_document(&t.document)
                 .await
                 .map_err(fail(&page))?,
         ),
-        None => vec![],
+        _ => vec![],
     };
     Ok(render(&StandardPage {
         doc: text.as_ref().map(|t| DocView::new(&t.document)),
@@ -281,6 +284,7 @@ pub(crate) async fn one(
         replaced_by: d.replaced_by.iter().map(|n| n.to_string()).collect(),
         notice: q.notice.unwrap_or_default(),
         can_edit,
+        staff,
         page,
     }))
 }
