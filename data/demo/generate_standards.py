@@ -84,14 +84,14 @@ def items_named(*words):
 
 # --- Registry ------------------------------------------------------------------------
 HEADER = ["标准编号", "标准名称", "英文名称", "标准层级", "发布机构", "状态", "引用或自建", "体系节点",
-          "发布日期", "实施日期", "复审日期", "废止日期", "复审周期(年)", "代替标准", "被代替标准",
+          "发布日期", "实施日期", "上次复审日期", "下次复审日期", "废止日期", "复审周期(年)", "代替标准", "被代替标准",
           "规范性引用文件", "服务事项", "备注", "数据来源"]
 rows = []
 
 
 def add(number, title, node, published, effective, stage="现行", origin="引用", issued="", supersedes="",
         superseded_by="", refs="", item_codes=(), source=DEMO, notes="", reviewed=""):
-    rows.append([number, title, "", "", issued, stage, origin, node, published, effective, reviewed, "", "",
+    rows.append([number, title, "", "", issued, stage, origin, node, published, effective, reviewed, "", "", "",
                  supersedes, superseded_by, refs, "、".join(item_codes), notes, source])
 
 
@@ -145,7 +145,7 @@ for i, it in enumerate(coverable[:110]):
         issued="示例区基本公共服务标准化工作领导小组办公室", refs="；".join(refs), item_codes=[it["编码"]])
     internal.append(number)
 # A chain: two norms that build on norms citing the stale MZ/T 039-2013 are flagged too.
-old_age_norms = [r[0] for r in rows if r[0].startswith("SLQ/NB") and "MZ/T 039-2013" in r[15]]
+old_age_norms = [r[0] for r in rows if r[0].startswith("SLQ/NB") and "MZ/T 039-2013" in r[16]]
 for k, base in enumerate(old_age_norms[:2]):
     add(f"SLQ/NB {200 + k:03d}-2024", f"（示例）居家养老上门服务操作规程 第{k + 1}部分", "3.5", "2024-03-01", "2024-06-01",
         origin="自建", issued="示例区民政局", refs=base)
@@ -179,11 +179,11 @@ for i in range(168):
 # One withdrawn illustrative local standard, still cited by one internal norm.
 add("DB4403/T 9900-2016", "（示例）社区公共服务设施配置指引", "2.1", "2016-05-01", "2016-06-01", stage="废止",
     issued="示例市市场监督管理局")
-rows[-1][11] = "2023-12-31"
+rows[-1][12] = "2023-12-31"
 for r in rows:
     if r[0] == internal[5]:
-        r[15] = r[15] + "；DB4403/T 9900-2016"
+        r[16] = r[16] + "；DB4403/T 9900-2016"
 
 write_csv(os.path.join(HERE, "standards.csv"), HEADER, rows)
 print(f"{len(rows)} standards, {sum(1 for r in rows if r[6] == '自建')} self-built, "
-      f"{sum(1 for r in rows if r[18] != DEMO)} real; {len(uncovered)} items left uncovered")
+      f"{sum(1 for r in rows if r[19] != DEMO)} real; {len(uncovered)} items left uncovered")

@@ -153,6 +153,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0007_account_security.sql",
         include_str!("../migrations/0007_account_security.sql"),
     ),
+    (
+        8,
+        "0008_standard_next_review.sql",
+        include_str!("../migrations/0008_standard_next_review.sql"),
+    ),
 ];
 
 /// The migration text for a backend. The only dialect differences are substituted here.

@@ -141,6 +141,7 @@ pub async fn standards(db: &Db) -> Result<Vec<Standard>, DbError> {
                 published_on: date(r, "published_on")?,
                 effective_on: date(r, "effective_on")?,
                 reviewed_on: date(r, "reviewed_on")?,
+                next_review_on: date(r, "next_review_on")?,
                 withdrawn_on: date(r, "withdrawn_on")?,
                 review_cycle_years: cycle.and_then(|c| u8::try_from(c).ok()),
                 supersedes: vec![],
@@ -230,8 +231,8 @@ pub async fn save_standards(
         sqlx::query(
             "INSERT INTO standards (number, pattern, level, title, title_en, issued_by, stage, origin, node, \
              published_on, effective_on, reviewed_on, withdrawn_on, review_cycle_years, superseded_by, notes, source, \
-             updated_at, updated_by) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
+             updated_at, updated_by, next_review_on) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)",
         )
         .bind(number.clone())
         .bind(pattern_of(&s.number))
@@ -252,6 +253,7 @@ pub async fn save_standards(
         .bind(s.source.clone())
         .bind(at.clone())
         .bind(actor.to_string())
+        .bind(d(s.next_review_on))
         .execute(&mut *tx)
         .await
         .ctx("inserting a standard")?;

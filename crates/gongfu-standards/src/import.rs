@@ -101,6 +101,11 @@ pub struct RegistryContext<'a> {
     pub items: Option<(i64, &'a BTreeSet<ItemCode>)>,
 }
 
+/// Headers that could mean the last review or the next one. gongfu used to read 复审日期
+/// as the last review and add the cycle, so a due date a clerk wrote there never showed as
+/// overdue; such a column is refused with the two headers that say which.
+const AMBIGUOUS_REVIEW: [&str; 2] = ["复审日期", "复审时间"];
+
 /// Reads registry rows (the 标准明细表 layout, [`STANDARD_COLUMNS`]): parsed standards in
 /// file order, or every problem found.
 pub fn read_standards(
@@ -134,6 +139,13 @@ pub fn read_standards(
             )),
             Some(k) => cols.push((i, k)),
             None if h.is_empty() => {}
+            None if AMBIGUOUS_REVIEW.contains(&h.as_str()) => errors.push(t.error_at(
+                Some(t.header_row),
+                Some(i),
+                format!(
+                    "列「{h}」没有说明是哪一次复审：请把列名改为「上次复审日期」（已经完成复审的日期，下次复审按复审周期推算）或「下次复审日期」（应当完成复审的日期，过期即显示逾期）；两列可以同时填写"
+                ),
+            )),
             None => errors.push(t.error_at(
                 Some(t.header_row),
                 Some(i),

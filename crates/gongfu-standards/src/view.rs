@@ -105,8 +105,10 @@ pub struct StandardView {
     pub published_on: Option<String>,
     /// 实施日期.
     pub effective_on: Option<String>,
-    /// 最近复审日期.
+    /// 上次复审日期.
     pub reviewed_on: Option<String>,
+    /// 下次复审日期 as the registry schedules it (`review_due` is what is in effect).
+    pub next_review_on: Option<String>,
     /// 废止日期.
     pub withdrawn_on: Option<String>,
     /// When the next review is due.
@@ -146,6 +148,7 @@ impl StandardView {
             published_on: d(s.published_on),
             effective_on: d(s.effective_on),
             reviewed_on: d(s.reviewed_on),
+            next_review_on: d(s.next_review_on),
             withdrawn_on: d(s.withdrawn_on),
             review_due: d(s.review_due(today)),
             supersedes: list(&s.supersedes),

@@ -193,3 +193,50 @@ async fn a_change_by_another_process_is_seen_by_the_next_read() {
     .unwrap();
     assert_eq!(r.tree().await.unwrap().nodes.len(), 1);
 }
+
+/// 上次复审日期 and 下次复审日期 are two columns, either or both filled; a due date the
+/// clerk writes is overdue once it passes. A bare 复审日期, which used to be read as the
+/// last review (so a due date written there never came up), is refused with the two names.
+#[tokio::test]
+async fn a_scheduled_review_date_is_read_as_due_and_a_bare_review_column_is_refused() {
+    let (_t, r, _, _) = setup().await;
+    let today = time::macros::date!(2026 - 11 - 24);
+    let bare = "标准编号,标准名称,引用或自建,实施日期,复审日期\n\
+        DB4403/T 100-2020,社区服务规范,自建,2020-07-01,2026-06-30\n";
+    let e = r
+        .import_standards(&admin(), "registry.csv", bare.as_bytes())
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("复审日期") && e.contains("上次复审日期") && e.contains("下次复审日期"),
+        "{e}"
+    );
+    let csv = "标准编号,标准名称,引用或自建,实施日期,上次复审日期,下次复审日期\n\
+        DB4403/T 100-2020,社区服务规范,自建,2020-07-01,2024-01-10,2026-06-30\n\
+        DB4403/T 101-2020,社区服务评价,自建,2020-07-01,,2027-01-31\n\
+        DB4403/T 102-2020,社区服务设施,自建,2020-07-01,2023-03-01,\n";
+    r.import_standards(&admin(), "registry.csv", csv.as_bytes())
+        .await
+        .unwrap();
+    let a = r.attention(today).await.unwrap();
+    let due = |v: &[gongfu_domain::standard::watch::ReviewDue]| {
+        v.iter()
+            .map(|d| (d.number.to_string(), d.due.to_string()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        due(&a.review_overdue),
+        [("DB4403/T 100-2020".to_string(), "2026-06-30".to_string())]
+    );
+    let soon = due(&a.review_due);
+    assert!(
+        soon.contains(&("DB4403/T 101-2020".into(), "2027-01-31".into())),
+        "{soon:?}"
+    );
+    let s = r.standard("DB4403/T 102-2020").await.unwrap();
+    assert_eq!(
+        s.standard.review_due(today).unwrap().to_string(),
+        "2028-03-01"
+    );
+}

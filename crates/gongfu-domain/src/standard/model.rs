@@ -92,8 +92,11 @@ pub struct Standard {
     pub published_on: Option<Date>,
     /// 实施日期.
     pub effective_on: Option<Date>,
-    /// 最近复审日期.
+    /// 上次复审日期: when it was last reviewed.
     pub reviewed_on: Option<Date>,
+    /// 下次复审日期: when the next review is due, as the office scheduled it; wins over
+    /// the computed date until a review on or after it is recorded.
+    pub next_review_on: Option<Date>,
     /// 废止日期.
     pub withdrawn_on: Option<Date>,
     /// 复审周期 in years, when not the default five.
@@ -123,11 +126,18 @@ impl Standard {
         self.stage.in_force(self.effective_on, today)
     }
 
-    /// When the next periodic review is due: the later of implementation and the last
-    /// review, plus the cycle. None when the standard is not in force or has no dates.
+    /// When the next periodic review is due: the scheduled 下次复审日期 when the registry
+    /// has one and no review has been recorded since; else the later of implementation and
+    /// the last review, plus the cycle. None when the standard is not in force or has no
+    /// dates.
     pub fn review_due(&self, today: Date) -> Option<Date> {
         if !self.in_force(today) {
             return None;
+        }
+        if let Some(next) = self.next_review_on {
+            if self.reviewed_on.is_none_or(|last| last < next) {
+                return Some(next);
+            }
         }
         let from = self
             .reviewed_on
@@ -322,6 +332,7 @@ pub struct StandardDraft {
     pub published_on: String,
     pub effective_on: String,
     pub reviewed_on: String,
+    pub next_review_on: String,
     pub withdrawn_on: String,
     pub review_cycle_years: String,
     pub supersedes: String,
@@ -397,8 +408,13 @@ pub const STANDARD_COLUMNS: &[StandardColumn] = &[
     },
     StandardColumn {
         key: "reviewed_on",
-        header: "复审日期",
-        aliases: &["最近复审日期"],
+        header: "上次复审日期",
+        aliases: &["最近复审日期", "最近一次复审日期"],
+    },
+    StandardColumn {
+        key: "next_review_on",
+        header: "下次复审日期",
+        aliases: &["应复审日期", "复审到期日期"],
     },
     StandardColumn {
         key: "withdrawn_on",
@@ -471,6 +487,7 @@ draft_fields!(
     published_on,
     effective_on,
     reviewed_on,
+    next_review_on,
     withdrawn_on,
     review_cycle_years,
     supersedes,
@@ -660,6 +677,7 @@ impl Standard {
         let published_on = date("published_on", &d.published_on);
         let effective_on = date("effective_on", &d.effective_on);
         let reviewed_on = date("reviewed_on", &d.reviewed_on);
+        let next_review_on = date("next_review_on", &d.next_review_on);
         let withdrawn_on = date("withdrawn_on", &d.withdrawn_on);
         if let (Some(p), Some(e)) = (published_on, effective_on) {
             if e < p {
@@ -744,6 +762,7 @@ impl Standard {
                 published_on,
                 effective_on,
                 reviewed_on,
+                next_review_on,
                 withdrawn_on,
                 review_cycle_years,
                 supersedes,
@@ -783,6 +802,7 @@ impl Standard {
             published_on: date(self.published_on),
             effective_on: date(self.effective_on),
             reviewed_on: date(self.reviewed_on),
+            next_review_on: date(self.next_review_on),
             withdrawn_on: date(self.withdrawn_on),
             review_cycle_years: self
                 .review_cycle_years

@@ -178,6 +178,40 @@ fn review_falls_due_five_years_after_implementation_or_the_last_review() {
     );
 }
 
+/// A clerk's 下次复审日期 is the due date as written, overdue once it passes; a review
+/// recorded on or after it starts the cycle again.
+#[test]
+fn a_scheduled_next_review_is_due_on_its_date() {
+    let today = date!(2026 - 11 - 24);
+    let mut s = std("GB/T 1-2020");
+    s.reviewed_on = Some(date!(2024 - 02 - 29));
+    s.next_review_on = Some(date!(2026 - 06 - 30));
+    assert_eq!(s.review_due(today), Some(date!(2026 - 06 - 30)), "overdue");
+    s.reviewed_on = Some(date!(2026 - 07 - 15));
+    assert_eq!(s.review_due(today), Some(date!(2031 - 07 - 15)));
+    // Both columns read from a row, either alone or together.
+    let rules = NumberRules::default();
+    let tree = tree();
+    let row = |last: &str, next: &str| StandardDraft {
+        reviewed_on: last.into(),
+        next_review_on: next.into(),
+        ..draft("GB/T 1-2020")
+    };
+    let due = |d: StandardDraft| {
+        Standard::parse(&d, &rules, &tree)
+            .unwrap()
+            .review_due(today)
+    };
+    assert_eq!(due(row("", "2026-01-31")), Some(date!(2026 - 01 - 31)));
+    assert_eq!(due(row("2023-05-01", "")), Some(date!(2028 - 05 - 01)));
+    assert_eq!(
+        due(row("2023-05-01", "2026-03-01")),
+        Some(date!(2026 - 03 - 01))
+    );
+    let back = Standard::parse(&row("2023-05-01", "2026-03-01"), &rules, &tree).unwrap();
+    assert_eq!(back.to_draft(&tree).next_review_on, "2026-03-01");
+}
+
 fn taxonomy() -> Taxonomy {
     Taxonomy::new(
         vec![
