@@ -163,7 +163,20 @@ async fn the_demo_registry_has_a_tree_with_counts_coverage_and_attention() {
         "a transitive chain: {affected:?}"
     );
     assert!(!a["affected_items"].as_array().unwrap().is_empty());
-    assert!(!a["review_overdue"].as_array().unwrap().is_empty());
+    // Reviews are the district's own standards'; cited ones past their review age are
+    // watched for supersession instead.
+    let origin = |n: &serde_json::Value| n["number"].as_str().unwrap().starts_with("SLQ/NB");
+    let overdue = a["review_overdue"].as_array().unwrap();
+    assert!(
+        !overdue.is_empty() && overdue.iter().all(origin),
+        "{overdue:?}"
+    );
+    let watch = a["supersession_watch"].as_array().unwrap();
+    assert!(
+        watch.iter().any(|w| w["number"] == "GB/T 20000.1-2014"),
+        "a cited national standard of 2014: {watch:?}"
+    );
+    assert!(!watch.iter().any(origin), "{watch:?}");
 }
 
 #[tokio::test]

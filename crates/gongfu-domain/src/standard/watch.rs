@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use time::{Date, Duration};
 
-use super::model::Standard;
+use super::model::{Origin, Standard};
 use super::number::StandardNumber;
 use crate::catalog::{ItemCode, ServiceItem, Taxonomy};
 
@@ -145,12 +145,20 @@ pub struct AffectedItem {
 }
 
 /// Everything that needs attention on a day (the "needs attention" page).
+///
+/// Reviews are the district's task only for the standards it made (自建): a cited national,
+/// sector, provincial or group standard is reviewed by whoever issued it. Those are not
+/// "ours to review" but "to watch for supersession": once one has reached its review age, a
+/// new edition may replace it, and the registry should say so when it does.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Attention {
-    /// In force, review overdue.
+    /// Self-built, in force, review overdue: ours to review.
     pub review_overdue: Vec<ReviewDue>,
-    /// In force, review due within the warning window.
+    /// Self-built, in force, review due within the warning window: ours to review.
     pub review_due: Vec<ReviewDue>,
+    /// Cited, in force, past the date its issuer's review was due: not ours to review, but
+    /// to watch for a new edition that supersedes it. Not counted in [`Attention::len`].
+    pub supersession_watch: Vec<ReviewDue>,
     /// Withdrawn or superseded standards that anything still points at, or that the registry
     /// holds.
     pub gone: Vec<Gone>,
@@ -161,7 +169,8 @@ pub struct Attention {
 }
 
 impl Attention {
-    /// How many things need attention.
+    /// How many things need the district to act: its own reviews, gone standards and what
+    /// they leave hanging (the supersession watch is for reading, not counted).
     pub fn len(&self) -> usize {
         self.review_overdue.len()
             + self.review_due.len()
@@ -257,6 +266,7 @@ pub fn attention(
     let idx = Index::new(standards, today);
     let mut review_overdue = vec![];
     let mut review_due = vec![];
+    let mut supersession_watch = vec![];
     for s in standards {
         if idx.gone.contains_key(&s.number) {
             continue;
@@ -269,15 +279,24 @@ pub fn attention(
                 due,
                 days_left,
             };
-            if due < today {
+            if s.origin == Origin::Cited {
+                if due <= today {
+                    supersession_watch.push(r);
+                }
+            } else if due < today {
                 review_overdue.push(r);
             } else if due <= today + Duration::days(warn_days) {
                 review_due.push(r);
             }
         }
     }
-    review_overdue.sort_by_key(|r| (r.due, r.number.clone()));
-    review_due.sort_by_key(|r| (r.due, r.number.clone()));
+    for v in [
+        &mut review_overdue,
+        &mut review_due,
+        &mut supersession_watch,
+    ] {
+        v.sort_by_key(|r| (r.due, r.number.clone()));
+    }
 
     // Reverse reference graph: who references each (resolved) number.
     let mut referenced_by: BTreeMap<StandardNumber, Vec<&Standard>> = BTreeMap::new();
@@ -366,6 +385,7 @@ pub fn attention(
     Attention {
         review_overdue,
         review_due,
+        supersession_watch,
         gone,
         affected_standards: affected.into_values().collect(),
         affected_items,

@@ -119,12 +119,16 @@ pub struct UncoveredItem {
 pub struct AttentionView {
     /// Today (China Standard Time), YYYY-MM-DD.
     today: String,
-    /// How many things need attention.
+    /// How many things need the district to act (the supersession watch is not counted).
     total: usize,
-    /// In force, review overdue.
+    /// Self-built (自建), in force, review overdue: the district's to review.
     review_overdue: Vec<ReviewDueView>,
-    /// In force, review due within 180 days.
+    /// Self-built, in force, review due within 180 days.
     review_due: Vec<ReviewDueView>,
+    /// Cited (national, sector, others' local or group standards), in force, past the date
+    /// their issuer's review was due: not the district's to review; watch for a new edition
+    /// that supersedes them.
+    supersession_watch: Vec<ReviewDueView>,
     /// Withdrawn or superseded standards that anything still points at.
     gone: Vec<GoneView>,
     /// Standards referencing gone standards, directly or transitively.
@@ -518,7 +522,8 @@ async fn coverage(
     }))
 }
 
-/// Everything needing attention today: reviews overdue and due within 180 days, withdrawn
+/// Everything needing attention today: reviews of the district's own standards overdue and
+/// due within 180 days, cited standards past their review age to watch for supersession, withdrawn
 /// and superseded standards, the standards referencing them (transitively, with the chain)
 /// and the items relying on either.
 #[utoipa::path(get, path = "/api/v1/standards/attention",
@@ -531,6 +536,7 @@ async fn attention(State(state): State<AppState>) -> Result<Json<AttentionView>,
         total: a.len(),
         review_overdue: a.review_overdue.into_iter().map(review_due).collect(),
         review_due: a.review_due.into_iter().map(review_due).collect(),
+        supersession_watch: a.supersession_watch.into_iter().map(review_due).collect(),
         gone: a
             .gone
             .into_iter()

@@ -1,6 +1,6 @@
 use super::*;
 use crate::catalog::{Area, Category, ItemDraft, ServiceItem, Taxonomy};
-use crate::standard::watch::{attention, coverage, supersession_cycle};
+use crate::standard::watch::{attention, coverage, supersession_cycle, ReviewDue};
 use time::macros::date;
 
 fn node(code: &str, name: &str, parent: Option<&str>) -> SystemNode {
@@ -386,21 +386,49 @@ fn a_replacement_in_force_retires_an_unregistered_edition_that_others_cite() {
     assert_eq!(at.affected_standards.len(), 1);
 }
 
+/// A standard the district made (自建), with its implementation date.
+fn own(number: &str, effective: Date) -> Standard {
+    let mut s = std(number);
+    s.origin = Origin::SelfBuilt;
+    s.effective_on = Some(effective);
+    s
+}
+
 #[test]
 fn reviews_due_and_overdue_are_split_by_the_warning_window() {
     let today = date!(2026 - 11 - 24);
-    let mut overdue = std("GB/T 1-2020");
-    overdue.effective_on = Some(date!(2021 - 01 - 01));
-    let mut soon = std("GB/T 2-2020");
-    soon.effective_on = Some(date!(2022 - 03 - 01));
-    let mut later = std("GB/T 3-2020");
-    later.effective_on = Some(date!(2024 - 03 - 01));
+    let overdue = own("DB4403/T 1-2020", date!(2021 - 01 - 01));
+    let soon = own("DB4403/T 2-2020", date!(2022 - 03 - 01));
+    let later = own("DB4403/T 3-2020", date!(2024 - 03 - 01));
     let at = attention(&[overdue, soon, later], &[], today, 180);
     assert_eq!(at.review_overdue.len(), 1);
-    assert_eq!(at.review_overdue[0].number.to_string(), "GB/T 1-2020");
+    assert_eq!(at.review_overdue[0].number.to_string(), "DB4403/T 1-2020");
     assert!(at.review_overdue[0].days_left < 0);
     assert_eq!(at.review_due.len(), 1);
     assert_eq!(at.review_due[0].due, date!(2027 - 03 - 01));
+}
+
+/// Reviews of cited national and sector standards are their issuers' task: past their
+/// review age they are watched for a new edition, not listed as the district's reviews.
+#[test]
+fn cited_standards_are_watched_for_supersession_not_reviewed() {
+    let today = date!(2026 - 11 - 24);
+    let mut national = std("GB/T 1-2020");
+    national.effective_on = Some(date!(2021 - 01 - 01));
+    let mut sector = std("MZ/T 2-2018");
+    sector.effective_on = Some(date!(2018 - 06 - 01));
+    let mut young = std("GB/T 3-2024");
+    young.effective_on = Some(date!(2024 - 03 - 01));
+    let mine = own("DB4403/T 1-2020", date!(2021 - 01 - 01));
+    let at = attention(&[national, sector, young, mine], &[], today, 180);
+    let numbers = |v: &[ReviewDue]| v.iter().map(|r| r.number.to_string()).collect::<Vec<_>>();
+    assert_eq!(numbers(&at.review_overdue), ["DB4403/T 1-2020"]);
+    assert!(at.review_due.is_empty(), "{:?}", at.review_due);
+    assert_eq!(
+        numbers(&at.supersession_watch),
+        ["MZ/T 2-2018", "GB/T 1-2020"]
+    );
+    assert_eq!(at.len(), 1, "only the district's own review is to act on");
 }
 
 #[test]
