@@ -659,13 +659,14 @@ async fn export_standards(
     }
 }
 
-/// The 标准体系表: the tree with counts per node, as xlsx.
+/// The 标准体系表: the tree with counts per node and the standards under each, as xlsx.
 #[utoipa::path(get, path = "/api/v1/exports/standard-tree",
     responses((status = 200, description = "the file", body = FileBody,
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
 async fn export_tree(State(state): State<AppState>) -> Result<Download, ApiError> {
     let counts = state.standards.tree_counts(state.clock.today()).await?;
-    let bytes = gongfu_standards::export::tree_xlsx(&counts)
+    let all = state.standards.standards().await?;
+    let bytes = gongfu_standards::export::tree_xlsx(&counts, &all)
         .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
     Ok(Download::attachment(
         XLSX,

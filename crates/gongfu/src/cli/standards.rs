@@ -160,7 +160,8 @@ pub async fn export(what: Export, ctx: &Ctx) -> Result<()> {
         }
         Export::StandardTree { out } => {
             let counts = s.standards.tree_counts(s.clock.today()).await?;
-            write(&out, gongfu_standards::export::tree_xlsx(&counts)?)?;
+            let all = s.standards.standards().await?;
+            write(&out, gongfu_standards::export::tree_xlsx(&counts, &all)?)?;
             println!(
                 "wrote the standard system table ({} nodes) to {}",
                 counts.len(),
