@@ -82,19 +82,38 @@ pub struct TextUpload {
     pub bytes: Vec<u8>,
 }
 
-/// The registry as the checker sees it: which editions are in force, replaced or withdrawn.
+/// The registry as the checker sees it: which editions are in force, replaced or withdrawn,
+/// and, for a registered standard's own text, the references recorded for it.
 pub struct RegistryLookup<'a> {
     standards: &'a [Standard],
+    recorded: Option<&'a [StandardNumber]>,
 }
 
 impl<'a> RegistryLookup<'a> {
     /// A lookup over the registered standards.
     pub fn new(standards: &'a [Standard]) -> Self {
-        Self { standards }
+        Self {
+            standards,
+            recorded: None,
+        }
+    }
+
+    /// The same, checking the text of the registered standard `number` (its canonical
+    /// spelling): the text's chapter 2 is compared with the references recorded for it.
+    pub fn for_text_of(standards: &'a [Standard], number: &str) -> Self {
+        let own = standards.iter().find(|s| s.number.to_string() == number);
+        Self {
+            standards,
+            recorded: own.map(|s| s.references.as_slice()),
+        }
     }
 }
 
 impl ReferenceLookup for RegistryLookup<'_> {
+    fn recorded_references(&self) -> Option<&[StandardNumber]> {
+        self.recorded
+    }
+
     fn status(&self, number: &StandardNumber) -> Option<RefStatus> {
         let replacement = |n: &StandardNumber| {
             self.standards
@@ -357,17 +376,18 @@ impl Registry {
         Ok(())
     }
 
-    /// Checks an already parsed document (a stored text) against GB/T 1.1-2020.
-    pub async fn check_document(
+    /// Checks a stored text against GB/T 1.1-2020; a standard's text is also compared with
+    /// the normative references the registry records for that standard.
+    pub async fn check_text(
         &self,
-        document: &Document,
+        text: &Text,
     ) -> Result<Vec<gongfu_texts::Finding>, RegistryError> {
         let registry = self.loaded().await?;
-        Ok(gongfu_texts::check(
-            document,
-            &self.rules,
-            &RegistryLookup::new(&registry.standards),
-        ))
+        let lookup = match text.kind {
+            TextKind::Standard => RegistryLookup::for_text_of(&registry.standards, &text.key),
+            TextKind::Guide => RegistryLookup::new(&registry.standards),
+        };
+        Ok(gongfu_texts::check(&text.document, &self.rules, &lookup))
     }
 
     /// Checks a document against GB/T 1.1-2020, with references judged by this registry.

@@ -240,3 +240,44 @@ async fn a_scheduled_review_date_is_read_as_due_and_a_bare_review_column_is_refu
         "2028-03-01"
     );
 }
+
+/// A standard's stored text whose 规范性引用文件 differ from what the registry records for
+/// that standard is flagged by the self-check, both ways; a guide is not compared.
+#[tokio::test]
+async fn a_texts_references_that_differ_from_the_registry_are_flagged() {
+    let (_t, r, _, _) = setup().await;
+    let mut d = draft("DB4403/T 100-2020", "社区服务规范", "");
+    d.references = "GB/T 10001.1-2023".into();
+    r.save_draft(&admin(), &d, None).await.unwrap();
+    let text = "# 社区服务规范\n\n## 2 规范性引用文件\n\n\
+        下列文件中的内容通过文中的规范性引用而构成本文件必不可少的条款。\n\n\
+        GB/T 1.1　标准化工作导则\n\n## 4 要求\n\n服务应符合GB/T 1.1的规定。\n";
+    r.import_texts(
+        &admin(),
+        &[TextUpload {
+            kind: TextKind::Standard,
+            key: "DB4403/T 100-2020".into(),
+            file: "norm.md".into(),
+            bytes: text.as_bytes().to_vec(),
+        }],
+        false,
+    )
+    .await
+    .unwrap();
+    let stored = r
+        .text(TextKind::Standard, "DB4403/T 100-2020")
+        .await
+        .unwrap()
+        .unwrap();
+    let messages: Vec<String> = r
+        .check_text(&stored)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|f| f.rule == "reference-registry")
+        .map(|f| f.message)
+        .collect();
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    assert!(messages.iter().any(|m| m.contains("文本列出了GB/T 1.1，")));
+    assert!(messages.iter().any(|m| m.contains("GB/T 10001.1—2023")));
+}

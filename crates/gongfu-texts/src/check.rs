@@ -61,6 +61,7 @@ rules! {
     REFERENCE_NOT_CITED = ("reference-not-cited", Warning, "列出但未引用的文件", "规范性引用文件中列出的文件应在正文中被规范性引用；只作参考的文件列入参考文献。警告而非错误：引用可能在本工具读不出的图表中。"),
     REFERENCE_NOT_LISTED = ("reference-not-listed", Warning, "引用但未列出的文件", "正文中规范性引用的文件应列入第2章规范性引用文件，资料性引用的列入参考文献（注、示例和术语来源中的引用不计）。警告而非错误：编号识别可能把正文中的其他编号当作标准编号。"),
     REFERENCE_SUPERSEDED = ("reference-superseded", Warning, "引用了被代替的标准", "本区标准库记录该标准已被代替：改为引用现行版本。警告而非错误：注日期引用旧版可能是有意的。"),
+    REFERENCE_REGISTRY = ("reference-registry", Warning, "与标准库登记的引用文件不一致", "标准文本第2章列出的规范性引用文件应与本区标准库（标准明细表“规范性引用文件”一列）为该标准登记的一致，版本（是否注日期、哪一年）也一致：文本多出的，补登到标准库或从文本删除；标准库多出的，核对后补入文本或从标准库删除。警告：两处都可能是错的一方。"),
     REFERENCE_WITHDRAWN = ("reference-withdrawn", Error, "引用了已废止的标准", "本区标准库记录该标准已废止，不能再作为要求的依据：删除该引用或改引现行标准。"),
     VERBAL_FORM = ("verbal-form", Warning, "要求用“应”而非“必须”", "GB/T 1.1—2020的能愿动词：要求用“应”“不应”，推荐用“宜”“不宜”，允许用“可”“不必”，能力用“能”“不能”；不用“必须”。警告：改写时要确认原意。"),
     VERBAL_NEED = ("verbal-form-need", Info, "“需要”是否表示要求", "“需要”表示要求时应改为“应”，“不需要”表示允许时改为“不必”；表示客观需要（如“根据需要”“需要时”）时可保留。"),
@@ -832,6 +833,9 @@ fn references(
             );
         }
     }
+    if let Some(recorded) = lookup.recorded_references() {
+        registry_differences(out, outline, &listed, recorded);
+    }
     let mut checked = BTreeSet::new();
     let all = listed
         .iter()
@@ -857,6 +861,42 @@ fn references(
                 format!("{n}已废止：删除该引用，或改引现行标准"),
             ),
             Some(RefStatus::InForce) | None => {}
+        }
+    }
+}
+
+/// The text's chapter 2 against what the registry records for this standard, edition for
+/// edition: what the text lists and the registry does not, at its entry; what the registry
+/// records and the text does not, at the chapter.
+fn registry_differences(
+    out: &mut Out<'_>,
+    outline: &Outline<'_>,
+    listed: &[(usize, StandardNumber)],
+    recorded: &[StandardNumber],
+) {
+    for (i, n) in listed {
+        if !recorded.contains(n) {
+            out.at(
+                ids::REFERENCE_REGISTRY,
+                Some(*i),
+                format!(
+                    "文本列出了{}，但标准库没有为本标准登记这一规范性引用文件：在标准明细表的“规范性引用文件”中补登，或从文本第2章删除",
+                    n.official()
+                ),
+            );
+        }
+    }
+    let chapter = outline.find("规范性引用文件").map(|c| c.index);
+    for n in recorded {
+        if !listed.iter().any(|(_, l)| l == n) {
+            out.at(
+                ids::REFERENCE_REGISTRY,
+                chapter,
+                format!(
+                    "标准库为本标准登记了规范性引用文件{}，但文本第2章没有列出：补入文本，或核对后从标准明细表中删除",
+                    n.official()
+                ),
+            );
         }
     }
 }

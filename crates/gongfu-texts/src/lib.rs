@@ -277,6 +277,13 @@ pub enum RefStatus {
 pub trait ReferenceLookup {
     /// None when the registry does not know the standard.
     fn status(&self, number: &StandardNumber) -> Option<RefStatus>;
+
+    /// The normative references the registry records for the standard whose text is being
+    /// checked (its 规范性引用文件 column); None when the text is not a registered
+    /// standard's, and the comparison is skipped.
+    fn recorded_references(&self) -> Option<&[StandardNumber]> {
+        None
+    }
 }
 
 /// A lookup that knows nothing (checking without a registry).

@@ -4,7 +4,9 @@
 use std::collections::BTreeSet;
 
 use gongfu_domain::standard::NumberRules;
-use gongfu_texts::{check, parse_markdown, render_text, NoRegistry, Severity, RULES};
+use gongfu_texts::{
+    check, parse_markdown, render_text, NoRegistry, ReferenceLookup, Severity, RULES,
+};
 
 use crate::{findings, line_with, only, rules_of, with, CLEAN, PREFACE};
 
@@ -370,6 +372,65 @@ fn a_reference_cited_but_not_listed() {
     only("reference-not-listed", Some("A.2"), Some("GB/T 19004"), &md);
 }
 
+/// The test registry, recording `recorded` as the checked standard's references.
+struct Recorded(Vec<gongfu_domain::standard::StandardNumber>);
+
+impl ReferenceLookup for Recorded {
+    fn status(
+        &self,
+        n: &gongfu_domain::standard::StandardNumber,
+    ) -> Option<gongfu_texts::RefStatus> {
+        crate::Registry.status(n)
+    }
+
+    fn recorded_references(&self) -> Option<&[gongfu_domain::standard::StandardNumber]> {
+        Some(&self.0)
+    }
+}
+
+#[test]
+fn references_that_differ_from_the_registrys_record() {
+    let rules = NumberRules::default();
+    let number = |n: &str| gongfu_domain::standard::StandardNumber::parse(n, &rules).unwrap();
+    let run = |md: &str, recorded: &[&str]| {
+        let doc = parse_markdown(md).unwrap();
+        check(
+            &doc,
+            &rules,
+            &Recorded(recorded.iter().map(|n| number(n)).collect()),
+        )
+    };
+    // CLEAN lists GB/T 1.1 (undated): the same record is silent, another edition is not.
+    assert!(run(CLEAN, &["GB/T 1.1"]).is_empty());
+    let f = run(CLEAN, &["GB/T 1.1-2020"]);
+    assert_eq!(
+        rules_of(&f),
+        BTreeSet::from(["reference-registry".to_string()]),
+        "{f:#?}"
+    );
+    assert_eq!(
+        f.len(),
+        2,
+        "listed but not recorded, recorded but not listed: {f:#?}"
+    );
+    assert_eq!(f[0].severity, Severity::Warning);
+    assert!(
+        f.iter().any(|f| f.message.contains("文本列出了GB/T 1.1，")),
+        "{f:#?}"
+    );
+    assert!(
+        f.iter()
+            .any(|f| f.message.contains("登记了规范性引用文件GB/T 1.1—2020")),
+        "{f:#?}"
+    );
+    // Recorded but missing from the text: at chapter 2.
+    let f = run(CLEAN, &["GB/T 1.1", "GB/T 10001.1-2023"]);
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0].location.clause.as_deref(), Some("2"), "{f:#?}");
+    // A text that is no registered standard's is not compared.
+    assert!(findings(CLEAN).is_empty());
+}
+
 fn citing(number: &str, listed: &str) -> String {
     with(&[
         (REF_ENTRY, &format!("{REF_ENTRY}\n\n{listed}　示例标准")),
@@ -458,7 +519,7 @@ fn every_rule_has_a_fixture_here_and_an_explanation() {
         assert!(ids.insert(r.id), "rule ids are unique: {}", r.id);
         assert!(r.title.chars().count() >= 3 && r.explanation.chars().count() >= 20);
     }
-    assert_eq!(RULES.len(), 23);
+    assert_eq!(RULES.len(), 24);
 }
 
 #[test]

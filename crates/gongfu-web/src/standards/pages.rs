@@ -259,13 +259,9 @@ pub(crate) async fn one(
         .map_err(fail(&page))?;
     let staff = user.0.is_some();
     let findings = match &text {
-        Some(t) if staff => finding_views(
-            &state
-                .standards
-                .check_document(&t.document)
-                .await
-                .map_err(fail(&page))?,
-        ),
+        Some(t) if staff => {
+            finding_views(&state.standards.check_text(t).await.map_err(fail(&page))?)
+        }
         _ => vec![],
     };
     Ok(render(&StandardPage {
