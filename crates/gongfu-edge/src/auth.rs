@@ -145,6 +145,7 @@ impl FromRequestParts<AppState> for Staff {
                 ErrorCode::Unauthorized,
                 "no valid session; log in with POST /api/v1/session and send the cookie it sets",
             )
+            .message(gongfu_domain::msg!("api-login-needed"))
         })?;
         if parts.method != axum::http::Method::GET && parts.uri.path().starts_with("/api/") {
             let sent = parts
@@ -156,7 +157,8 @@ impl FromRequestParts<AppState> for Staff {
                 return Err(ApiError::new(
                     ErrorCode::CsrfMismatch,
                     "send the csrf_token from POST /api/v1/session in the X-CSRF-Token header",
-                ));
+                )
+                .message(gongfu_domain::msg!("api-csrf")));
             }
         }
         Ok(Self(session))

@@ -41,9 +41,10 @@ pub fn read_tree(file: &str, bytes: &[u8]) -> Result<SystemTree, ImportFailure> 
             None => errors.push(t.error_at(
                 Some(t.header_row),
                 Some(i),
-                format!(
-                    "unknown column '{h}'; a tree file has the columns {}",
-                    TREE_COLUMNS.join(", ")
+                gongfu_domain::msg!(
+                    "import-column-unknown",
+                    header = h,
+                    known = TREE_COLUMNS.join("、")
                 ),
             )),
         }
@@ -62,11 +63,7 @@ pub fn read_tree(file: &str, bytes: &[u8]) -> Result<SystemTree, ImportFailure> 
         rows.push(*row);
     }
     if nodes.is_empty() {
-        errors.push(t.error_at(
-            None,
-            None,
-            "the file has no nodes; add one row per node under the header",
-        ));
+        errors.push(t.error_at(None, None, gongfu_domain::msg!("tree-file-empty")));
     }
     if !errors.is_empty() {
         return Err(ImportFailure::new(file, errors));
@@ -135,23 +132,22 @@ pub fn read_standards(
             Some(k) if cols.iter().any(|(_, c)| *c == k) => errors.push(t.error_at(
                 Some(t.header_row),
                 Some(i),
-                format!("column '{h}' repeats another column for the same field; keep one"),
+                gongfu_domain::msg!("standards-column-repeated", header = h),
             )),
             Some(k) => cols.push((i, k)),
             None if h.is_empty() => {}
             None if AMBIGUOUS_REVIEW.contains(&h.as_str()) => errors.push(t.error_at(
                 Some(t.header_row),
                 Some(i),
-                format!(
-                    "列「{h}」没有说明是哪一次复审：请把列名改为「上次复审日期」（已经完成复审的日期，下次复审按复审周期推算）或「下次复审日期」（应当完成复审的日期，过期即显示逾期）；两列可以同时填写"
-                ),
+                gongfu_domain::msg!("standards-review-ambiguous", header = h),
             )),
             None => errors.push(t.error_at(
                 Some(t.header_row),
                 Some(i),
-                format!(
-                    "unknown column '{h}'; the registry's columns are {}",
-                    STANDARD_COLUMNS.iter().map(|c| c.header).collect::<Vec<_>>().join(", ")
+                gongfu_domain::msg!(
+                    "import-column-unknown",
+                    header = h,
+                    known = STANDARD_COLUMNS.iter().map(|c| c.header).collect::<Vec<_>>().join("、")
                 ),
             )),
         }
@@ -176,9 +172,10 @@ pub fn read_standards(
                     errors.push(t.error_at(
                         Some(*row),
                         col_of("number"),
-                        format!(
-                            "{} is also on row {first}; each standard once per file",
-                            s.number
+                        gongfu_domain::msg!(
+                            "standards-number-twice",
+                            number = s.number,
+                            first = first
                         ),
                     ));
                 }
@@ -189,8 +186,12 @@ pub fn read_standards(
                     };
                     if !known {
                         let why = match cx.items {
-                            Some((v, _)) => format!("item {code} is not in list version {v}; link standards to the items of the published list"),
-                            None => format!("item {code} cannot be linked: no list version is published yet; import the list first"),
+                            Some((v, _)) => gongfu_domain::msg!(
+                                "standard-item-not-in-version",
+                                code = code,
+                                version = v
+                            ),
+                            None => gongfu_domain::msg!("standard-item-no-version", code = code),
                         };
                         errors.push(t.error_at(Some(*row), col_of("items"), why));
                     }
@@ -205,11 +206,7 @@ pub fn read_standards(
         }
     }
     if out.is_empty() && errors.is_empty() {
-        errors.push(t.error_at(
-            None,
-            None,
-            "the file has no standards; add one row per standard under the header",
-        ));
+        errors.push(t.error_at(None, None, gongfu_domain::msg!("standards-file-empty")));
     }
     if errors.is_empty() {
         Ok(out)

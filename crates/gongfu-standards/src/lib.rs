@@ -59,7 +59,7 @@ pub enum RegistryError {
     #[error("{0}")]
     Invalid(String),
     /// A standard entered in a form breaks the registry's rules; nothing was changed.
-    #[error("{} (nothing was saved)", errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; "))]
+    #[error("{}", gongfu_domain::msg!("standard-fields", errors = errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("；")))]
     Fields {
         /// Each field at fault, with how to fix it.
         errors: Vec<FieldError>,
@@ -298,13 +298,14 @@ impl Registry {
                 let node = s.node.as_deref()?;
                 tree.find(node)
                     .is_none()
-                    .then(|| format!("{} (node {node})", s.number))
+                    .then(|| format!("{}（节点 {node}）", s.number))
             })
             .collect();
         if !orphans.is_empty() {
-            return Err(RegistryError::Invalid(format!(
-                "the tree in {file} lacks nodes that standards sit in: {}; keep those nodes or move the standards first (nothing was changed)",
-                orphans.join(", ")
+            return Err(RegistryError::Invalid(gongfu_domain::msg!(
+                "tree-lacks-nodes",
+                file = file,
+                standards = orphans.join("、")
             )));
         }
         store::replace_tree(&self.db, &tree, &actor.name).await?;
@@ -375,9 +376,10 @@ impl Registry {
         merged.extend(rows.iter().cloned());
         if let Some(cycle) = supersession_cycle(&merged) {
             let path: Vec<String> = cycle.iter().map(|n| n.to_string()).collect();
-            return Err(RegistryError::Invalid(format!(
-                "{source}: the replacements form a cycle: {} (each replaces the next); correct 代替标准 or 被代替标准 so that a newer standard replaces an older one (nothing was saved)",
-                path.join(" replaces ")
+            return Err(RegistryError::Invalid(gongfu_domain::msg!(
+                "standards-replacement-cycle",
+                file = source,
+                path = path.join(" 代替 ")
             )));
         }
         let updated = rows
@@ -406,13 +408,12 @@ impl Registry {
         for code in &standard.items {
             let message = match &snapshot {
                 Some(s) if s.items.iter().any(|i| &i.code == code) => continue,
-                Some(s) => format!(
-                    "item {code} is not in list version {}; link standards to the items of the published list",
-                    s.version.number
+                Some(s) => gongfu_domain::msg!(
+                    "standard-item-not-in-version",
+                    code = code,
+                    version = s.version.number
                 ),
-                None => format!(
-                    "item {code} cannot be linked: no list version is published yet; import the list first"
-                ),
+                None => gongfu_domain::msg!("standard-item-no-version", code = code),
             };
             errors.push(FieldError::new("items", message));
         }
@@ -424,10 +425,7 @@ impl Registry {
         if taken && previous.as_ref() != Some(&standard.number) {
             errors.push(FieldError::new(
                 "number",
-                format!(
-                    "{} is already registered; edit that standard instead, or give this one its own number",
-                    standard.number
-                ),
+                gongfu_domain::msg!("standard-taken", number = standard.number),
             ));
         }
         if let Some(p) = &previous {

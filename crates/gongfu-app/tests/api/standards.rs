@@ -254,7 +254,7 @@ async fn registry_export_imports_back_unchanged_and_a_bad_file_changes_nothing()
     let header = "标准编号,标准名称,体系节点,服务事项,代替标准\n";
     let cases = [
         ("GB/T 1-20222,甲,3.1,,\n", "年号"),
-        ("GB/T 2-2020,乙,9.9.9,,\n", "unknown system node '9.9.9'"),
+        ("GB/T 2-2020,乙,9.9.9,,\n", "体系节点“9.9.9”不存在"),
         (
             "GB/T 3-2020,丙,3.1,NOPE1,\n",
             "item NOPE1 is not in list version 2",

@@ -38,3 +38,11 @@ thing-population = 测算人口
 thing-affordability-run = 承受能力测算
 thing-life-event = 人生事件
 thing-answers = 保存的回答
+## API sessions and parameters.
+api-login-needed = 请先登录：用 POST /api/v1/session 登录，并在之后的请求中带上它设置的 Cookie
+api-csrf = 安全校验失败：请在 X-CSRF-Token 请求头中带上登录时返回的 csrf_token
+login-cross-site = 来自其他网站页面的登录请求已拒绝；请在本站登录
+param-date = “{ $value }”不是 1900 至 2199 年之间的日期；请写成 YYYY-MM-DD
+param-unknown = 请求参数有误：GET { $route } 不支持查询参数「{ $name }」；{ $takes }。请删去或改正该参数后重试。
+param-unknown-takes-none = 该接口不接受任何查询参数
+param-unknown-takes = 可用的查询参数：{ $names }

@@ -203,16 +203,12 @@ impl SystemTree {
                 message: m,
             };
             if n.code.is_empty() {
-                errors.push(e(
-                    "the node has no code; give every node a code such as 1 or 3.2".into(),
-                ));
+                errors.push(e(crate::msg!("node-no-code")));
             } else if let Some(first) = seen.insert(n.code.clone(), i + 1) {
-                errors.push(e(format!(
-                    "the code repeats node {first}; codes must be unique"
-                )));
+                errors.push(e(crate::msg!("node-code-twice", first = first)));
             }
             if n.name.is_empty() {
-                errors.push(e("the node has no name".into()));
+                errors.push(e(crate::msg!("node-no-name")));
             }
         }
         for (i, n) in nodes.iter().enumerate() {
@@ -221,7 +217,7 @@ impl SystemTree {
                     errors.push(TreeError {
                         index: i + 1,
                         code: n.code.clone(),
-                        message: format!("its parent '{p}' is not a node of the tree; add it or leave the parent empty for a top-level sub-system"),
+                        message: crate::msg!("node-parent-unknown", parent = p),
                     });
                 }
             }
@@ -257,7 +253,7 @@ impl SystemTree {
             .map(|(i, n)| TreeError {
                 index: i + 1,
                 code: n.code.clone(),
-                message: "it is its own ancestor (the parents form a cycle); give one node of the cycle another parent".into(),
+                message: crate::msg!("node-cycle"),
             })
             .collect();
         if !cyclic.is_empty() {
@@ -547,7 +543,7 @@ pub fn parse_date(raw: &str) -> Result<Option<Date>, String> {
         .trim_end_matches('日')
         .split(['-', '/', '.', '年', '月'])
         .collect();
-    let bad = || format!("'{s}' is not a date; write it as 2020-01-31");
+    let bad = || crate::msg!("date-bad", value = s);
     if parts.len() != 3 {
         return Err(bad());
     }
@@ -555,14 +551,12 @@ pub fn parse_date(raw: &str) -> Result<Option<Date>, String> {
     let m: u8 = parts[1].trim().parse().map_err(|_| bad())?;
     let d: u8 = parts[2].trim().parse().map_err(|_| bad())?;
     if !(1949..=2100).contains(&y) {
-        return Err(format!(
-            "the year of '{s}' is out of range; write a date between 1949 and 2100"
-        ));
+        return Err(crate::msg!("date-year-range", value = s));
     }
     let month = time::Month::try_from(m).map_err(|_| bad())?;
     Date::from_calendar_date(y, month, d)
         .map(Some)
-        .map_err(|_| format!("'{s}' is no day of the calendar; check the month and day"))
+        .map_err(|_| crate::msg!("date-no-such-day", value = s))
 }
 
 impl Standard {
@@ -581,9 +575,7 @@ impl Standard {
             if n.year().is_none() {
                 errors.push(field_error(
                     "number",
-                    format!(
-                        "'{n}' has no year; the registry holds editions, so write e.g. {n}-2020"
-                    ),
+                    crate::msg!("standard-no-year", number = n),
                 ));
             }
             let level = clean(&d.level);
@@ -592,21 +584,27 @@ impl Standard {
                     Some(l) if l == n.level() => {}
                     Some(l) => errors.push(field_error(
                         "level",
-                        format!("'{}' contradicts the number {n}, which is a {}; correct the number or clear this cell", l.label(), n.level().label()),
+                        crate::msg!(
+                            "standard-level-contradicts",
+                            level = l.label(),
+                            number = n,
+                            actual = n.level().label()
+                        ),
                     )),
                     None => errors.push(field_error(
                         "level",
-                        format!("unknown level '{level}'; expected one of {} (or leave it empty: the number says it)", StandardLevel::expected()),
+                        crate::msg!(
+                            "standard-level-unknown",
+                            value = level,
+                            expected = StandardLevel::labels()
+                        ),
                     )),
                 }
             }
         }
         let title = clean(&d.title);
         if title.is_empty() {
-            errors.push(field_error(
-                "title",
-                "标准名称 is empty; every standard needs its title",
-            ));
+            errors.push(field_error("title", crate::msg!("standard-title-empty")));
         }
         let stage_raw = clean(&d.stage);
         let stage = if stage_raw.is_empty() {
@@ -615,9 +613,10 @@ impl Standard {
             Stage::parse(&stage_raw).or_else(|| {
                 errors.push(field_error(
                     "stage",
-                    format!(
-                        "unknown status '{stage_raw}'; expected one of {}",
-                        Stage::expected()
+                    crate::msg!(
+                        "value-unknown",
+                        value = stage_raw,
+                        expected = Stage::labels()
                     ),
                 ));
                 None
@@ -635,9 +634,10 @@ impl Standard {
             Origin::parse(&origin_raw).or_else(|| {
                 errors.push(field_error(
                     "origin",
-                    format!(
-                        "unknown value '{origin_raw}'; expected one of {}",
-                        Origin::expected()
+                    crate::msg!(
+                        "value-unknown",
+                        value = origin_raw,
+                        expected = Origin::labels()
                     ),
                 ));
                 None
@@ -651,8 +651,7 @@ impl Standard {
                 Some(n) => Some(n.code.clone()),
                 None => {
                     let hint = if tree.nodes.is_empty() {
-                        "no system tree is loaded; import one first (节点编号, 节点名称, 上级节点)"
-                            .to_string()
+                        crate::msg!("standard-no-tree")
                     } else {
                         let top: Vec<String> = tree
                             .nodes
@@ -660,9 +659,12 @@ impl Standard {
                             .take(12)
                             .map(|n| format!("{} {}", n.code, n.name))
                             .collect();
-                        format!("nodes include {}", top.join(", "))
+                        crate::msg!("standard-nodes-include", nodes = top.join("、"))
                     };
-                    errors.push(field_error("node", format!("unknown system node '{node_raw}'; give a node's code or unique name ({hint})")));
+                    errors.push(field_error(
+                        "node",
+                        crate::msg!("standard-node-unknown", node = node_raw, hint = hint),
+                    ));
                     None
                 }
             }
@@ -681,7 +683,14 @@ impl Standard {
         let withdrawn_on = date("withdrawn_on", &d.withdrawn_on);
         if let (Some(p), Some(e)) = (published_on, effective_on) {
             if e < p {
-                errors.push(field_error("effective_on", format!("实施日期 {e} is before 发布日期 {p}; a standard takes effect on or after publication")));
+                errors.push(field_error(
+                    "effective_on",
+                    crate::msg!(
+                        "standard-effective-before-published",
+                        effective = e,
+                        published = p
+                    ),
+                ));
             }
         }
         let cycle_raw = clean(&d.review_cycle_years);
@@ -693,9 +702,7 @@ impl Standard {
                 _ => {
                     errors.push(field_error(
                         "review_cycle_years",
-                        format!(
-                            "'{cycle_raw}' is not a cycle of 1 to 10 years; the law's default is 5"
-                        ),
+                        crate::msg!("standard-cycle-bad", value = cycle_raw),
                     ));
                     None
                 }
@@ -707,7 +714,7 @@ impl Standard {
                 match StandardNumber::parse(&piece, rules) {
                     Ok(n) if dated && n.year().is_none() => errors.push(field_error(
                         key,
-                        format!("'{n}' has no year; name the edition, e.g. {n}-2020"),
+                        crate::msg!("standard-ref-no-year", number = n),
                     )),
                     Ok(n) => {
                         if !out.contains(&n) {
@@ -723,7 +730,10 @@ impl Standard {
         let mut superseded_by = numbers("superseded_by", &d.superseded_by, true);
         let references = numbers("references", &d.references, false);
         if superseded_by.len() > 1 {
-            errors.push(field_error("superseded_by", "name one replacing standard; a standard split into several is withdrawn, with the new ones naming it in 代替标准"));
+            errors.push(field_error(
+                "superseded_by",
+                crate::msg!("standard-one-successor"),
+            ));
         }
         let mut items = vec![];
         for piece in split_list(&d.items) {
@@ -733,7 +743,7 @@ impl Standard {
                         items.push(c)
                     }
                 }
-                Err(m) => errors.push(field_error("items", format!("item code {m}"))),
+                Err(m) => errors.push(field_error("items", m)),
             }
         }
         if let Some(n) = &number {
@@ -743,7 +753,7 @@ impl Standard {
             {
                 errors.push(field_error(
                     "supersedes",
-                    format!("{n} names itself; a standard cannot replace or reference itself"),
+                    crate::msg!("standard-names-itself", number = n),
                 ));
             }
         }
@@ -772,7 +782,10 @@ impl Standard {
                 notes: clean(&d.notes),
                 source: clean(&d.source),
             }),
-            _ => Err(vec![field_error("number", "the row could not be read")]),
+            _ => Err(vec![field_error(
+                "number",
+                crate::msg!("standard-row-unreadable"),
+            )]),
         }
     }
 

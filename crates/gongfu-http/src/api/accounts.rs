@@ -95,7 +95,8 @@ async fn login(
         return Err(ApiError::new(
             ErrorCode::CsrfMismatch,
             "a login from another site's page is refused; log in from this site",
-        ));
+        )
+        .message(gongfu_domain::msg!("login-cross-site")));
     }
     let b: LoginBody = json_body(&body)?;
     let (token, s) = state

@@ -318,6 +318,7 @@ fn date_param(raw: Option<&str>, today: date::Ymd) -> Result<date::Ymd, ApiError
                 ErrorCode::InvalidInput,
                 format!("date='{s}' is not a date from 1900 to 2199; write YYYY-MM-DD"),
             )
+            .message(gongfu_domain::msg!("param-date", value = s))
             .field("date")
         }),
     }
@@ -377,6 +378,11 @@ async fn check_rule(
                 ErrorCode::InvalidInput,
                 format!("population_scope '{s}' is not 户籍人口, 常住人口 or 服务人口"),
             )
+            .message(gongfu_domain::msg!(
+                "value-unknown",
+                value = s,
+                expected = "户籍人口、常住人口、服务人口"
+            ))
             .field("population_scope")
         })?,
     };

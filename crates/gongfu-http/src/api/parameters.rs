@@ -5,7 +5,7 @@
 //! but the document does not name is refused too (the document cannot fall behind).
 
 use axum::extract::{MatchedPath, Request};
-use axum::http::{Method, StatusCode};
+use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use gongfu_edge::{ApiError, ErrorCode};
@@ -88,12 +88,12 @@ fn refusal(route: &str, name: &str, names: &[String]) -> Response {
     let (takes_en, takes_zh) = if names.is_empty() {
         (
             "takes no query parameters".to_string(),
-            "不接受任何查询参数".to_string(),
+            gongfu_domain::msg!("param-unknown-takes-none"),
         )
     } else {
         (
             format!("takes only {}", names.join(", ")),
-            format!("可用的查询参数：{}", names.join("、")),
+            gongfu_domain::msg!("param-unknown-takes", names = names.join("、")),
         )
     };
     let err = ApiError {
@@ -105,15 +105,15 @@ fn refusal(route: &str, name: &str, names: &[String]) -> Response {
                  its name (see /api/openapi.json)"
             ),
         )
+        .message(gongfu_domain::msg!(
+            "param-unknown",
+            route = route,
+            name = name,
+            takes = takes_zh
+        ))
         .field(name)
     };
-    let mut body = err.body();
-    body["message"] = format!(
-        "{}：GET {route} 不支持查询参数「{name}」；{takes_zh}。请删去或改正该参数后重试。",
-        ErrorCode::InvalidInput.zh()
-    )
-    .into();
-    (StatusCode::BAD_REQUEST, axum::Json(body)).into_response()
+    err.into_response()
 }
 
 #[cfg(test)]

@@ -416,7 +416,7 @@ async fn list(
             .filter(|s| !s.is_empty())
             .map(|s| {
                 PointStatus::parse(s)
-                    .map_err(|m| ApiError::new(ErrorCode::InvalidInput, m).field("status"))
+                    .map_err(|m| ApiError::said(ErrorCode::InvalidInput, m).field("status"))
             })
             .transpose()?,
         item: params::item(q.item.as_deref())?,
@@ -458,6 +458,7 @@ async fn one(
             ErrorCode::NotFound,
             format!("service point '{id}' does not exist; point ids are numbers, GET /api/v1/points lists them"),
         )
+        .message(gongfu_domain::msg!("not-found", what = gongfu_domain::message::thing("service point"), key = &id))
     })?;
     let p = state.places.point(id).await?;
     let l = state.places.loaded().await?;
