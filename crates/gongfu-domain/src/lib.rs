@@ -15,6 +15,7 @@ pub mod audit;
 pub mod catalog;
 pub mod clock;
 pub mod facility;
+pub mod floor;
 pub mod geo;
 pub mod hours;
 pub mod message;
