@@ -12,6 +12,7 @@
 
 pub mod eligibility;
 pub mod export;
+pub mod floor;
 pub mod hsds;
 pub mod import;
 pub mod view;
@@ -254,6 +255,9 @@ pub struct Preview {
     pub diff: ListDiff,
     /// Problems that block approval, each naming its proposal.
     pub problems: Vec<String>,
+    /// The new list against the newest national reference edition; `None` when none is
+    /// stored. Its new findings need a written justification at approval.
+    pub floor: Option<floor::FloorCheck>,
 }
 
 /// The service list capability.
@@ -809,23 +813,41 @@ impl Catalog {
             ),
             (&taxonomy, &items),
         );
+        let floor = self.floor_check(base.as_deref(), &items).await?;
         Ok(Preview {
             taxonomy,
             items,
             diff,
             problems,
+            floor,
         })
     }
 
     /// Approves an adjustment: every proposal decided, the base still the newest version,
     /// the resulting list valid; then publishes it as the next version.
-    #[tracing::instrument(skip_all, fields(actor = %actor.name, adjustment = adjustment_id))]
+    /// Without a justification: refused when the adjustment brings national floor findings.
     pub async fn approve(
         &self,
         actor: &Actor,
         adjustment_id: i64,
         label: &str,
         notes: &str,
+    ) -> Result<Version, CatalogError> {
+        self.approve_justified(actor, adjustment_id, label, notes, "")
+            .await
+    }
+
+    /// Approves an adjustment as [`Catalog::approve`] does; when the new list brings
+    /// findings against the national standard that its base did not have, `justification`
+    /// must say why, and is kept with the findings in the approval's audit entry.
+    #[tracing::instrument(skip_all, fields(actor = %actor.name, adjustment = adjustment_id))]
+    pub async fn approve_justified(
+        &self,
+        actor: &Actor,
+        adjustment_id: i64,
+        label: &str,
+        notes: &str,
+        justification: &str,
     ) -> Result<Version, CatalogError> {
         actor.may(Action::Administer)?;
         let (adj, props) = self.adjustment(adjustment_id).await?;
@@ -858,6 +880,18 @@ impl Catalog {
         if !preview.problems.is_empty() {
             return Err(CatalogError::Invalid(preview.problems));
         }
+        let justification = gongfu_domain::text::clean(justification);
+        let floor = match &preview.floor {
+            Some(check) if !check.new_findings.is_empty() && justification.is_empty() => {
+                return Err(floor::justification_needed(check));
+            }
+            Some(check) => Some(serde_json::json!({
+                "edition": check.edition,
+                "findings": check.new_findings,
+                "justification": justification,
+            })),
+            None => None,
+        };
         let label = gongfu_domain::text::clean(label);
         let label = if label.is_empty() {
             format!("第{}版", latest.unwrap_or(0) + 1)
@@ -873,6 +907,7 @@ impl Catalog {
                 adjustment_id: Some(adjustment_id),
                 taxonomy: &preview.taxonomy,
                 items: &preview.items,
+                floor,
             },
         )
         .await?;

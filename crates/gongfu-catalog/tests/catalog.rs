@@ -233,6 +233,17 @@ fn draft(code: &str, name: &str, dept: &str) -> ItemDraft {
     }
 }
 
+/// An item of the newest version as a draft, to propose a change to.
+async fn current_draft(c: &Catalog, code: &str) -> ItemDraft {
+    c.snapshot(None)
+        .await
+        .unwrap()
+        .unwrap()
+        .item(code)
+        .unwrap()
+        .to_draft(&c.current_taxonomy().await.unwrap())
+}
+
 fn proposal(kind: ProposalKind, targets: &[&str], item: Option<ItemDraft>) -> ProposalInput {
     ProposalInput {
         kind,
@@ -251,14 +262,7 @@ async fn adjustment_runs_to_publication_and_diff() {
         .open_adjustment(&admin(), "2023年调整", "", None)
         .await
         .unwrap();
-    let mut raised = c
-        .snapshot(None)
-        .await
-        .unwrap()
-        .unwrap()
-        .item("N2001")
-        .unwrap()
-        .to_draft(&c.current_taxonomy().await.unwrap());
+    let mut raised = current_draft(&c, "N2001").await;
     raised.standard = "提高标准".into();
     let p1 = c
         .propose(
@@ -622,4 +626,185 @@ async fn other_taxonomies_fit_without_code_changes() {
     let bytes = export(&relabeled, ExportFormat::Xlsx).unwrap();
     let back = c.read_file("futian.xlsx", &bytes, None).await.unwrap();
     assert_eq!(back.taxonomy.areas[0].name, "幼有善育");
+}
+
+async fn national_2021(c: &Catalog) {
+    let e = c
+        .import_national(
+            &admin(),
+            gongfu_catalog::floor::NationalImport {
+                edition: "2021",
+                label: "",
+                file: "std.txt",
+                bytes: TEXT,
+                format: None,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(e.label, "国家基本公共服务标准（2021年版）");
+}
+
+/// An adjustment that retires N2001 and lowers N2003's 每年至少组织2次 to 1次.
+async fn attack(c: &Catalog) -> i64 {
+    let a = c
+        .open_adjustment(&admin(), "降标调整", "", None)
+        .await
+        .unwrap();
+    let mut lowered = current_draft(c, "N2003").await;
+    lowered.standard = lowered
+        .standard
+        .replace("每年至少组织2次", "每年至少组织1次");
+    for p in [
+        proposal(ProposalKind::Modify, &["N2003"], Some(lowered)),
+        proposal(ProposalKind::Retire, &["N2001"], None),
+    ] {
+        let id = c.propose(&admin(), a, p).await.unwrap();
+        c.decide(&admin(), id, a, Decision::Accepted, "同意")
+            .await
+            .unwrap();
+    }
+    a
+}
+
+#[tokio::test]
+async fn the_national_floor_stops_an_unjustified_cut_and_keeps_the_justification() {
+    let (t, c) = catalog().await;
+    national_2021(&c).await;
+    // The first version is the national standard itself: nothing to justify.
+    assert_eq!(published(&c).await, 1);
+    let a = attack(&c).await;
+    let preview = c.preview(a).await.unwrap();
+    let floor = preview.floor.expect("a national edition is stored");
+    let kinds: Vec<_> = floor.new_findings.iter().map(|f| f.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            gongfu_domain::floor::FindingKind::Missing,
+            gongfu_domain::floor::FindingKind::Lowered
+        ],
+        "{:?}",
+        floor.new_findings
+    );
+    let e = c.approve(&admin(), a, "", "").await.unwrap_err();
+    assert!(matches!(e, CatalogError::Conflict(_)), "{e}");
+    let msg = e.to_string();
+    assert!(
+        msg.contains("国家事项缺失") && msg.contains("N2001") && msg.contains("服务标准降低"),
+        "{msg}"
+    );
+    // Blank is no justification.
+    assert!(c
+        .approve_justified(&admin(), a, "", "", "  ")
+        .await
+        .is_err());
+    let v = c
+        .approve_justified(
+            &admin(),
+            a,
+            "",
+            "",
+            "经区政府常务会议研究，暂缓实施（测试）",
+        )
+        .await
+        .unwrap();
+    assert_eq!(v.number, 2);
+    let log = gongfu_db::audit::list(&t.db, Some("version"), 1)
+        .await
+        .unwrap();
+    assert_eq!(
+        log[0].detail["floor"]["justification"],
+        "经区政府常务会议研究，暂缓实施（测试）"
+    );
+    assert_eq!(
+        log[0].detail["floor"]["findings"].as_array().unwrap().len(),
+        2
+    );
+    // The published version shows what falls below the floor.
+    let comp = c.compliance(Some(2), None).await.unwrap();
+    let rel = |code: &str| {
+        comp.report
+            .entries
+            .iter()
+            .find(|e| e.national_code == code)
+            .unwrap()
+            .relation
+    };
+    use gongfu_domain::floor::Relation;
+    assert_eq!(rel("N2001"), Relation::Uncovered);
+    assert_eq!(rel("N2002"), Relation::Equal);
+    assert_eq!(rel("N2003"), Relation::Below);
+    // What version 2 already has needs no justification again.
+    let b = c
+        .open_adjustment(&admin(), "新增特色事项", "", None)
+        .await
+        .unwrap();
+    let id = c
+        .propose(
+            &admin(),
+            b,
+            proposal(
+                ProposalKind::Add,
+                &[],
+                Some(draft("L2001", "退役军人之家", "区退役军人事务局")),
+            ),
+        )
+        .await
+        .unwrap();
+    c.decide(&admin(), id, b, Decision::Accepted, "")
+        .await
+        .unwrap();
+    c.approve(&admin(), b, "", "").await.unwrap();
+    let comp = c.compliance(None, Some("2021")).await.unwrap();
+    assert_eq!(comp.report.featured, ["L2001"]);
+}
+
+#[tokio::test]
+async fn a_national_edition_is_imported_once_by_an_administrator() {
+    let (_t, c) = catalog().await;
+    let req = gongfu_catalog::floor::NationalImport {
+        edition: "2021",
+        label: "",
+        file: "std.txt",
+        bytes: TEXT,
+        format: None,
+    };
+    let editor = Actor {
+        name: "ed".into(),
+        role: Role::DepartmentEditor,
+        departments: vec!["退役军人部".into()],
+    };
+    assert!(matches!(
+        c.import_national(&editor, req).await,
+        Err(CatalogError::Forbidden(_))
+    ));
+    national_2021(&c).await;
+    assert!(matches!(
+        c.import_national(&admin(), req).await,
+        Err(CatalogError::Conflict(_))
+    ));
+    let bad = gongfu_catalog::floor::NationalImport {
+        edition: "20 21",
+        ..req
+    };
+    assert!(matches!(
+        c.import_national(&admin(), bad).await,
+        Err(CatalogError::Invalid(_))
+    ));
+    let r = c.national(None).await.unwrap().unwrap();
+    assert_eq!(r.items.len(), 3);
+    // Without a published version there is nothing to check.
+    assert!(matches!(
+        c.compliance(None, None).await,
+        Err(CatalogError::NotFound { .. })
+    ));
+}
+
+#[tokio::test]
+async fn without_a_national_edition_there_is_no_floor_check() {
+    let (_t, c) = catalog().await;
+    published(&c).await;
+    let a = attack(&c).await;
+    assert!(c.preview(a).await.unwrap().floor.is_none());
+    c.approve(&admin(), a, "", "").await.unwrap();
 }

@@ -44,6 +44,9 @@ pub struct NewVersion<'a> {
     pub taxonomy: &'a Taxonomy,
     /// Items, already validated as a list.
     pub items: &'a [ServiceItem],
+    /// The national floor check the approver saw and their written justification, kept in
+    /// the audit entry; `None` when no national reference was checked.
+    pub floor: Option<serde_json::Value>,
 }
 
 impl Version {
@@ -337,7 +340,7 @@ pub async fn publish(db: &Db, v: NewVersion<'_>) -> Result<Version, DbError> {
         "version.publish",
         "version",
         &next.to_string(),
-        &serde_json::json!({"label": v.label, "items": v.items.len(), "adjustment_id": v.adjustment_id, "new_departments": new_depts}),
+        &serde_json::json!({"label": v.label, "items": v.items.len(), "adjustment_id": v.adjustment_id, "new_departments": new_depts, "floor": v.floor}),
     )
     .await?;
     tx.commit().await.ctx("committing publication")?;

@@ -14,6 +14,7 @@ pub mod audit;
 pub mod catalog;
 pub mod documents;
 pub mod eligibility;
+pub mod national;
 pub mod places;
 pub mod regions;
 pub mod standards;
@@ -157,6 +158,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         8,
         "0008_standard_next_review.sql",
         include_str!("../migrations/0008_standard_next_review.sql"),
+    ),
+    (
+        9,
+        "0009_national_reference.sql",
+        include_str!("../migrations/0009_national_reference.sql"),
     ),
 ];
 

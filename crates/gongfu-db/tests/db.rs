@@ -65,6 +65,7 @@ async fn publish_and_read_back_a_version() {
             adjustment_id: None,
             taxonomy: &tax,
             items: &items,
+            floor: None,
         },
     )
     .await
@@ -99,6 +100,7 @@ async fn large_versions_are_written_in_batches() {
             adjustment_id: None,
             taxonomy: &tax,
             items: &items,
+            floor: None,
         },
     )
     .await
@@ -535,4 +537,38 @@ async fn an_interval_spares_the_check_and_a_refresh_does_not() {
         "a refresh replaces what reads get"
     );
     assert_eq!(c.loads(), 2);
+}
+
+#[tokio::test]
+async fn a_national_edition_is_stored_once_and_read_back_in_order() {
+    use gongfu_db::national;
+    let t = testing::fresh().await;
+    let tax = taxonomy();
+    let drafts: Vec<_> = [item("N2002", "退役军人安置"), item("N2001", "优待抚恤")]
+        .iter()
+        .map(|i| i.to_draft(&tax))
+        .collect();
+    let e = national::NewEdition {
+        edition: "2021",
+        label: "国家基本公共服务标准（2021年版）",
+        source: "national-2021.txt",
+        actor: "tester",
+        taxonomy: &tax,
+        items: &drafts,
+    };
+    national::store(&t.db, e.clone()).await.unwrap();
+    let (ed, back_tax, back) = national::items(&t.db, "2021").await.unwrap().unwrap();
+    assert_eq!(ed.label, "国家基本公共服务标准（2021年版）");
+    assert_eq!(back_tax, tax);
+    assert_eq!(back, drafts, "items come back in the edition's order");
+    assert!(national::items(&t.db, "2023").await.unwrap().is_none());
+    assert!(
+        national::store(&t.db, e).await.is_err(),
+        "an edition is stored once"
+    );
+    assert_eq!(national::editions(&t.db).await.unwrap().len(), 1);
+    let log = audit::list(&t.db, Some("national_edition"), 10)
+        .await
+        .unwrap();
+    assert_eq!(log[0].action, "national.import");
 }
