@@ -1,6 +1,7 @@
 //! The demonstration dataset (data/demo, every illustrative row labelled 示例) loaded
 //! through the same paths a district would use: the region and department imports, a
-//! list import published as version 1, then a dynamic adjustment with proposals,
+//! national reference (the 2021 edition, from the demo list's 国家 rows), a list import
+//! published as version 1, then a dynamic adjustment with proposals,
 //! decisions and approval that publishes version 2, so the diff has something to show;
 //! then the standard system, and the service points, boundaries and residential sites.
 
@@ -108,6 +109,21 @@ pub async fn load(services: &Services) -> Result<DemoSummary, AppError> {
     let depts =
         registry::read_departments("data/demo/departments.csv", DEPARTMENTS).map_err(demo_err)?;
     gongfu_db::regions::upsert_departments(db, &depts, &actor.name).await?;
+    // The national floor the demo list is checked against: the 国家 rows of the demo list.
+    // Their names are the 2021 national standard's; the other columns are illustrative.
+    catalog
+        .import_national(
+            &actor,
+            gongfu_catalog::floor::NationalImport {
+                edition: "2021",
+                label: "国家基本公共服务标准（2021年版）（示例：事项名称据国家标准，其余栏目为演示数据）",
+                file: "data/demo/items-v1.csv",
+                bytes: ITEMS_V1,
+                format: None,
+            },
+        )
+        .await
+        .map_err(demo_err)?;
     catalog
         .import(
             &actor,

@@ -474,6 +474,16 @@ pub enum Verdict {
 }
 
 impl Verdict {
+    /// Stable English name, as serialized.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Equal => "equal",
+            Self::Raised => "raised",
+            Self::Lowered => "lowered",
+            Self::Incomparable => "incomparable",
+        }
+    }
+
     /// Chinese label.
     pub fn label(self) -> &'static str {
         match self {
@@ -664,6 +674,17 @@ pub enum FindingKind {
 }
 
 impl FindingKind {
+    /// Stable English name, as serialized.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Missing => "missing",
+            Self::Narrowed => "narrowed",
+            Self::Lowered => "lowered",
+            Self::Shifted => "shifted",
+            Self::Unresolved => "unresolved",
+        }
+    }
+
     /// Chinese label.
     pub fn label(self) -> &'static str {
         match self {
@@ -723,6 +744,17 @@ impl Relation {
         Self::Uncovered,
         Self::Below,
     ];
+
+    /// Stable English name, as serialized.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Equal => "equal",
+            Self::Raised => "raised",
+            Self::Below => "below",
+            Self::Uncovered => "uncovered",
+            Self::Featured => "featured",
+        }
+    }
 
     /// Chinese label.
     pub fn label(self) -> &'static str {

@@ -10,6 +10,7 @@ mod browser;
 mod edge;
 mod eligibility;
 mod eligibility_pages;
+mod floor;
 mod helpers;
 mod hsds;
 mod items;

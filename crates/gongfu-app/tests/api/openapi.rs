@@ -282,6 +282,18 @@ impl<'a> Collector<'a> {
         self.get("/api/v1/versions", "/api/v1/versions").await;
         self.get("/api/v1/versions/{a}/diff/{b}", "/api/v1/versions/1/diff/2")
             .await;
+        self.get("/api/v1/national", "/api/v1/national").await;
+        self.get(
+            "/api/v1/versions/{n}/compliance",
+            "/api/v1/versions/2/compliance",
+        )
+        .await;
+        self.get_status(
+            "/api/v1/versions/{n}/compliance",
+            "/api/v1/versions/2/compliance?edition=1999",
+            404,
+        )
+        .await;
         let regions = self.get("/api/v1/regions", "/api/v1/regions").await;
         let community = regions["regions"]
             .as_array()

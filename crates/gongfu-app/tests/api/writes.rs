@@ -66,11 +66,22 @@ async fn an_adjustment_runs_to_a_new_version() {
         )
         .await;
     assert_eq!(s, 200);
+    // The national standard's 服务标准 reworded without quantities: a person confirms it
+    // in writing before it is published.
     let (s, v) = app
         .post_json(
             &format!("/api/v1/adjustments/{id}/approve"),
             &csrf,
             json!({"label": "2025年版"}),
+        )
+        .await;
+    assert_eq!((s, v["code"].as_str()), (409, Some("conflict")), "{v}");
+    assert!(v["detail"].as_str().unwrap().contains("需人工确认"), "{v}");
+    let (s, v) = app
+        .post_json(
+            &format!("/api/v1/adjustments/{id}/approve"),
+            &csrf,
+            json!({"label": "2025年版", "justification": "已核实提标"}),
         )
         .await;
     assert_eq!(s, 200, "{v}");

@@ -144,6 +144,9 @@ pub struct PreviewView {
     problems: Vec<String>,
     /// Items of the version it would publish.
     item_count: usize,
+    /// The new list against the newest national standard edition; null when none is
+    /// stored. Approval needs a `justification` while `new_findings` is not empty.
+    floor: Option<super::floor::FloorCheckView>,
 }
 
 /// What changes between two lists; items added and removed as `[code, name]` pairs.
@@ -372,6 +375,7 @@ async fn adjustment(
                 changed: preview.diff.changed.into_iter().map(Into::into).collect(),
             },
             problems: preview.problems,
+            floor: preview.floor.as_ref().map(Into::into),
         },
     }))
 }
@@ -461,9 +465,16 @@ struct ApproveBody {
     /// Release notes.
     #[serde(default)]
     notes: String,
+    /// Why the adjustment is approved although it falls (or may fall) below the national
+    /// standard; required while the preview has `floor.new_findings`, and kept in the
+    /// audit log.
+    #[serde(default)]
+    justification: String,
 }
 
-/// Approves the adjustment and publishes the next version.
+/// Approves the adjustment and publishes the next version. When the new list brings
+/// findings against the national standard, without a `justification` the answer is 409
+/// naming them.
 #[utoipa::path(post, path = "/api/v1/adjustments/{id}/approve", params(("id" = i64, Path)), request_body = ApproveBody, responses((status = 200, description = "published", body = Approved), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn approve(
     State(state): State<AppState>,
@@ -474,7 +485,7 @@ async fn approve(
     let b: ApproveBody = json_body(&body)?;
     let v = state
         .catalog
-        .approve(&staff.actor(), id, &b.label, &b.notes)
+        .approve_justified(&staff.actor(), id, &b.label, &b.notes, &b.justification)
         .await?;
     Ok(Json(Approved {
         version: VersionView::new(v, None),

@@ -13,6 +13,7 @@ mod accounts;
 mod adjustments;
 mod affordability;
 mod eligibility;
+mod floor;
 mod list;
 mod parameters;
 mod places;
@@ -48,6 +49,7 @@ fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(healthz))
         .merge(list::routes())
         .merge(adjustments::routes())
+        .merge(floor::routes())
         .merge(accounts::routes())
         .merge(standards::routes())
         .merge(texts::routes())
