@@ -169,3 +169,49 @@ async fn the_demo_versions_meet_the_2021_floor() {
         .await;
     assert_eq!((s, v["code"].as_str()), (404, Some("not_found")), "{v}");
 }
+
+#[tokio::test]
+async fn the_pages_show_the_findings_and_ask_for_a_justification() {
+    let app = spawn_demo().await;
+    let csrf = app.login("admin", "gongfu-demo-admin").await;
+    let (s, page) = app.get_html("/versions/2/compliance").await;
+    assert_eq!(s, 200);
+    assert!(
+        page.contains("对标国家标准") && page.contains("id=\"no-findings\""),
+        "{page}"
+    );
+    assert!(page.contains("id=\"count-uncovered\">0<"), "{page}");
+    let (_, versions) = app.get_html("/versions").await;
+    assert!(versions.contains("/versions/2/compliance"));
+    let id = adjustment_with(
+        &app,
+        &csrf,
+        json!({"kind": "retire", "target_codes": ["N1002"], "rationale": "退出", "evidence": []}),
+    )
+    .await;
+    let (_, page) = app.get_html(&format!("/admin/adjustments/{id}")).await;
+    assert!(
+        page.contains("id=\"floor-findings\"") && page.contains("国家事项缺失"),
+        "{page}"
+    );
+    assert!(page.contains("name=\"justification\""));
+    let approve = |justification: &'static str| {
+        app.client
+            .post(app.url(&format!("/admin/adjustments/{id}/approve")))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("label", "页面版"),
+                ("justification", justification),
+            ])
+            .send()
+    };
+    let r = approve("").await.unwrap();
+    assert_eq!(r.status(), 409);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("N1002") && body.contains("理由"), "{body}");
+    let r = approve("区政府常务会议同意（测试）").await.unwrap();
+    assert_eq!(r.status(), 303);
+    let (_, page) = app.get_html("/versions/3/compliance").await;
+    assert!(page.contains("id=\"count-uncovered\">1<"), "{page}");
+    assert!(page.contains("健康教育与健康素养促进"));
+}

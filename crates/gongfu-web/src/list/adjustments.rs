@@ -81,6 +81,8 @@ struct AdjustmentPage {
     changed: usize,
     item_count: usize,
     problems: Vec<String>,
+    /// The preview against the national standard, when an edition is stored.
+    floor: Option<gongfu_catalog::floor::FloorCheck>,
     notice: String,
     error: String,
     /// Affordability runs of this adjustment: (id, title, summary of the first year).
@@ -143,6 +145,7 @@ async fn adjustment_page(
         changed: preview.diff.changed.len(),
         item_count: preview.items.len(),
         problems: preview.problems,
+        floor: preview.floor,
         notice,
         error,
         page,
@@ -389,6 +392,9 @@ pub(crate) struct ApproveForm {
     label: String,
     #[serde(default)]
     notes: String,
+    /// Why it is approved although it falls (or may fall) below the national standard.
+    #[serde(default)]
+    justification: String,
 }
 
 pub(crate) async fn approve(
@@ -404,7 +410,7 @@ pub(crate) async fn approve(
     let page = page.at(&format!("/admin/adjustments/{id}"));
     match state
         .catalog
-        .approve(&actor(&s), id, &f.label, &f.notes)
+        .approve_justified(&actor(&s), id, &f.label, &f.notes, &f.justification)
         .await
     {
         Ok(v) if v.number > 1 => {

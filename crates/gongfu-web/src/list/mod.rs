@@ -1,11 +1,13 @@
 //! The service list (基本公共服务清单): the public pages residents read it on (`pages`),
-//! and the staff pages that change it, only ever through an adjustment (`adjustments`:
+//! each version against the national standard (`compliance`), and the staff pages that
+//! change it, only ever through an adjustment (`adjustments`:
 //! open, propose, decide, approve, close; `import`: a whole file as one adjustment).
 //!
 //! It must never decide the list's rules: what a proposal may hold, who may decide it and
 //! what a version must pass are gongfu-catalog's; these pages render its answers.
 
 mod adjustments;
+mod compliance;
 mod import;
 mod pages;
 
@@ -25,6 +27,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/regions/{code}", get(pages::region))
         .route("/versions", get(pages::versions))
         .route("/versions/diff", get(pages::diff))
+        .route("/versions/{n}/compliance", get(compliance::compliance))
         .route("/admin/adjustments", post(adjustments::open_adjustment))
         .route("/admin/adjustments/{id}", get(adjustments::adjustment))
         .route(

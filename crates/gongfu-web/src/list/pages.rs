@@ -487,6 +487,8 @@ struct VersionRow {
 struct Versions {
     page: PageCtx,
     versions: Vec<VersionRow>,
+    /// A national standard edition is stored, so each version links to its compliance.
+    has_national: bool,
 }
 
 pub(crate) async fn versions(
@@ -517,7 +519,17 @@ pub(crate) async fn versions(
             published_by: v.published_by,
         });
     }
-    Ok(render(&Versions { page, versions }))
+    let has_national = !state
+        .catalog
+        .national_editions()
+        .await
+        .map_err(|e| WebError::from(e).with_page(&page))?
+        .is_empty();
+    Ok(render(&Versions {
+        page,
+        versions,
+        has_national,
+    }))
 }
 
 #[derive(Deserialize)]
