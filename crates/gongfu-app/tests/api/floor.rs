@@ -215,3 +215,45 @@ async fn the_pages_show_the_findings_and_ask_for_a_justification() {
     assert!(page.contains("id=\"count-uncovered\">1<"), "{page}");
     assert!(page.contains("健康教育与健康素养促进"));
 }
+
+#[tokio::test]
+async fn the_import_page_stores_a_national_edition_once() {
+    let app = spawn_demo().await;
+    let csrf = app.login("admin", "gongfu-demo-admin").await;
+    let text = "国家基本公共服务标准（2023年版）\n八、优军服务保障\n20.优军优抚服务\n(1)优待抚恤\n服务对象：现役军人、烈士遗属\n服务内容：发放抚恤金\n服务标准：每年至少1次走访慰问\n支出责任：中央财政和地方财政共同承担支出责任\n牵头负责单位：退役军人部\n";
+    let post = || {
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", csrf.clone())
+            .text("target", "national")
+            .text("edition", "2023")
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(text.as_bytes().to_vec())
+                    .file_name("national-2023.txt"),
+            );
+        app.client
+            .post(app.url("/admin/import"))
+            .multipart(form)
+            .send()
+    };
+    let r = post().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("已导入国家标准参照清单") && page.contains("2023"),
+        "{page}"
+    );
+    let (_, e) = app.get_json("/api/v1/national").await;
+    assert_eq!(e["editions"][1]["edition"], "2023", "{e}");
+    assert_eq!(
+        e["editions"][1]["label"],
+        "国家基本公共服务标准（2023年版）"
+    );
+    // The newest edition is the floor now: the demo's N2001 is compared with it.
+    let (_, c) = app.get_json("/api/v1/versions/2/compliance").await;
+    assert_eq!(c["edition"]["edition"], "2023");
+    assert_eq!(c["entries"].as_array().unwrap().len(), 1);
+    let r = post().await.unwrap();
+    assert_eq!(r.status(), 409);
+    assert!(r.text().await.unwrap().contains("已导入"));
+}

@@ -1,7 +1,8 @@
 //! `/admin/import`: a whole list from a file (CSV, xlsx, JSON or the official text
 //! layout), taken in as an adjustment (or published at once); a refused file comes back
 //! with every row and column at fault. Reading the file is gongfu-catalog's, all or
-//! nothing.
+//! nothing. With the target 国家标准参照清单 the file's 国家 rows are stored as an edition
+//! of the national standard instead, which every list is then checked against.
 
 use crate::kit::form::checkbox;
 use crate::kit::upload::{File, StaffUpload};
@@ -46,9 +47,15 @@ pub(crate) struct ImportFields {
     /// Publish at once rather than leave the adjustment for review.
     #[serde(default, deserialize_with = "checkbox")]
     publish: bool,
-    /// The version's name when publishing.
+    /// The version's name when publishing; the edition's title for a national reference.
     #[serde(default)]
     label: String,
+    /// `list` (the default) or `national`: the file is an edition of the national standard.
+    #[serde(default)]
+    target: String,
+    /// The national edition's key, e.g. 2023 (target `national`).
+    #[serde(default)]
+    edition: String,
 }
 
 pub(crate) async fn import(
@@ -72,6 +79,33 @@ pub(crate) async fn import(
         )
             .into_response());
     };
+    if f.target == "national" {
+        return match state
+            .catalog
+            .import_national(
+                &actor(&s),
+                gongfu_catalog::floor::NationalImport {
+                    edition: &f.edition,
+                    label: &f.label,
+                    file: &fname,
+                    bytes: &bytes,
+                    format: None,
+                },
+            )
+            .await
+        {
+            Ok(e) => Ok(render(&ImportPage {
+                page,
+                errors: vec![],
+                notice: format!(
+                    "已导入国家标准参照清单：{}（{} 版）。此后的动态调整均对照最新版本检查是否低于国家标准。",
+                    e.label, e.edition
+                ),
+            })
+            .into_response()),
+            Err(e) => refused(page, e),
+        };
+    }
     let title = if f.title.trim().is_empty() {
         format!("导入 {fname}")
     } else {
@@ -102,7 +136,14 @@ pub(crate) async fn import(
             ))
         ))
         .into_response()),
-        Err(CatalogError::Import(failure)) => Ok((
+        Err(e) => refused(page, e),
+    }
+}
+
+/// A refused import back on the form: every row at fault, or what conflicts.
+fn refused(page: PageCtx, e: CatalogError) -> Result<Response, WebError> {
+    match e {
+        CatalogError::Import(failure) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
             render(&ImportPage {
                 page,
@@ -111,7 +152,7 @@ pub(crate) async fn import(
             }),
         )
             .into_response()),
-        Err(e @ (CatalogError::Conflict(_) | CatalogError::Invalid(_))) => Ok((
+        e @ (CatalogError::Conflict(_) | CatalogError::Invalid(_)) => Ok((
             StatusCode::CONFLICT,
             render(&ImportPage {
                 page,
@@ -120,6 +161,6 @@ pub(crate) async fn import(
             }),
         )
             .into_response()),
-        Err(e) => Err(WebError::from(e).with_page(&page)),
+        e => Err(WebError::from(e).with_page(&page)),
     }
 }
