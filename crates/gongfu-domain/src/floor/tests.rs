@@ -351,3 +351,15 @@ fn no_input_panics() {
         let _ = compare_texts("standard", s, "每年1次");
     }
 }
+
+proptest::proptest! {
+    /// Any text, however broken, reads into quantities without a panic, and every quantity
+    /// read from it compares with itself as equal.
+    #[test]
+    fn any_text_parses_and_compares_with_itself(s in "[0-9一两十.\\-~至%岁次元月天日周小时个工作每年季半以上内不低于超过满未 ，；]{0,40}") {
+        for q in parse_quantities(&s) {
+            proptest::prop_assert_eq!(compare(&q, &q), Verdict::Equal);
+        }
+        let _ = compare_texts("standard", &s, "每年1次");
+    }
+}
