@@ -219,7 +219,7 @@ pub(crate) fn justification_needed(check: &FloorCheck) -> CatalogError {
         .map(|f| format!("【{}】{}", f.kind.label(), f.message))
         .collect();
     CatalogError::Conflict(format!(
-        "本次调整有 {} 项低于或可能低于{}的情形：{}。请逐项核实；确需批准的，请在“批准说明”（justification）中写明理由后再批准，理由将记入审计日志",
+        "本次调整有 {} 项低于或可能低于{}的情形：{}。请逐项核实；确需批准的，请在“批准理由”（justification）中写明理由后再批准，理由将记入审计日志",
         list.len(),
         check.edition_label,
         list.join("；")

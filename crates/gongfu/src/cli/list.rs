@@ -32,6 +32,22 @@ pub enum Import {
         #[arg(long, value_name = "FILE")]
         taxonomy: Option<PathBuf>,
     },
+    /// An edition of the national standard (国家基本公共服务标准) as the reference list every
+    /// adjustment is checked against (不低于国家标准): the official text layout (.txt) or any
+    /// list file, of which the rows with 来源层级 国家 are kept. Stored once, never changed.
+    National {
+        /// The file.
+        file: PathBuf,
+        /// The edition, e.g. 2021 or 2023.
+        #[arg(long)]
+        edition: String,
+        /// Its title; 国家基本公共服务标准（EDITION年版） when absent.
+        #[arg(long, default_value = "")]
+        label: String,
+        /// csv, xlsx, json or text; guessed from the extension when absent.
+        #[arg(long)]
+        format: Option<String>,
+    },
     /// Regions (代码, 名称, 起始年份, 终止年份, 数据来源).
     Regions {
         /// The file.
@@ -66,6 +82,17 @@ pub enum Export {
     },
 }
 
+/// The `--format` of an import, when given.
+fn parse_format(format: Option<&str>) -> Result<Option<Format>> {
+    format
+        .map(|f| {
+            Format::parse(f).with_context(|| {
+                format!("unknown format '{f}'; use csv, xlsx, json, hsds, hsds-csv or text")
+            })
+        })
+        .transpose()
+}
+
 /// Runs a list import.
 pub async fn import(what: Import, ctx: &Ctx) -> Result<()> {
     match what {
@@ -77,14 +104,7 @@ pub async fn import(what: Import, ctx: &Ctx) -> Result<()> {
             label,
             taxonomy,
         } => {
-            let format = format
-                .as_deref()
-                .map(|f| {
-                    Format::parse(f).with_context(|| {
-                        format!("unknown format '{f}'; use csv, xlsx, json, hsds, hsds-csv or text")
-                    })
-                })
-                .transpose()?;
+            let format = parse_format(format.as_deref())?;
             let (name, bytes) = read(&file)?;
             let taxonomy = match taxonomy {
                 Some(path) => {
@@ -128,6 +148,38 @@ pub async fn import(what: Import, ctx: &Ctx) -> Result<()> {
                     o.adjustment_id
                 ),
             }
+        }
+        Import::National {
+            file,
+            edition,
+            label,
+            format,
+        } => {
+            let format = parse_format(format.as_deref())?;
+            let (name, bytes) = read(&file)?;
+            let s = ctx.services().await?;
+            let e = s
+                .catalog
+                .import_national(
+                    &ctx.actor,
+                    gongfu_catalog::floor::NationalImport {
+                        edition: &edition,
+                        label: &label,
+                        file: &name,
+                        bytes: &bytes,
+                        format,
+                    },
+                )
+                .await?;
+            let items = s
+                .catalog
+                .national(Some(&e.edition))
+                .await?
+                .map_or(0, |r| r.items.len());
+            println!(
+                "{name}：已导入国家标准参照清单「{}」（{} 版，{items} 项）",
+                e.label, e.edition
+            );
         }
         Import::Regions { file } => {
             let (name, bytes) = read(&file)?;
