@@ -47,8 +47,9 @@ pub enum CatalogError {
     /// The operation does not fit the current state (e.g. approving with proposals pending).
     #[error("{0}")]
     Conflict(String),
-    /// The input is wrong; each message names the field or proposal.
-    #[error("{}", .0.join("; "))]
+    /// The input is wrong; each message names the field or proposal (`item.code: …`, the
+    /// key for programs; people read the field's Chinese name, see [`problem_text`]).
+    #[error("{}", .0.iter().map(|p| problem_text(p)).collect::<Vec<_>>().join("；"))]
     Invalid(Vec<String>),
     /// An import file was rejected; nothing changed.
     #[error(transparent)]
@@ -56,6 +57,30 @@ pub enum CatalogError {
     /// Storage failed.
     #[error(transparent)]
     Db(#[from] DbError),
+}
+
+/// A problem (`item.code: 编码为空…`) as people read it: the field by its Chinese name
+/// (`编码：编码为空…`). The key stays in the API's `errors` for programs.
+pub fn problem_text(problem: &str) -> String {
+    let Some((key, message)) = problem.split_once(": ") else {
+        return problem.to_string();
+    };
+    let label = match key {
+        "title" => gongfu_domain::msg!("field-title"),
+        "target_codes" => gongfu_domain::msg!("field-target-codes"),
+        "item" => gongfu_domain::msg!("thing-item"),
+        k => match k.strip_prefix("item.") {
+            Some(f) => match gongfu_domain::catalog::ITEM_COLUMNS
+                .iter()
+                .find(|c| c.key == f)
+            {
+                Some(c) => c.header.to_string(),
+                None => return problem.to_string(),
+            },
+            None => return problem.to_string(),
+        },
+    };
+    format!("{label}：{message}")
 }
 
 /// A published version, loaded whole. Versions never change, so snapshots are cached
@@ -387,9 +412,14 @@ impl Catalog {
         format: Option<Format>,
         taxonomy: Option<&Taxonomy>,
     ) -> Result<ParsedList, CatalogError> {
-        let format = format.or_else(|| Format::detect(file, bytes)).ok_or_else(|| {
-            CatalogError::Invalid(vec![format!("cannot tell the format of {file}; name it .csv, .xlsx, .json or .txt (official text layout), or pass the format")])
-        })?;
+        let format = format
+            .or_else(|| Format::detect(file, bytes))
+            .ok_or_else(|| {
+                CatalogError::Invalid(vec![gongfu_domain::msg!(
+                    "list-format-unknown",
+                    file = file
+                )])
+            })?;
         let fallback = match taxonomy {
             Some(t) => t.clone(),
             None => self.current_taxonomy().await?,
@@ -483,9 +513,10 @@ impl Catalog {
             }
         }
         if proposals.is_empty() && !taxonomy_changed {
-            return Err(CatalogError::Conflict(format!(
-                "{file} is the same as version {}; nothing to import",
-                base.map(|b| b.version.number).unwrap_or(0)
+            return Err(CatalogError::Conflict(gongfu_domain::msg!(
+                "list-import-unchanged",
+                file = file,
+                version = base.map(|b| b.version.number).unwrap_or(0)
             )));
         }
         let id = adjustments::create(
@@ -546,9 +577,10 @@ impl Catalog {
         actor.may(Action::Propose)?;
         let title = gongfu_domain::text::clean(title);
         if title.is_empty() {
-            return Err(CatalogError::Invalid(vec![
-                "title: an adjustment needs a title, e.g. 2025年度清单动态调整".into(),
-            ]));
+            return Err(CatalogError::Invalid(vec![format!(
+                "title: {}",
+                gongfu_domain::msg!("adjustment-title-empty")
+            )]));
         }
         if taxonomy.is_some() {
             // Areas and categories frame every department's items.
@@ -577,9 +609,10 @@ impl Catalog {
     ) -> Result<i64, CatalogError> {
         let (adj, _) = self.adjustment(adjustment_id).await?;
         if adj.status != AdjustmentStatus::Open {
-            return Err(CatalogError::Conflict(format!(
-                "adjustment {adjustment_id} is {}; proposals go into an open adjustment",
-                adj.status.label()
+            return Err(CatalogError::Conflict(gongfu_domain::msg!(
+                "adjustment-not-open-for-proposals",
+                id = adjustment_id,
+                status = adj.status.label()
             )));
         }
         actor.may(Action::Propose)?;
@@ -603,31 +636,40 @@ impl Catalog {
             || p.kind != ProposalKind::Merge && p.target_codes.len() != need_targets
         {
             problems.push(format!(
-                "target_codes: a {} proposal names {} existing item code(s)",
-                p.kind.label(),
-                if need_targets == 2 {
-                    "two or more".to_string()
-                } else {
-                    need_targets.to_string()
-                }
+                "target_codes: {}",
+                gongfu_domain::msg!(
+                    "proposal-targets-count",
+                    kind = p.kind.label(),
+                    count = if need_targets == 2 {
+                        gongfu_domain::msg!("proposal-two-or-more")
+                    } else {
+                        need_targets.to_string()
+                    }
+                )
             ));
         }
         for c in &p.target_codes {
             if !exists(c) {
-                problems.push(format!("target_codes: item {c} is not in the base version"));
+                problems.push(format!(
+                    "target_codes: {}",
+                    gongfu_domain::msg!("proposal-target-unknown", code = c)
+                ));
             }
         }
         let item = match (&p.item, p.kind) {
             (None, ProposalKind::Retire) => None,
             (None, _) => {
                 problems.push(format!(
-                    "item: a {} proposal carries the item as it should read",
-                    p.kind.label()
+                    "item: {}",
+                    gongfu_domain::msg!("proposal-item-missing", kind = p.kind.label())
                 ));
                 None
             }
             (Some(_), ProposalKind::Retire) => {
-                problems.push("item: a retire proposal carries no item".into());
+                problems.push(format!(
+                    "item: {}",
+                    gongfu_domain::msg!("proposal-retire-with-item")
+                ));
                 None
             }
             (Some(d), _) => match ServiceItem::parse(d, &taxonomy) {
@@ -655,7 +697,8 @@ impl Catalog {
                 && !(p.kind == ProposalKind::Merge && p.target_codes.iter().any(|t| t == code))
             {
                 problems.push(format!(
-                    "item.code: {code} is already used in the base version; choose a new code"
+                    "item.code: {}",
+                    gongfu_domain::msg!("proposal-code-taken", code = code)
                 ));
             }
         }
@@ -698,9 +741,10 @@ impl Catalog {
         actor.may(Action::Review)?;
         let (adj, props) = self.adjustment(adjustment_id).await?;
         if adj.status != AdjustmentStatus::Open {
-            return Err(CatalogError::Conflict(format!(
-                "adjustment {adjustment_id} is {}; its proposals can no longer be decided",
-                adj.status.label()
+            return Err(CatalogError::Conflict(gongfu_domain::msg!(
+                "adjustment-not-open-for-decisions",
+                id = adjustment_id,
+                status = adj.status.label()
             )));
         }
         if !props.iter().any(|p| p.id == proposal_id) {
@@ -730,13 +774,14 @@ impl Catalog {
         for it in base.as_ref().map(|b| b.items.as_slice()).unwrap_or(&[]) {
             match ServiceItem::parse(&it.to_draft(&base_tax), &taxonomy) {
                 Ok(x) => items.push(x),
-                Err(e) => problems.push(format!(
-                    "item {} does not fit the new areas and categories: {}",
-                    it.code,
-                    e.iter()
+                Err(e) => problems.push(gongfu_domain::msg!(
+                    "adjustment-item-misfits-taxonomy",
+                    code = it.code,
+                    problems = e
+                        .iter()
                         .map(|e| e.to_string())
                         .collect::<Vec<_>>()
-                        .join("; ")
+                        .join("；")
                 )),
             }
         }
@@ -745,13 +790,14 @@ impl Catalog {
             let new_item = match parsed {
                 Some(Ok(it)) => Some(it),
                 Some(Err(e)) => {
-                    problems.push(format!(
-                        "proposal {}: {}",
-                        p.id,
-                        e.iter()
+                    problems.push(gongfu_domain::msg!(
+                        "adjustment-proposal-problems",
+                        id = p.id,
+                        problems = e
+                            .iter()
                             .map(|e| e.to_string())
                             .collect::<Vec<_>>()
-                            .join("; ")
+                            .join("；")
                     ));
                     continue;
                 }
@@ -770,10 +816,10 @@ impl Catalog {
                     new_item,
                 ) {
                     (Some(i), Some(it)) => items[i] = it,
-                    _ => problems.push(format!(
-                        "proposal {}: item {} is no longer in the list",
-                        p.id,
-                        p.target_codes.join(",")
+                    _ => problems.push(gongfu_domain::msg!(
+                        "adjustment-target-gone",
+                        id = p.id,
+                        code = p.target_codes.join("、")
                     )),
                 },
                 ProposalKind::Retire | ProposalKind::Merge => {
@@ -782,9 +828,10 @@ impl Catalog {
                             Some(i) => {
                                 items.remove(i);
                             }
-                            None => problems.push(format!(
-                                "proposal {}: item {c} is no longer in the list",
-                                p.id
+                            None => problems.push(gongfu_domain::msg!(
+                                "adjustment-target-gone",
+                                id = p.id,
+                                code = c
                             )),
                         }
                     }
@@ -803,7 +850,12 @@ impl Catalog {
         let today = self.today();
         for it in &items {
             for (field, m) in eligibility::check(it, gongfu_rules::Schema::shared(), today) {
-                problems.push(format!("item {} {field}: {m}", it.code));
+                problems.push(gongfu_domain::msg!(
+                    "adjustment-item-rule",
+                    code = it.code,
+                    field = field,
+                    message = m
+                ));
             }
         }
         let diff = diff_lists(
@@ -852,9 +904,10 @@ impl Catalog {
         actor.may(Action::Administer)?;
         let (adj, props) = self.adjustment(adjustment_id).await?;
         if adj.status != AdjustmentStatus::Open {
-            return Err(CatalogError::Conflict(format!(
-                "adjustment {adjustment_id} is already {}",
-                adj.status.label()
+            return Err(CatalogError::Conflict(gongfu_domain::msg!(
+                "adjustment-already",
+                id = adjustment_id,
+                status = adj.status.label()
             )));
         }
         let pending: Vec<String> = props
@@ -863,17 +916,17 @@ impl Catalog {
             .map(|p| p.id.to_string())
             .collect();
         if !pending.is_empty() {
-            return Err(CatalogError::Conflict(format!(
-                "proposals {} are still pending; decide every proposal before approval",
-                pending.join(", ")
+            return Err(CatalogError::Conflict(gongfu_domain::msg!(
+                "adjustment-pending",
+                ids = pending.join("、")
             )));
         }
         let latest = store::latest(&self.db).await?.map(|v| v.number);
         if latest != adj.base_version {
-            return Err(CatalogError::Conflict(format!(
-                "the list has moved on to version {} since this adjustment was opened on version {}; open a new adjustment on the current version",
-                latest.unwrap_or(0),
-                adj.base_version.unwrap_or(0)
+            return Err(CatalogError::Conflict(gongfu_domain::msg!(
+                "adjustment-stale",
+                latest = latest.unwrap_or(0),
+                base = adj.base_version.unwrap_or(0)
             )));
         }
         let preview = self.preview(adjustment_id).await?;
@@ -923,9 +976,10 @@ impl Catalog {
     ) -> Result<(), CatalogError> {
         let (adj, _) = self.adjustment(adjustment_id).await?;
         if adj.status != AdjustmentStatus::Open {
-            return Err(CatalogError::Conflict(format!(
-                "adjustment {adjustment_id} is already {}",
-                adj.status.label()
+            return Err(CatalogError::Conflict(gongfu_domain::msg!(
+                "adjustment-already",
+                id = adjustment_id,
+                status = adj.status.label()
             )));
         }
         match status {
@@ -934,9 +988,9 @@ impl Catalog {
             }
             AdjustmentStatus::Rejected => actor.may(Action::Administer)?,
             _ => {
-                return Err(CatalogError::Conflict(format!(
-                    "an adjustment is closed as rejected or withdrawn, not {}",
-                    status.label()
+                return Err(CatalogError::Conflict(gongfu_domain::msg!(
+                    "adjustment-close-how",
+                    status = status.label()
                 )))
             }
         }

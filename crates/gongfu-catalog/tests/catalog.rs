@@ -309,7 +309,7 @@ async fn adjustment_runs_to_publication_and_diff() {
         .await
         .unwrap();
     let e = c.approve(&admin(), a, "2023年版", "").await.unwrap_err();
-    assert!(e.to_string().contains("pending"), "{e}");
+    assert!(e.to_string().contains("尚未审议"), "{e}");
     for p in [p1, p2, p3] {
         c.decide(&admin(), p, a, Decision::Accepted, "同意")
             .await
@@ -357,7 +357,7 @@ async fn stale_adjustments_cannot_publish() {
     }
     c.approve(&admin(), a, "", "").await.unwrap();
     let e = c.approve(&admin(), b, "", "").await.unwrap_err();
-    assert!(e.to_string().contains("moved on to version 2"), "{e}");
+    assert!(e.to_string().contains("现已更新到第 2 版"), "{e}");
 }
 
 #[tokio::test]
@@ -370,7 +370,7 @@ async fn proposals_are_checked_when_made() {
         .await
         .unwrap_err();
     assert!(
-        e.to_string().contains("NOPE is not in the base version"),
+        e.to_string().contains("目标事项：事项 NOPE 不在基准版本中"),
         "{e}"
     );
     let e = c
@@ -385,14 +385,23 @@ async fn proposals_are_checked_when_made() {
         )
         .await
         .unwrap_err();
-    assert!(e.to_string().contains("N2001 is already used"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("编码：编码 N2001 已在基准版本中使用"),
+        "{e}"
+    );
     let mut bad = draft("L1", "空对象", "退役军人部");
     bad.target_population = String::new();
     let e = c
         .propose(&admin(), a, proposal(ProposalKind::Add, &[], Some(bad)))
         .await
         .unwrap_err();
-    assert!(e.to_string().contains("item.target_population"), "{e}");
+    // People read the field by its name; programs get the key.
+    assert!(e.to_string().contains("服务对象：服务对象为空"), "{e}");
+    let CatalogError::Invalid(problems) = &e else {
+        panic!("{e}")
+    };
+    assert!(problems[0].starts_with("item.target_population: "), "{e}");
     assert!(
         c.adjustment(a).await.unwrap().1.is_empty(),
         "rejected proposals are not stored"

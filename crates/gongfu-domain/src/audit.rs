@@ -9,6 +9,7 @@
 pub fn action_label(action: &str) -> Option<String> {
     Some(match action {
         "version.publish" => crate::msg!("audit-version-publish"),
+        "national.import" => crate::msg!("audit-national-import"),
         "adjustment.open" => crate::msg!("audit-adjustment-open"),
         "adjustment.close" => crate::msg!("audit-adjustment-close"),
         "proposal.add" => crate::msg!("audit-proposal-add"),
@@ -53,6 +54,7 @@ pub fn action_text(action: &str) -> String {
 pub fn entity_text(entity: &str) -> String {
     match entity {
         "version" => crate::msg!("entity-version"),
+        "national_edition" => crate::msg!("entity-national-edition"),
         "adjustment" => crate::msg!("entity-adjustment"),
         "user" => crate::msg!("entity-user"),
         "document" => crate::msg!("entity-document"),

@@ -194,7 +194,12 @@ impl From<CatalogError> for ApiError {
                     .map(str::to_string);
                 ApiError {
                     code: ErrorCode::Unprocessable,
-                    message: Some(list.join("；")),
+                    message: Some(
+                        list.iter()
+                            .map(|p| gongfu_catalog::problem_text(p))
+                            .collect::<Vec<_>>()
+                            .join("；"),
+                    ),
                     detail: list.join("; "),
                     field,
                     errors: list.into_iter().map(serde_json::Value::String).collect(),
@@ -227,7 +232,7 @@ impl From<gongfu_standards::RegistryError> for ApiError {
             R::NotFound {
                 what,
                 ref key,
-                ref hint,
+                hint,
             } => not_found(&e, what, key, hint),
             R::Forbidden(d) => d.into(),
             R::Invalid(m) => ApiError::said(ErrorCode::Unprocessable, m),
@@ -351,7 +356,7 @@ impl From<gongfu_places::PlacesError> for ApiError {
             gongfu_places::PlacesError::NotFound {
                 what,
                 ref key,
-                ref hint,
+                hint,
             } => not_found(&e, what, key, hint),
             gongfu_places::PlacesError::Invalid { field, message } => {
                 ApiError::said(ErrorCode::InvalidInput, message).field(field)

@@ -73,12 +73,10 @@ pub fn read_tree(file: &str, bytes: &[u8]) -> Result<SystemTree, ImportFailure> 
             .into_iter()
             .map(|e| {
                 let row = rows.get(e.index - 1).copied();
-                let col = if e.message.contains("parent") {
-                    cols[2]
-                } else if e.message.contains("name") {
-                    cols[1]
-                } else {
-                    cols[0]
+                let col = match e.field {
+                    "parent" => cols[2],
+                    "name" => cols[1],
+                    _ => cols[0],
                 };
                 t.error_at(row, col, e.message)
             })

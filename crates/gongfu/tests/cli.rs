@@ -104,7 +104,7 @@ fn import_export_round_trip_backup_and_users() {
     );
     assert!(!out.status.success());
     assert!(
-        text(&out.stderr).contains("is the same as version 1"),
+        text(&out.stderr).contains("与第 1 版相同"),
         "{}",
         text(&out.stderr)
     );

@@ -257,11 +257,11 @@ async fn registry_export_imports_back_unchanged_and_a_bad_file_changes_nothing()
         ("GB/T 2-2020,乙,9.9.9,,\n", "体系节点“9.9.9”不存在"),
         (
             "GB/T 3-2020,丙,3.1,NOPE1,\n",
-            "item NOPE1 is not in list version 2",
+            "事项 NOPE1 不在第 2 版清单中",
         ),
         (
             "GB/T 4-2020,丁,3.1,,GB/T 5-2020\nGB/T 5-2020,戊,3.1,,GB/T 4-2020\n",
-            "cycle",
+            "循环",
         ),
     ];
     for (rows, want) in cases {
@@ -286,7 +286,7 @@ async fn registry_export_imports_back_unchanged_and_a_bad_file_changes_nothing()
     )
     .await;
     assert_eq!(status, 422);
-    assert!(v.to_string().contains("unknown column '颜色'"), "{v}");
+    assert!(v.to_string().contains("无法识别的列“颜色”"), "{v}");
     let e = &v["errors"][0];
     assert_eq!(
         (e["row"].as_u64(), e["column"].as_str()),
@@ -315,7 +315,13 @@ async fn trees_are_data_and_a_tree_that_drops_used_nodes_is_refused() {
         status, 422,
         "demo standards sit in 9+1 nodes Chengdu's tree lacks: {v}"
     );
-    assert!(v["detail"].as_str().unwrap().contains("lacks nodes"), "{v}");
+    assert!(
+        v["message"]
+            .as_str()
+            .unwrap()
+            .contains("缺少已有标准所在的节点"),
+        "{v}"
+    );
 
     let fresh = spawn_app().await;
     let csrf = fresh.login_bootstrap().await;
@@ -511,7 +517,7 @@ async fn one_standard_is_added_edited_renamed_and_removed_through_the_api() {
     )
     .await;
     assert_eq!(status, 422, "{v}");
-    assert!(v.to_string().contains("already registered"), "{v}");
+    assert!(v.to_string().contains("已经登记"), "{v}");
     let (status, v) = send(
         &app,
         put.clone(),

@@ -45,3 +45,5 @@ entity-region = 区划
 entity-department = 部门
 entity-standard = 标准
 entity-standard-node = 标准体系节点
+audit-national-import = 导入国家标准参照清单
+entity-national-edition = 国家标准版本

@@ -63,3 +63,4 @@ standards-column-repeated = 列“{ $header }”与另一列对应同一栏目�
 standards-review-ambiguous = 列「{ $header }」没有说明是哪一次复审：请把列名改为「上次复审日期」（已经完成复审的日期，下次复审按复审周期推算）或「下次复审日期」（应当完成复审的日期，过期即显示逾期）；两列可以同时填写
 standards-number-twice = { $number } 在第 { $first } 行也出现了；每项标准在一个文件中只能出现一次
 standards-file-empty = 文件中没有标准；请在表头下每行填写一项标准
+node-error = 第 { $index } 个节点（{ $code }）：{ $message }

@@ -179,12 +179,14 @@ pub struct SystemTree {
 
 /// Why a tree is not a tree.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("node {index} ('{code}'): {message}")]
+#[error("{}", crate::msg!("node-error", index = index, code = code, message = message))]
 pub struct TreeError {
     /// 1-based position of the node in the input.
     pub index: usize,
     /// The node's code.
     pub code: String,
+    /// The field at fault: `code`, `name` or `parent`.
+    pub field: &'static str,
     /// What is wrong.
     pub message: String,
 }
@@ -197,18 +199,19 @@ impl SystemTree {
         let mut errors = vec![];
         let mut seen = BTreeMap::new();
         for (i, n) in nodes.iter().enumerate() {
-            let e = |m: String| TreeError {
+            let e = |field: &'static str, m: String| TreeError {
                 index: i + 1,
                 code: n.code.clone(),
+                field,
                 message: m,
             };
             if n.code.is_empty() {
-                errors.push(e(crate::msg!("node-no-code")));
+                errors.push(e("code", crate::msg!("node-no-code")));
             } else if let Some(first) = seen.insert(n.code.clone(), i + 1) {
-                errors.push(e(crate::msg!("node-code-twice", first = first)));
+                errors.push(e("code", crate::msg!("node-code-twice", first = first)));
             }
             if n.name.is_empty() {
-                errors.push(e(crate::msg!("node-no-name")));
+                errors.push(e("name", crate::msg!("node-no-name")));
             }
         }
         for (i, n) in nodes.iter().enumerate() {
@@ -217,6 +220,7 @@ impl SystemTree {
                     errors.push(TreeError {
                         index: i + 1,
                         code: n.code.clone(),
+                        field: "parent",
                         message: crate::msg!("node-parent-unknown", parent = p),
                     });
                 }
@@ -253,6 +257,7 @@ impl SystemTree {
             .map(|(i, n)| TreeError {
                 index: i + 1,
                 code: n.code.clone(),
+                field: "parent",
                 message: crate::msg!("node-cycle"),
             })
             .collect();

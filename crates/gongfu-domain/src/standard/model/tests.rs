@@ -95,7 +95,7 @@ fn every_problem_of_a_row_is_reported_with_its_column() {
         .message
         .clone();
     assert!(
-        msg.contains("unknown system node '9.9'") && msg.contains("3.1 幼有所育"),
+        msg.contains("体系节点“9.9”不存在") && msg.contains("3.1 幼有所育"),
         "{msg}"
     );
     let msg = errs
@@ -112,15 +112,15 @@ fn a_standard_cannot_name_itself() {
     let mut d = draft("GB/T 1-2020");
     d.references = "GB/T 1-2020".into();
     let errs = Standard::parse(&d, &NumberRules::default(), &tree()).unwrap_err();
-    assert!(errs[0].message.contains("names itself"), "{errs:?}");
+    assert!(errs[0].message.contains("引用了自己"), "{errs:?}");
 }
 
 #[test]
 fn trees_reject_duplicates_orphans_and_cycles() {
     let e = SystemTree::parse(vec![node("1", "a", None), node("1", "b", None)]).unwrap_err();
-    assert!(e[0].message.contains("repeats node 1"), "{e:?}");
+    assert!(e[0].message.contains("与第 1 个节点重复"), "{e:?}");
     let e = SystemTree::parse(vec![node("1", "a", Some("0"))]).unwrap_err();
-    assert!(e[0].message.contains("parent '0'"), "{e:?}");
+    assert!(e[0].message.contains("上级节点“0”"), "{e:?}");
     let e = SystemTree::parse(vec![
         node("1", "a", None),
         node("2", "b", Some("3")),
@@ -128,7 +128,7 @@ fn trees_reject_duplicates_orphans_and_cycles() {
     ])
     .unwrap_err();
     assert_eq!(e.len(), 2);
-    assert!(e[0].message.contains("cycle"), "{e:?}");
+    assert!(e[0].message.contains("循环"), "{e:?}");
     let t = tree();
     let order: Vec<&str> = t.nodes.iter().map(|n| n.code.as_str()).collect();
     assert_eq!(
