@@ -118,7 +118,10 @@ fn load_settings(m: &clap::ArgMatches) -> Result<Settings> {
 #[tokio::main]
 async fn main() {
     if let Err(e) = run().await {
-        eprintln!("error: {e:#}");
+        eprintln!(
+            "{}",
+            gongfu_domain::msg!("cli-error", error = format!("{e:#}"))
+        );
         std::process::exit(1);
     }
 }

@@ -83,7 +83,7 @@ fn import_export_round_trip_backup_and_users() {
         ],
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(text(&out.stdout).contains("published version 1"));
+    assert!(text(&out.stdout).contains("已发布第 1 版"));
     let xlsx = dir.path().join("list.xlsx");
     let out = gongfu(
         dir.path(),
@@ -238,7 +238,7 @@ fn standards_import_and_export_from_the_command_line() {
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(
-        text(&out.stdout).contains("2 nodes"),
+        text(&out.stdout).contains("2 个节点"),
         "{}",
         text(&out.stdout)
     );
@@ -251,7 +251,7 @@ fn standards_import_and_export_from_the_command_line() {
     let out = gongfu(dir.path(), &["import", "standards", reg.to_str().unwrap()]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(
-        text(&out.stdout).contains("2 standards added"),
+        text(&out.stdout).contains("新增标准 2 项"),
         "{}",
         text(&out.stdout)
     );
@@ -437,7 +437,7 @@ fn texts_import_one_by_one_or_from_a_manifest_all_or_nothing() {
     let out = gongfu(dir.path(), &["import", "texts", texts.to_str().unwrap()]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(
-        text(&out.stdout).contains("2 texts imported"),
+        text(&out.stdout).contains("导入 2 份文本"),
         "{}",
         text(&out.stdout)
     );
@@ -463,7 +463,7 @@ fn places_import_and_export_from_the_command_line() {
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(
-        text(&out.stdout).contains("101 boundaries added"),
+        text(&out.stdout).contains("新增边界 101 项"),
         "{}",
         text(&out.stdout)
     );

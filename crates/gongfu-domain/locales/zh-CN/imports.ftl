@@ -33,3 +33,15 @@ region-unknown = 区划 { $code } 不存在；请先导入该区划
 population-not-count = “{ $value }”不是人数
 department-short-empty = 简称为空；清单用简称指称部门
 department-short-twice = 简称 { $short } 出现了两次
+## What the command line says after an import.
+cli-error = 错误：{ $error }
+cli-format-unknown = 无法识别的格式“{ $value }”；可用：{ $formats }
+cli-list-imported = 「{ $file }」：新增 { $added } 项，修改 { $modified } 项，取消 { $retired } 项{ $taxonomy }
+cli-taxonomy-changed = ，领域或大类有变化
+cli-published = 已发布第 { $version } 版
+cli-adjustment-opened = 已发起调整 { $id } 待审议；请在 /admin 批准，或加 --publish 重新导入
+cli-rows-imported = 「{ $file }」：导入 { $count } { $what }
+cli-added-replaced = 「{ $file }」：新增{ $what } { $added } 项，替换 { $replaced } 项
+cli-tree-imported = 「{ $file }」：标准体系现有 { $count } 个节点
+cli-text-imported = 「{ $file }」：已导入为 { $key } 的文本
+cli-population-imported = 「{ $file }」：已导入为测算人口 { $id }

@@ -48,7 +48,10 @@ pub async fn import(what: Import, ctx: &Ctx) -> Result<()> {
                 .affordability
                 .import_population(&ctx.actor, &name, year, &fname, &bytes)
                 .await?;
-            println!("{fname}: imported as population {id}");
+            println!(
+                "{}",
+                gongfu_domain::msg!("cli-population-imported", file = fname, id = id)
+            );
             return Ok(());
         }
         Import::Costs { file } => ("costs", file),
@@ -61,7 +64,10 @@ pub async fn import(what: Import, ctx: &Ctx) -> Result<()> {
         .affordability
         .import_finance(&ctx.actor, kind, &fname, &bytes)
         .await?;
-    println!("{fname}: {n} rows imported");
+    println!(
+        "{}",
+        gongfu_domain::msg!("cli-rows-imported", file = fname, count = n, what = "行")
+    );
     Ok(())
 }
 

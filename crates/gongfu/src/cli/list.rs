@@ -87,7 +87,11 @@ fn parse_format(format: Option<&str>) -> Result<Option<Format>> {
     format
         .map(|f| {
             Format::parse(f).with_context(|| {
-                format!("unknown format '{f}'; use csv, xlsx, json, hsds, hsds-csv or text")
+                gongfu_domain::msg!(
+                    "cli-format-unknown",
+                    value = f,
+                    formats = "csv、xlsx、json、hsds、hsds-csv、text"
+                )
             })
         })
         .transpose()
@@ -131,21 +135,25 @@ pub async fn import(what: Import, ctx: &Ctx) -> Result<()> {
                 )
                 .await?;
             println!(
-                "{name}: {} added, {} modified, {} retired{}",
-                o.added,
-                o.modified,
-                o.retired,
-                if o.taxonomy_changed {
-                    ", areas/categories changed"
-                } else {
-                    ""
-                }
+                "{}",
+                gongfu_domain::msg!(
+                    "cli-list-imported",
+                    file = name,
+                    added = o.added,
+                    modified = o.modified,
+                    retired = o.retired,
+                    taxonomy = if o.taxonomy_changed {
+                        gongfu_domain::msg!("cli-taxonomy-changed")
+                    } else {
+                        String::new()
+                    }
+                )
             );
             match o.version {
-                Some(v) => println!("published version {v}"),
+                Some(v) => println!("{}", gongfu_domain::msg!("cli-published", version = v)),
                 None => println!(
-                    "opened adjustment {} for review; approve it in /admin or rerun with --publish",
-                    o.adjustment_id
+                    "{}",
+                    gongfu_domain::msg!("cli-adjustment-opened", id = o.adjustment_id)
                 ),
             }
         }
@@ -186,7 +194,15 @@ pub async fn import(what: Import, ctx: &Ctx) -> Result<()> {
             let s = ctx.services().await?;
             let regions = registry::read_regions(&name, &bytes)?;
             gongfu_db::regions::upsert(&s.db, &regions, &[], &ctx.actor.name).await?;
-            println!("{name}: {} regions imported", regions.len());
+            println!(
+                "{}",
+                gongfu_domain::msg!(
+                    "cli-rows-imported",
+                    file = name,
+                    count = regions.len(),
+                    what = "个区划"
+                )
+            );
         }
         Import::Populations { file } => {
             let (name, bytes) = read(&file)?;
@@ -198,14 +214,30 @@ pub async fn import(what: Import, ctx: &Ctx) -> Result<()> {
                 .collect();
             let pops = registry::read_populations(&name, &bytes, &known)?;
             gongfu_db::regions::upsert(&s.db, &[], &pops, &ctx.actor.name).await?;
-            println!("{name}: {} population rows imported", pops.len());
+            println!(
+                "{}",
+                gongfu_domain::msg!(
+                    "cli-rows-imported",
+                    file = name,
+                    count = pops.len(),
+                    what = "行人口数据"
+                )
+            );
         }
         Import::Departments { file } => {
             let (name, bytes) = read(&file)?;
             let s = ctx.services().await?;
             let depts = registry::read_departments(&name, &bytes)?;
             gongfu_db::regions::upsert_departments(&s.db, &depts, &ctx.actor.name).await?;
-            println!("{name}: {} departments imported", depts.len());
+            println!(
+                "{}",
+                gongfu_domain::msg!(
+                    "cli-rows-imported",
+                    file = name,
+                    count = depts.len(),
+                    what = "个部门"
+                )
+            );
         }
     }
     Ok(())

@@ -81,8 +81,14 @@ pub async fn import(what: Import, ctx: &Ctx) -> Result<()> {
                 .import_points(&ctx.actor, &name, &bytes, coord, false)
                 .await?;
             println!(
-                "{name}: {} points added, {} replaced",
-                c.inserted, c.updated
+                "{}",
+                gongfu_domain::msg!(
+                    "cli-added-replaced",
+                    file = name,
+                    what = "服务点",
+                    added = c.inserted,
+                    replaced = c.updated
+                )
             );
         }
         Import::Boundaries { file } => {
@@ -93,8 +99,14 @@ pub async fn import(what: Import, ctx: &Ctx) -> Result<()> {
                 .import_boundaries(&ctx.actor, &name, &bytes, false)
                 .await?;
             println!(
-                "{name}: {} boundaries added, {} replaced",
-                c.inserted, c.updated
+                "{}",
+                gongfu_domain::msg!(
+                    "cli-added-replaced",
+                    file = name,
+                    what = "边界",
+                    added = c.inserted,
+                    replaced = c.updated
+                )
             );
         }
         Import::Sites { file, coord: c } => {
@@ -106,8 +118,14 @@ pub async fn import(what: Import, ctx: &Ctx) -> Result<()> {
                 .import_sites(&ctx.actor, &name, &bytes, coord, false)
                 .await?;
             println!(
-                "{name}: {} residential sites added, {} replaced",
-                c.inserted, c.updated
+                "{}",
+                gongfu_domain::msg!(
+                    "cli-added-replaced",
+                    file = name,
+                    what = "居住小区",
+                    added = c.inserted,
+                    replaced = c.updated
+                )
             );
         }
     }

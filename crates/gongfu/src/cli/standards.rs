@@ -95,15 +95,24 @@ pub async fn import(what: Import, ctx: &Ctx) -> Result<()> {
                 .import_standards(&ctx.actor, &name, &bytes)
                 .await?;
             println!(
-                "{name}: {} standards added, {} replaced",
-                o.added, o.updated
+                "{}",
+                gongfu_domain::msg!(
+                    "cli-added-replaced",
+                    file = name,
+                    what = "标准",
+                    added = o.added,
+                    replaced = o.updated
+                )
             );
         }
         Import::StandardTree { file } => {
             let (name, bytes) = read(&file)?;
             let s = ctx.services().await?;
             let n = s.standards.import_tree(&ctx.actor, &name, &bytes).await?;
-            println!("{name}: the standard system tree now has {n} nodes");
+            println!(
+                "{}",
+                gongfu_domain::msg!("cli-tree-imported", file = name, count = n)
+            );
         }
         Import::Text { file, kind, key } => {
             let (name, bytes) = read(&file)?;
@@ -117,7 +126,10 @@ pub async fn import(what: Import, ctx: &Ctx) -> Result<()> {
             s.standards
                 .import_texts(&ctx.actor, &[upload], false)
                 .await?;
-            println!("{name}: imported as the {kind} text of {key}");
+            println!(
+                "{}",
+                gongfu_domain::msg!("cli-text-imported", file = name, key = key)
+            );
         }
         Import::Texts { dir } => {
             let (dir, manifest) = if dir.is_dir() {
@@ -137,7 +149,15 @@ pub async fn import(what: Import, ctx: &Ctx) -> Result<()> {
                 .standards
                 .import_texts(&ctx.actor, &uploads, false)
                 .await?;
-            println!("{mname}: {n} texts imported");
+            println!(
+                "{}",
+                gongfu_domain::msg!(
+                    "cli-rows-imported",
+                    file = mname,
+                    count = n,
+                    what = "份文本"
+                )
+            );
         }
     }
     Ok(())
