@@ -78,16 +78,7 @@ async fn post_file(
     csrf: &str,
     body: Vec<u8>,
 ) -> (u16, serde_json::Value) {
-    let r = app
-        .client
-        .post(app.url(path))
-        .header("x-csrf-token", csrf)
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status().as_u16();
-    (status, r.json().await.unwrap_or_default())
+    app.post_body(path, csrf, body).await
 }
 
 #[tokio::test]
